@@ -1,0 +1,317 @@
+"""Ingestion: read inputs, split them into documents, clean them, attach metadata.
+
+Public API
+----------
+:func:`iter_records`
+    Stream :class:`kg.model.Record` objects (English only, de-duplicated) from
+    directories, files, JSONL files and stdin, filling an :class:`IngestReport`.
+:func:`segment_text`
+    Split one digest / listing / news text into :class:`Segment` items.
+:class:`IngestReport`
+    Counts, skipped documents with reasons, warnings and errors.
+
+Document ids
+------------
+Items of text files get a content-addressed id: the first 16 hex digits of the
+SHA-256 of the item's clean text after NFKC normalisation, case folding and
+whitespace collapsing (:func:`content_id`).  The same item in the same file gets the
+same id on every run, and the same item in two files (or twice in one file) is
+recognised as a duplicate: the later copy is reported as ``"duplicate of <id>"``.
+JSONL documents keep their given ``id``; a JSONL document whose text equals an
+earlier document's is reported as a duplicate the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from ..errors import InputError
+from ..model import Record
+from . import metadata
+from .language import MIN_CHARS_FOR_LANGID, detect_language
+from .readers import Source, TextFile, check_inputs, iter_jsonl, iter_sources
+from .report import IngestReport
+from .segment import (
+    MAX_DOC_CHARS,
+    MAX_LINE_CHARS,
+    Segment,
+    iter_lines,
+    profile_lines,
+    segment_lines,
+    segment_text,
+)
+
+__all__ = [
+    "IngestReport",
+    "Segment",
+    "content_id",
+    "iter_records",
+    "read_segments",
+    "segment_text",
+]
+
+
+def content_id(text: str) -> str:
+    """Stable content id of a document text (16 hex digits of SHA-256, see module doc)."""
+    return hashlib.sha256(metadata.normalise_for_id(text).encode("utf-8")).hexdigest()[:16]
+
+
+def iter_records(
+    inputs: Sequence[str | Path],
+    *,
+    report: IngestReport,
+    skip_bad_lines: bool = False,
+    min_chars_for_langid: int = MIN_CHARS_FOR_LANGID,
+    max_doc_chars: int = MAX_DOC_CHARS,
+) -> Iterator[Record]:
+    """Stream English documents from files, directories, JSONL files and stdin.
+
+    Inputs are checked at once (before anything is read); the documents are then
+    produced lazily, file by file and item by item, in a deterministic order.
+
+    Parameters
+    ----------
+    inputs : sequence of str or Path
+        Directories (walked recursively for ``.txt``/``.md``), files (``.jsonl`` /
+        ``.ndjson`` read as JSONL, anything else as text) and ``"-"`` for stdin
+        (JSONL if its first line parses as a JSON object, else text).
+    report : IngestReport
+        Filled in as documents are read and skipped.
+    skip_bad_lines : bool
+        Record malformed JSONL lines in ``report.documents_skipped`` and go on,
+        instead of raising.
+    min_chars_for_langid : int
+        Latin-script texts shorter than this are assumed English (langdetect is
+        unreliable on short strings).
+    max_doc_chars : int
+        Upper bound on one document's text (longer items are split in parts).
+
+    Yields
+    ------
+    Record
+        One per English, non-duplicate item; ``Record.span`` indexes the decoded
+        source file, ``Record.extra["source_map"]`` maps the clean text back to it.
+
+    Raises
+    ------
+    InputError
+        A path does not exist (raised by this call, before iterating), or a JSONL
+        line is malformed (naming file and line; unless ``skip_bad_lines``), or an
+        explicitly named file cannot be read.
+    """
+    inputs = list(inputs)
+    check_inputs(inputs)
+    return _iter_records(inputs, report, skip_bad_lines, min_chars_for_langid, max_doc_chars)
+
+
+def _iter_records(
+    inputs: list[str | Path],
+    report: IngestReport,
+    skip_bad_lines: bool,
+    min_chars: int,
+    max_doc_chars: int,
+) -> Iterator[Record]:
+    seen: dict[str, str] = {}  # content id -> id of the first document with that text
+    given_ids: set[str] = set()
+    explicit = {str(i) for i in inputs}
+    for src in iter_sources(inputs, report):
+        try:
+            if src.jsonl:
+                yield from _jsonl_records(src, report, skip_bad_lines, min_chars, seen, given_ids)
+            else:
+                yield from _text_records(src, report, min_chars, max_doc_chars, seen)
+        except PermissionError as e:
+            msg = f"cannot read: {e.strerror or e}"
+            if src.name in explicit:
+                raise InputError(msg, path=src.name) from None
+            report.errors.append(f"{src.name}: {msg}")
+            report.skip(src.name, f"unreadable: {e.strerror or e}")
+        except IsADirectoryError as e:  # pragma: no cover - races only
+            raise InputError(f"cannot read: {e.strerror or e}", path=src.name) from None
+
+
+def read_segments(source: str | Path, report: IngestReport | None = None, *, keep_boilerplate: bool = False,
+                  max_doc_chars: int = MAX_DOC_CHARS) -> list[Segment]:
+    """Segment one text file from disk (decoding as :func:`iter_records` does).
+
+    Parameters
+    ----------
+    source : str or Path
+        A text file.
+    report : IngestReport, optional
+        Receives decoding warnings.
+    keep_boilerplate : bool
+        Also return boilerplate and stray segments.
+
+    Returns
+    -------
+    list of Segment
+        Offsets index the decoded file text.
+
+    Raises
+    ------
+    InputError
+        The file does not exist or is binary.
+    """
+    check_inputs([source])
+    report = report if report is not None else IngestReport()
+    tf = TextFile(Source(Path(source), str(source), False), report)
+    if tf.binary_at is not None:
+        raise InputError(f"binary file (NUL byte at offset {tf.binary_at})", path=str(source))
+    prof = profile_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS))
+    segs = segment_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars)
+    return [s for s in segs if keep_boilerplate or s.kind == "item"]
+
+
+def _text_records(
+    src: Source, report: IngestReport, min_chars: int, max_doc_chars: int, seen: dict[str, str]
+) -> Iterator[Record]:
+    tf = TextFile(src, report)
+    if tf.binary_at is not None:
+        report.skip(src.name, f"binary file (NUL byte at offset {tf.binary_at})")
+        report.warnings.append(f"{src.name}: binary file (NUL byte at offset {tf.binary_at}), skipped")
+        return
+    report.files_read += 1
+    if tf.empty:
+        report.skip(src.name, "empty file")
+        return
+    long_lines = 0
+    prof = profile_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS))
+    n_items = 0
+    for seg in segment_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars):
+        where = {"span": list(seg.span), "lines": list(seg.lines)}
+        if seg.kind == "boilerplate":
+            report.boilerplate.append({"source": src.name, **where, "kind": "newsletter chrome"})
+            continue
+        if seg.kind == "stray":
+            note = "; ".join(seg.notes) or "stray lines"
+            report.warnings.append(f"{src.name}:{seg.lines[0]}: {note}, dropped")
+            report.skip(src.name, note, **where, **({"title": seg.title} if seg.title else {}))
+            continue
+        n_items += 1
+        if seg.cut:
+            long_lines += 1
+        rec = _record_from_segment(seg, src.name, min_chars, report, seen)
+        if rec is not None:
+            yield rec
+    if long_lines:
+        report.warnings.append(
+            f"{src.name}: lines longer than {MAX_LINE_CHARS} characters were cut into "
+            f"{long_lines} bounded documents"
+        )
+    if n_items == 0:
+        report.warnings.append(f"{src.name}: no document found in the file")
+
+
+def _record_from_segment(
+    seg: Segment, name: str, min_chars: int, report: IngestReport, seen: dict[str, str]
+) -> Record | None:
+    where: dict[str, Any] = {"span": list(seg.span)}
+    if seg.title:
+        where["title"] = seg.title
+    if not seg.text.strip():
+        report.skip(name, "empty", **where)
+        return None
+    rid = content_id(seg.text)
+    if rid in seen:
+        report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
+        return None
+    lang, prob, english = detect_language(seg.text, min_chars)
+    if not english:
+        seen[rid] = rid
+        report.skip(name, f"non-English ({lang}, p={prob:.2f})", id=rid, **where)
+        return None
+    seen[rid] = rid
+    report.documents_read += 1
+    return Record(
+        id=rid,
+        text=seg.text,
+        title=seg.title,
+        source=name,
+        span=seg.span,
+        arxiv_id=seg.arxiv_id,
+        doi=seg.doi,
+        date=seg.date,
+        venue=seg.venue,
+        url=None,
+        language=lang,
+        authors=tuple(seg.authors),
+        topics=tuple(seg.topics),
+        urls=tuple(seg.urls),
+        machine_translated=seg.machine_translated,
+        extra=seg.extra(),
+    )
+
+
+_JSONL_FIELDS = ("title", "date", "url", "arxiv_id", "doi", "venue")
+
+
+def _jsonl_records(
+    src: Source,
+    report: IngestReport,
+    skip_bad_lines: bool,
+    min_chars: int,
+    seen: dict[str, str],
+    given_ids: set[str],
+) -> Iterator[Record]:
+    report.files_read += 1
+    any_line = False
+    skips_before = len(report.documents_skipped)
+    for n, obj in iter_jsonl(src, report, skip_bad_lines):
+        any_line = True
+        rid = str(obj["id"])
+        text: str = obj["text"]
+        where: dict[str, Any] = {"line": n, "id": rid}
+        if rid in given_ids:
+            err = InputError(f"duplicate document id {rid!r}", src.name, n)
+            if not skip_bad_lines:
+                raise err
+            report.skip(src.name, str(err), **where)
+            continue
+        given_ids.add(rid)
+        if not text.strip():
+            report.skip(src.name, "empty", **where)
+            continue
+        cid = content_id(text)
+        if cid in seen:
+            report.skip(src.name, f"duplicate of {seen[cid]}", **where)
+            continue
+        lang, prob, english = detect_language(text, min_chars)
+        seen[cid] = rid
+        if not english:
+            report.skip(src.name, f"non-English ({lang}, p={prob:.2f})", **where)
+            continue
+        extra = {k: v for k, v in obj.items() if k not in Record.__dataclass_fields__}
+        extra["file"] = src.name
+        extra["line"] = n
+        date = obj.get("date")
+        if date is not None:
+            iso = metadata.parse_date(date)
+            if iso is None:
+                report.warnings.append(f"{src.name}:{n}: date {date!r} not understood, kept in extra")
+                extra["date_raw"] = date
+            date = iso
+        urls = tuple(obj.get("urls") or metadata.find_urls(text))
+        report.documents_read += 1
+        yield Record(
+            id=rid,
+            text=text,
+            title=obj.get("title"),
+            source=obj.get("source") or src.name,
+            span=None,
+            arxiv_id=obj.get("arxiv_id"),
+            doi=obj.get("doi"),
+            date=date,
+            venue=obj.get("venue"),
+            url=obj.get("url"),
+            language=lang,
+            authors=tuple(obj.get("authors") or ()),
+            topics=tuple(obj.get("topics") or ()),
+            urls=urls,
+            machine_translated=bool(obj.get("machine_translated", False)),
+            extra=extra,
+        )
+    if not any_line and len(report.documents_skipped) == skips_before:
+        report.skip(src.name, "empty file")

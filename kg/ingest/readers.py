@@ -1,0 +1,336 @@
+"""Input discovery and decoding: directories, files, JSONL, stdin.
+
+Streaming: text files are decoded in 1 MiB blocks and segmented line by line (two
+passes: a profile pass, then the segmenting pass), JSONL files are read one line
+at a time; nothing holds more than one item (plus one 1 MiB block) in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+from ..errors import InputError
+from .report import IngestReport
+
+#: File name endings read from directories (case-insensitive).
+TEXT_SUFFIXES = (".txt", ".md")
+#: File name endings read as JSONL when given explicitly.
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+#: Bytes inspected for NUL bytes to call a file binary (the same heuristic as git,
+#: which looks at the first 8,000 bytes: ``buffer_is_binary`` in git's xdiff-interface.c).
+BINARY_SNIFF_BYTES = 8000
+BLOCK_BYTES = 1 << 20
+
+
+@dataclass
+class Source:
+    """One input to read: ``path`` on disk (or a spooled copy of stdin), its display
+    name (as given on the command line, or ``"-"``) and whether it is JSONL."""
+
+    path: Path | None
+    name: str
+    jsonl: bool
+    stream: IO[bytes] | None = None  # stdin copy
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    """Open a file for reading (one place, so tests can simulate unreadable files)."""
+    return open(path, "rb")
+
+
+def check_inputs(inputs: list[str | Path]) -> None:
+    """Raise :class:`InputError` for inputs that do not exist or cannot be read.
+
+    Raises
+    ------
+    InputError
+        An input path does not exist, or is neither a file nor a directory, or no
+        input was given.
+    """
+    if not inputs:
+        raise InputError("no input given (expected files, directories or '-')")
+    for item in inputs:
+        s = str(item)
+        if s == "-":
+            continue
+        p = Path(item)
+        if not p.exists():
+            if p.is_symlink():
+                raise InputError("broken symbolic link", path=s)
+            raise InputError("no such file or directory", path=s)
+        if not (p.is_file() or p.is_dir()):
+            raise InputError("not a regular file or directory", path=s)
+
+
+def iter_sources(inputs: list[str | Path], report: IngestReport) -> Iterator[Source]:
+    """Expand the inputs into sources in a deterministic order.
+
+    Directories are walked recursively (following symbolic links to directories,
+    each real directory at most once: a link back to an ancestor is reported as a
+    loop and not followed); their ``.txt``/``.md`` files are visited sorted by
+    relative path; names starting with ``.`` are ignored.  Files given explicitly are
+    read whatever their name (JSONL when they end in ``.jsonl``/``.ndjson``).
+    """
+    for item in inputs:
+        s = str(item)
+        if s == "-":
+            yield _stdin_source()
+            continue
+        p = Path(item)
+        if p.is_dir():
+            for f in _walk(p, report):
+                yield Source(f, str(f), False)
+        else:
+            yield Source(p, s, p.name.lower().endswith(JSONL_SUFFIXES))
+
+
+def _walk(root: Path, report: IngestReport) -> list[Path]:
+    found: list[tuple[str, Path]] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(d: Path, rel: str) -> None:
+        try:
+            st = d.stat()
+        except OSError as e:
+            report.errors.append(f"{d}: cannot read directory: {e.strerror or e}")
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            report.warnings.append(f"{d}: symbolic link loop (directory already visited), not followed")
+            return
+        seen.add(key)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as e:
+            report.errors.append(f"{d}: cannot list directory: {e.strerror or e}")
+            return
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            path = d / e.name
+            r = f"{rel}/{e.name}" if rel else e.name
+            try:
+                is_dir = e.is_dir(follow_symlinks=True)
+                is_file = e.is_file(follow_symlinks=True)
+            except OSError as err:
+                if err.errno == errno.ELOOP:
+                    report.warnings.append(f"{path}: symbolic link loop, not followed")
+                else:
+                    report.errors.append(f"{path}: {err.strerror or err}")
+                continue
+            if is_dir:
+                visit(path, r)
+            elif is_file:
+                if e.name.lower().endswith(TEXT_SUFFIXES):
+                    found.append((r, path))
+            elif e.is_symlink() and e.name.lower().endswith(TEXT_SUFFIXES):
+                try:
+                    os.stat(path)
+                    report.warnings.append(f"{path}: not a regular file, skipped")
+                except OSError as err:
+                    if err.errno == errno.ELOOP:
+                        report.warnings.append(f"{path}: symbolic link loop, not followed")
+                    else:
+                        report.warnings.append(f"{path}: broken symbolic link, skipped")
+                        report.skip(str(path), "broken symbolic link")
+
+    visit(root, "")
+    found.sort(key=lambda t: t[0])
+    return [p for _, p in found]
+
+
+def _stdin_source() -> Source:
+    """Spool stdin to a temporary file (memory up to 8 MiB, then disk), sniffing JSONL."""
+    buf = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    src = getattr(sys.stdin, "buffer", None)
+    if src is not None:
+        shutil.copyfileobj(src, buf)
+    else:  # a text stream (e.g. replaced in tests)
+        for chunk in iter(lambda: sys.stdin.read(1 << 16), ""):
+            buf.write(chunk.encode("utf-8"))
+    buf.seek(0)
+    jsonl = _looks_like_jsonl(buf)
+    buf.seek(0)
+    return Source(None, "-", jsonl, stream=buf)
+
+
+def _looks_like_jsonl(f: IO[bytes]) -> bool:
+    for raw in f:
+        line = raw.strip()
+        if not line:
+            continue
+        if not line.startswith(b"{"):
+            return False
+        try:
+            return isinstance(json.loads(line.decode("utf-8")), dict)
+        except (ValueError, UnicodeDecodeError):
+            return False
+    return False
+
+
+class TextFile:
+    """A text source decoded in blocks: sniffs binary content and the encoding.
+
+    Parameters
+    ----------
+    source : Source
+    report : IngestReport
+        Receives the decoding warning (non-UTF-8 bytes).
+
+    Attributes
+    ----------
+    encoding : str
+        ``"utf-8"`` (a BOM is skipped) or ``"cp1252"`` when the bytes are not valid
+        UTF-8 (undecodable cp1252 bytes become U+FFFD, one character per byte, so
+        offsets stay aligned with the text the segmenter sees).
+    binary_at : int or None
+        Offset of a NUL byte in the first :data:`BINARY_SNIFF_BYTES` bytes.
+    empty : bool
+        The file has no non-whitespace content.
+    """
+
+    def __init__(self, source: Source, report: IngestReport) -> None:
+        self.source = source
+        self.report = report
+        self.encoding = "utf-8"
+        self.binary_at: int | None = None
+        self.empty = True
+        self._nul_warned = False
+        self._sniff()
+
+    def _open(self) -> IO[bytes]:
+        if self.source.stream is not None:
+            self.source.stream.seek(0)
+            return _NoClose(self.source.stream)
+        assert self.source.path is not None
+        return _open_binary(self.source.path)
+
+    def _sniff(self) -> None:
+        dec = codecs.getincrementaldecoder("utf-8")("strict")
+        offset = 0
+        with self._open() as f:
+            first = True
+            while True:
+                block = f.read(BLOCK_BYTES)
+                if first:
+                    nul = block.find(b"\x00", 0, BINARY_SNIFF_BYTES)
+                    if nul >= 0:
+                        self.binary_at = nul
+                        return
+                    if block.startswith(codecs.BOM_UTF8):
+                        self.encoding = "utf-8-sig"
+                    first = False
+                if self.empty and block.strip():
+                    self.empty = False
+                try:
+                    dec.decode(block, final=not block)
+                except UnicodeDecodeError as e:
+                    self.encoding = "cp1252"
+                    self.report.warnings.append(
+                        f"{self.source.name}: not valid UTF-8 (byte 0x{e.object[e.start]:02x} at offset "
+                        f"{offset + e.start}); decoded as cp1252 (Windows-1252) instead"
+                    )
+                    return
+                if not block:
+                    return
+                offset += len(block)
+
+    def chunks(self) -> Iterator[str]:
+        """Decoded text in blocks (NUL bytes past the sniffed prefix become spaces)."""
+        errors = "replace" if self.encoding == "cp1252" else "strict"
+        dec = codecs.getincrementaldecoder(self.encoding)(errors)
+        with self._open() as f:
+            while True:
+                block = f.read(BLOCK_BYTES)
+                text = dec.decode(block, final=not block)
+                if "\x00" in text:
+                    if not self._nul_warned:
+                        self._nul_warned = True
+                        self.report.warnings.append(
+                            f"{self.source.name}: NUL characters in the text replaced by spaces"
+                        )
+                    text = text.replace("\x00", " ")
+                if text:
+                    yield text
+                if not block:
+                    return
+
+
+class _NoClose:
+    """Context-manager wrapper that does not close the spooled stdin copy."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self.f = f
+
+    def __enter__(self) -> IO[bytes]:
+        return self.f
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def iter_jsonl(
+    source: Source,
+    report: IngestReport,
+    skip_bad_lines: bool,
+    on_record: Callable[[dict[str, Any], int], None] | None = None,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank line of a JSONL source.
+
+    Each line must be a JSON object with a non-empty string (or integer) ``id`` and
+    a string ``text``; optional ``title``, ``date``, ``url``, ``source`` must be
+    strings.
+
+    Raises
+    ------
+    InputError
+        A line is not UTF-8, not JSON, not an object, or lacks ``id``/``text`` —
+        naming the file and the 1-based line number — unless ``skip_bad_lines``,
+        in which case it is recorded in ``report.documents_skipped`` and skipped.
+    """
+    name = source.name
+    opener = (lambda: _NoClose(source.stream)) if source.stream is not None else (lambda: _open_binary(source.path))
+    if source.stream is not None:
+        source.stream.seek(0)
+    with opener() as f:
+        for n, raw in enumerate(f, start=1):
+            if not raw.strip():
+                continue
+            try:
+                try:
+                    line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+                except UnicodeDecodeError as e:
+                    raise InputError(f"malformed JSONL: not UTF-8 (byte offset {e.start} in the line)", name, n)
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"malformed JSONL: {e.msg} (column {e.colno})", name, n)
+                if not isinstance(obj, dict):
+                    raise InputError(f"malformed JSONL: expected an object, got {type(obj).__name__}", name, n)
+                rid = obj.get("id")
+                if isinstance(rid, bool) or not isinstance(rid, (str, int)) or str(rid).strip() == "":
+                    raise InputError("malformed JSONL: missing or empty 'id' (string expected)", name, n)
+                if not isinstance(obj.get("text"), str):
+                    raise InputError("malformed JSONL: missing 'text' (string expected)", name, n)
+                for key in ("title", "date", "url", "source", "arxiv_id", "doi", "venue"):
+                    if obj.get(key) is not None and not isinstance(obj[key], str):
+                        raise InputError(f"malformed JSONL: '{key}' must be a string", name, n)
+                for key in ("authors", "topics", "urls"):
+                    v = obj.get(key)
+                    if v is not None and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+                        raise InputError(f"malformed JSONL: '{key}' must be a list of strings", name, n)
+            except InputError as err:
+                if not skip_bad_lines:
+                    raise
+                report.skip(name, str(err), line=n)
+                continue
+            yield n, obj

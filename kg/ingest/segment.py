@@ -1,0 +1,606 @@
+"""Split digest / listing / news-feed text into items with clean text and metadata.
+
+The segmenter reads lines, classifies each by its *shape* and groups them into
+items.  It is a single forward pass with bounded look-ahead (the first 40 lines,
+for newsletter front matter), so it streams over arbitrarily large inputs; a
+separate cheap pass (:func:`profile_lines`) measures two file-level facts first.
+
+Line kinds
+----------
+* ``blank``
+* trailer metadata, which closes the item above it: ``arXiv:<id> [- doi: <doi>]``,
+  ``doi: <doi>``, ``Created: <date>`` (also Published/Submitted/Date/Posted),
+  ``translated by <engine>``, a ``Read More`` line (or suffix of a body line), a
+  hashtag line ``#a, #b``;
+* ``abstract`` label (``Abstract:`` alone on a line; a leading ``Abstract:`` on a
+  body line is removed too);
+* ``authors``: ``Last, First, Last, First`` or ``First Last, First Last and …``
+  (only right after a title);
+* ``heading``: title-like (short, not prose, see :func:`kg.ingest.metadata.is_heading`);
+  Markdown ``# `` headings are headings;
+* ``body``: prose paragraphs.
+
+Grouping rules
+--------------
+1. A run of headings directly before a body starts a new item.  In the run, leading
+   section-shaped lines (1–3 capitalised words: "Industry", "Mobile & Edge") that
+   are followed by another heading are section headers; the next heading is the
+   item's title; further headings are subtitles (kept at the top of the text; an
+   author line gives ``authors``; an ``Abstract:`` label is dropped).
+2. A file with trailer markers ("terminated": arXiv/Created/translated/Read
+   More/hashtags anywhere in it) ends items at the markers: body paragraphs up to a
+   marker belong to one item, so multi-paragraph news items stay whole.  Headings
+   directly above an ``arXiv``/``doi``/``Created`` line are the arXiv "Comments"
+   line: the venue note.
+3. A file without markers and without blank lines ("dense": one paragraph per
+   line) makes every body line its own item (titled when headings precede it).
+   Without markers but with blank lines, consecutive body blocks stay one item
+   until the next heading run.
+4. Newsletter front matter: if a greeting ("Hey folks,") appears among the first 12
+   content lines, everything up to it and on to a sign-off ("Until next week!") —
+   or, without a sign-off, the prose after the greeting up to the next heading — is
+   boilerplate; the first line, if title-like, is kept as the ``newsletter`` name.
+   Sign-off lines at the end of the file are boilerplate too.
+5. Section headers: when a file has at least two section headers (rule 1), each
+   applies to the items below it (``section``).  A single section-shaped line at
+   the top of a file ("Guangdong Province" above the first title) is taken as a
+   stray dateline/location tag: it is not part of any item's text or span and is
+   kept as the next item's ``dateline``.
+6. Items never exceed ``max_doc_chars`` characters of text; a longer run of
+   paragraphs continues in a new item (``part`` 2, 3, …), and a single line longer
+   than ``max_line_chars`` is cut at a sentence end (else a space) before that
+   limit, so a 50 MB one-line file becomes ~50 bounded documents in linear time.
+
+Offsets
+-------
+All offsets are Python string indices into the decoded source text (for a file:
+``open(path, encoding=<detected>, newline="").read()``).  ``Segment.span`` covers
+the item from its title (or first line) to the end of its last trailer line;
+``Segment.source_map`` maps the clean text back: a list of ``(text_start,
+source_start, length)`` runs that are identical in both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, Iterable, Iterator
+
+from . import metadata as md
+
+#: Default upper bound on one document's clean text (spaCy's default
+#: ``nlp.max_length`` is 1,000,000 characters; items stay well under it).
+MAX_DOC_CHARS = 100_000
+#: Default upper bound on one physical line before it is cut.
+MAX_LINE_CHARS = 100_000
+
+BLANK, HEADING, BODY, ABSTRACT, ARXIV, DOI, DATE, TRANSLATED, HASHTAGS, READMORE = (
+    "blank", "heading", "body", "abstract", "arxiv", "doi", "date", "translated", "hashtags", "readmore",
+)
+TRAILERS = frozenset({ARXIV, DOI, DATE, TRANSLATED, HASHTAGS, READMORE})
+_LISTING_TRAILERS = frozenset({ARXIV, DOI, DATE})
+
+
+@dataclass
+class Line:
+    """One physical line (or one piece of an oversized line), stripped.
+
+    ``start``/``end`` are offsets of the stripped content in the source text;
+    ``number`` is the 1-based line number; ``cut`` marks a piece of a longer line.
+    """
+
+    start: int
+    text: str
+    number: int
+    cut: bool = False
+    kind: str = ""
+    closes: bool = False  # a body line ending in "Read More"
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class Segment:
+    """One item found in a text: clean text, provenance and metadata.
+
+    Attributes
+    ----------
+    kind : str
+        ``"item"`` (a document), ``"boilerplate"`` (newsletter chrome) or
+        ``"stray"`` (lines that belong to no item, e.g. a title without a body).
+    span : tuple of int
+        ``(start, end)`` offsets of the item in the source text.
+    text : str
+        Clean text: subtitles and body paragraphs joined by blank lines, without
+        title, labels, trailer lines or "Read More".
+    title : str or None
+    source_map : list of tuple of int
+        ``(text_start, source_start, length)`` runs identical in text and source.
+    lines : tuple of int
+        First and last 1-based line numbers of the item.
+    arxiv_id, doi, date, venue, comments, section, dateline, newsletter : str or None
+    authors, topics, urls, subtitles : list of str
+    machine_translated : bool
+    translated_by : str or None
+    part : int
+        1 for a whole item; 2, 3, … for continuations of an oversized item.
+    cut : bool
+        The text comes from a line cut at ``max_line_chars``.
+    """
+
+    kind: str
+    span: tuple[int, int]
+    text: str = ""
+    title: str | None = None
+    source_map: list[tuple[int, int, int]] = field(default_factory=list)
+    lines: tuple[int, int] = (0, 0)
+    arxiv_id: str | None = None
+    doi: str | None = None
+    date: str | None = None
+    venue: str | None = None
+    comments: str | None = None
+    section: str | None = None
+    dateline: str | None = None
+    newsletter: str | None = None
+    authors: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    subtitles: list[str] = field(default_factory=list)
+    machine_translated: bool = False
+    translated_by: str | None = None
+    part: int = 1
+    cut: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def extra(self) -> dict[str, Any]:
+        """Metadata that has no field in :class:`kg.model.Record` (only keys that are set)."""
+        out: dict[str, Any] = {}
+        for key in ("comments", "section", "dateline", "newsletter", "translated_by"):
+            v = getattr(self, key)
+            if v:
+                out[key] = v
+        if self.subtitles:
+            out["subtitles"] = list(self.subtitles)
+        if self.part > 1:
+            out["part"] = self.part
+        if self.cut:
+            out["cut"] = True
+        out["lines"] = list(self.lines)
+        out["source_map"] = [list(r) for r in self.source_map]
+        return out
+
+
+@dataclass
+class Profile:
+    """File-level facts measured before segmentation (see module rules 2, 3, 5)."""
+
+    terminated: bool = False
+    dense: bool = True
+    section_headers: int = 0
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def iter_lines(chunks: Iterable[str], max_line_chars: int = MAX_LINE_CHARS) -> Iterator[Line]:
+    """Split a stream of text chunks into stripped :class:`Line` objects with offsets.
+
+    Linear in the input size: a line longer than ``max_line_chars`` is emitted in
+    pieces (``cut=True``), each ending at the last sentence end (``. ``) — or else
+    the last space — before the limit.
+
+    Parameters
+    ----------
+    chunks : iterable of str
+        The text, in order (e.g. ``[text]`` or decoded 1 MiB blocks of a file).
+    max_line_chars : int
+        Upper bound on the length of one emitted line.
+    """
+    buf = ""
+    base = 0  # source offset of buf[0]
+    number = 1
+    for chunk in chunks:
+        if not chunk:
+            continue
+        buf = buf + chunk if buf else chunk
+        pos = 0
+        n = len(buf)
+        while pos < n:
+            nl = buf.find("\n", pos, min(n, pos + max_line_chars + 1))
+            if nl >= 0:
+                line = _mk_line(buf, pos, nl, base, number, False)
+                if line:
+                    yield line
+                number += 1
+                pos = nl + 1
+                continue
+            if n - pos > max_line_chars:
+                cut = _cut_point(buf, pos, pos + max_line_chars)
+                line = _mk_line(buf, pos, cut, base, number, True)
+                if line:
+                    yield line
+                pos = cut
+                continue
+            break
+        buf = buf[pos:]
+        base += pos
+    if buf:
+        line = _mk_line(buf, 0, len(buf), base, number, False)
+        if line:
+            yield line
+
+
+def _cut_point(buf: str, lo: int, hi: int) -> int:
+    window_lo = max(lo + 1, hi - max(1, (hi - lo) // 4))
+    for sep in (". ", "? ", "! ", "; ", " "):
+        i = buf.rfind(sep, window_lo, hi)
+        if i >= 0:
+            return i + len(sep)
+    return hi
+
+
+def _mk_line(buf: str, a: int, b: int, base: int, number: int, cut: bool) -> Line | None:
+    raw = buf[a:b]
+    stripped = raw.strip()
+    if not stripped:
+        return Line(base + a, "", number, cut, BLANK)
+    lead = len(raw) - len(raw.lstrip())
+    return Line(base + a + lead, stripped, number, cut)
+
+
+def classify(line: Line) -> Line:
+    """Set ``line.kind`` (and trim labels / "Read More" off the text, fixing offsets)."""
+    t = line.text
+    if not t:
+        line.kind = BLANK
+        return line
+    m = md.MD_HEADING.match(t)
+    if m and not md.HASHTAG_LINE.match(t):
+        line.start += m.end()
+        line.text = t[m.end():].strip()
+        line.kind = HEADING if line.text else BLANK
+        return line
+    if md.ARXIV_LINE.match(t):
+        line.kind = ARXIV
+    elif md.DOI_LINE.match(t):
+        line.kind = DOI
+    elif md.DATE_LINE.match(t) and md.parse_date(md.DATE_LINE.match(t).group("date")):
+        line.kind = DATE
+    elif md.TRANSLATED_LINE.match(t):
+        line.kind = TRANSLATED
+    elif md.HASHTAG_LINE.match(t):
+        line.kind = HASHTAGS
+    elif md.READ_MORE.fullmatch(t) or md.READ_MORE.match(t) and md.READ_MORE.match(t).end() == len(t):
+        line.kind = READMORE
+    elif md.ABSTRACT_LABEL.match(t):
+        line.kind = ABSTRACT
+    else:
+        m = md.ABSTRACT_PREFIX.match(t)
+        if m and len(t) - m.end() > 0:
+            line.start += m.end()
+            line.text = t = t[m.end():]
+        rm = md.READ_MORE.search(t)
+        if rm and rm.start() > 0:
+            line.text = t = t[: rm.start()].rstrip()
+            line.closes = True
+        line.kind = HEADING if (md.is_heading(t) and not line.closes) else BODY
+    return line
+
+
+def profile_lines(lines: Iterable[Line]) -> Profile:
+    """Measure the file-level facts the segmenter needs (one pass, O(1) memory)."""
+    p = Profile()
+    prev: Line | None = None
+    seen_content = False
+    pending_blank = False
+    for line in lines:
+        classify(line)
+        if line.kind == BLANK:
+            pending_blank = seen_content
+            continue
+        if pending_blank:
+            p.dense = False
+        pending_blank = False
+        seen_content = True
+        if line.kind in TRAILERS or line.closes:
+            p.terminated = True
+        if (
+            prev is not None
+            and prev.kind == HEADING
+            and md.is_section_like(prev.text)
+            and line.kind == HEADING
+            and not md.is_section_like(line.text)
+        ):
+            p.section_headers += 1
+        prev = line
+    return p
+
+
+# --------------------------------------------------------------------------- items
+
+
+class _Item:
+    __slots__ = ("heads", "paras", "trailer", "comments", "closed", "first", "last", "part", "chars")
+
+    def __init__(self) -> None:
+        self.heads: list[Line] = []
+        self.paras: list[Line] = []
+        self.trailer: list[Line] = []
+        self.comments: list[Line] = []
+        self.closed = False
+        self.first: Line | None = None
+        self.last: Line | None = None
+        self.part = 1
+        self.chars = 0
+
+    def touch(self, line: Line) -> None:
+        if self.first is None:
+            self.first = line
+        self.last = line
+
+
+def segment_lines(
+    lines: Iterable[Line],
+    profile: Profile,
+    *,
+    max_doc_chars: int = MAX_DOC_CHARS,
+) -> Iterator[Segment]:
+    """Group classified lines into :class:`Segment` objects (see the module rules).
+
+    Parameters
+    ----------
+    lines : iterable of Line
+        The lines of one source, in order (from :func:`iter_lines`).
+    profile : Profile
+        From :func:`profile_lines` over the same lines.
+    max_doc_chars : int
+        Upper bound on one item's clean text.
+
+    Yields
+    ------
+    Segment
+        Items, boilerplate and stray segments in source order.
+    """
+    it = (classify(x) for x in lines)
+    head = list(islice((x for x in it if x.kind != BLANK), 40))
+    newsletter, front_end = _front_matter(head)
+    content: Iterator[Line] = _chain(head, it)
+    state = _State(profile, newsletter, max_doc_chars)
+    if front_end >= 0:
+        front = head[: front_end + 1]
+        yield Segment("boilerplate", (front[0].start, front[-1].end), lines=(front[0].number, front[-1].number))
+        for _ in range(front_end + 1):
+            next(content)
+    for line in content:
+        yield from state.feed(line)
+    yield from state.finish()
+
+
+def _chain(head: list[Line], rest: Iterator[Line]) -> Iterator[Line]:
+    yield from head
+    for x in rest:
+        if x.kind != BLANK:
+            yield x
+
+
+def _front_matter(head: list[Line]) -> tuple[str | None, int]:
+    """(newsletter name, index of the last front-matter line or -1)."""
+    g = next((i for i, x in enumerate(head[:12]) if md.is_greeting(x.text)), -1)
+    if g < 0:
+        return None, -1
+    name = head[0].text if g > 0 and head[0].kind == HEADING else None
+    for j in range(g + 1, min(len(head), g + 16)):
+        if md.is_sign_off(head[j].text):
+            return name, j
+    j = g
+    while j + 1 < len(head) and head[j + 1].kind == BODY:
+        j += 1
+    return name, j
+
+
+class _State:
+    def __init__(self, profile: Profile, newsletter: str | None, max_doc_chars: int) -> None:
+        self.p = profile
+        self.newsletter = newsletter
+        self.max = max_doc_chars
+        self.cur: _Item | None = None
+        self.pending: list[Line] = []
+        self.section: str | None = None
+        self.dateline: str | None = None
+
+    def feed(self, line: Line) -> Iterator[Segment]:
+        k = line.kind
+        if k in TRAILERS:
+            cur = self.cur
+            if cur is None or (not cur.paras and not cur.heads):
+                stray = self.pending + [line]
+                self.pending = []
+                yield Segment("stray", (stray[0].start, stray[-1].end), lines=(stray[0].number, stray[-1].number),
+                              notes=[f"metadata line {line.number} belongs to no item"])
+                return
+            if self.pending:
+                if k in _LISTING_TRAILERS and not cur.closed:
+                    cur.comments.extend(self.pending)
+                else:
+                    cur.paras.extend(p for p in self.pending if p.kind != ABSTRACT)
+                for p in self.pending:
+                    cur.touch(p)
+                self.pending = []
+            if k in _LISTING_TRAILERS and not cur.comments and len(cur.paras) >= 2 and len(cur.paras[-1].text) < 250:
+                # an arXiv "Comments" line long enough to read as prose
+                cur.comments.append(cur.paras.pop())
+            cur.trailer.append(line)
+            cur.touch(line)
+            cur.closed = True
+            return
+        if k == BODY:
+            cur = self.cur
+            titled = any(p.kind == HEADING for p in self.pending)
+            new = (
+                cur is None
+                or cur.closed
+                or titled
+                or (self.p.dense and not self.p.terminated and cur.paras)
+            )
+            if not new and cur is not None and cur.chars + len(line.text) > self.max and cur.paras:
+                yield from self._emit()
+                self.cur = _Item()
+                self.cur.part = cur.part + 1
+                new = False
+            if new:
+                if cur is not None:
+                    yield from self._emit()
+                self.cur = self._start(self.pending)
+                self.pending = []
+            assert self.cur is not None
+            for p in self.pending:  # only abstract labels can be left here
+                self.cur.touch(p)
+            self.pending = []
+            self.cur.paras.append(line)
+            self.cur.chars += len(line.text) + 2
+            self.cur.touch(line)
+            if line.closes:
+                self.cur.closed = True
+            return
+        # heading, abstract label
+        self.pending.append(line)
+
+    def _start(self, pending: list[Line]) -> _Item:
+        item = _Item()
+        heads = [p for p in pending if p.kind == HEADING]
+        # leading section-shaped lines followed by another heading: sections / dateline
+        i = 0
+        while i < len(heads) - 1 and md.is_section_like(heads[i].text):
+            i += 1
+        if i:
+            label = heads[i - 1].text
+            if self.p.section_headers >= 2:
+                self.section = label
+            else:
+                self.dateline = label
+        item.heads = heads[i:]
+        for p in pending:
+            if p.kind == HEADING and p in heads[:i]:
+                continue
+            item.touch(p)
+        return item
+
+    def finish(self) -> Iterator[Segment]:
+        pending = self.pending
+        self.pending = []
+        if pending:
+            k = next((i for i, p in enumerate(pending) if md.is_sign_off(p.text)), None)
+            tail = pending[k:] if k is not None else []
+            rest = pending[:k] if k is not None else pending
+            if rest:
+                cur = self.cur
+                if cur is not None and not cur.closed and not self.p.dense:
+                    for p in rest:
+                        if p.kind != ABSTRACT:
+                            cur.paras.append(p)
+                        cur.touch(p)
+                else:
+                    yield Segment("stray", (rest[0].start, rest[-1].end), title=rest[0].text,
+                                  lines=(rest[0].number, rest[-1].number), notes=["title without body"])
+            if tail:
+                yield Segment("boilerplate", (tail[0].start, tail[-1].end), lines=(tail[0].number, tail[-1].number))
+        if self.cur is not None:
+            yield from self._emit()
+        self.cur = None
+
+    def _emit(self) -> Iterator[Segment]:
+        item = self.cur
+        self.cur = None
+        if item is None or item.first is None:
+            return
+        seg = Segment("item", (item.first.start, item.last.end), lines=(item.first.number, item.last.number))
+        seg.newsletter = self.newsletter
+        seg.section = self.section
+        if self.dateline:
+            seg.dateline, self.dateline = self.dateline, None
+        seg.part = item.part
+        heads = list(item.heads)
+        if heads:
+            seg.title = " ".join(heads.pop(0).text.split())
+        pieces: list[Line] = []
+        for h in heads:
+            names = md.parse_authors(h.text) if not seg.authors else None
+            if names:
+                seg.authors = names
+            else:
+                seg.subtitles.append(h.text)
+                pieces.append(h)
+        pieces.extend(item.paras)
+        text_parts: list[str] = []
+        off = 0
+        for p in pieces:
+            if text_parts:
+                off += 2
+            seg.source_map.append((off, p.start, len(p.text)))
+            text_parts.append(p.text)
+            off += len(p.text)
+            seg.cut = seg.cut or p.cut
+        seg.text = "\n\n".join(text_parts)
+        if item.comments:
+            seg.comments = " ".join(c.text for c in item.comments)
+            seg.venue = md.venue_from_comments(seg.comments)
+        for t in item.trailer:
+            if t.kind == ARXIV:
+                m = md.ARXIV_LINE.match(t.text)
+                seg.arxiv_id = seg.arxiv_id or m.group("id")
+                if m.group("doi"):
+                    seg.doi = seg.doi or md.strip_trailing_punct(m.group("doi"))
+            elif t.kind == DOI:
+                seg.doi = seg.doi or md.strip_trailing_punct(md.DOI_LINE.match(t.text).group("doi"))
+            elif t.kind == DATE:
+                seg.date = seg.date or md.parse_date(md.DATE_LINE.match(t.text).group("date"))
+            elif t.kind == TRANSLATED:
+                seg.machine_translated = True
+                seg.translated_by = re.sub(r"^\s*(?:machine[\s-]+)?translated\s+by\s*", "", t.text, flags=re.I) or None
+            elif t.kind == HASHTAGS:
+                for tag in md.parse_hashtags(t.text):
+                    if tag not in seg.topics:
+                        seg.topics.append(tag)
+        seg.urls = md.find_urls("\n".join([seg.text] + ([seg.comments] if seg.comments else [])))
+        yield seg
+
+
+def segment_text(
+    text: str,
+    source: str = "<string>",
+    *,
+    keep_boilerplate: bool = False,
+    max_doc_chars: int = MAX_DOC_CHARS,
+    max_line_chars: int = MAX_LINE_CHARS,
+) -> list[Segment]:
+    """Split one digest / listing / news text into items.
+
+    Parameters
+    ----------
+    text : str
+        The whole source text (offsets in the result index it).
+    source : str
+        Name of the source, used in notes only.
+    keep_boilerplate : bool
+        Also return ``"boilerplate"`` and ``"stray"`` segments (default: items only).
+    max_doc_chars, max_line_chars : int
+        Size bounds (module rule 6).
+
+    Returns
+    -------
+    list of Segment
+        In source order.
+
+    Examples
+    --------
+    >>> segs = segment_text("A Title Here\\nThe body of the item says something useful.\\n"
+    ...                     "Read More\\n#ai, #nlp\\n")
+    >>> [(s.title, s.text, s.topics) for s in segs]
+    [('A Title Here', 'The body of the item says something useful.', ['ai', 'nlp'])]
+    """
+    prof = profile_lines(iter_lines([text], max_line_chars))
+    segs = segment_lines(iter_lines([text], max_line_chars), prof, max_doc_chars=max_doc_chars)
+    return [s for s in segs if keep_boilerplate or s.kind == "item"]
