@@ -37,7 +37,8 @@ outside RFC 3986 *unreserved* is encoded, so two different ids never share an IR
   ``kg:confidence``.
 
 *Named graphs*: ``<base>graph/<doc id>`` holds the relation and result triples that
-document supports (a triple supported by two documents is in both graphs).
+document supports (a triple supported by two documents is in both graphs); the
+default graph links each named graph to its document with ``prov:wasDerivedFrom``.
 
 Provenance query pattern (document and sentence of a relation)::
 
@@ -51,8 +52,8 @@ Provenance query pattern (document and sentence of a relation)::
           kg:start ?start ; kg:end ?end .
     }
 
-or, with named graphs only: ``GRAPH ?g { ?s kg:evaluatedOn ?o }`` where ``?g`` is
-``<base>graph/<doc id>``.
+or, with the named graphs: ``GRAPH ?g { ?s kg:evaluatedOn ?o } ?g prov:wasDerivedFrom
+?doc``.
 
 Output is deterministic: :func:`write_rdf` sorts N-Triples / N-Quads lines and the
 JSON-LD node list, and Turtle / TriG are written by rdflib's sorting serialisers
@@ -86,6 +87,8 @@ __all__ = [
     "graph_to_dataset",
     "write_rdf",
     "bind_prefixes",
+    "default_graph",
+    "load_context",
 ]
 
 #: Default base of instance IRIs.
@@ -257,7 +260,7 @@ class _Mapper:
         self.base = _check_base(base_iri)
         self.ds = Dataset()
         bind_prefixes(self.ds, self.base)
-        self.default = self.ds.default_context
+        self.default = default_graph(self.ds)
         self._named: dict[str, Graph] = {}
 
     # IRIs ---------------------------------------------------------------------------
@@ -279,8 +282,10 @@ class _Mapper:
     def named(self, doc_node: str) -> Graph:
         g = self._named.get(doc_node)
         if g is None:
-            g = self.ds.graph(mint_iri(self.base, "graph", self._doc_key(doc_node)))
+            gi = mint_iri(self.base, "graph", self._doc_key(doc_node))
+            g = self.ds.graph(gi)
             self._named[doc_node] = g
+            self.add(gi, PROV.wasDerivedFrom, self.node_iri(doc_node))
         return g
 
     # nodes --------------------------------------------------------------------------
@@ -489,6 +494,13 @@ class _Mapper:
         return self.ds
 
 
+def default_graph(ds: Dataset) -> Graph:
+    """The default graph of an rdflib ``Dataset`` (``default_graph`` in newer rdflib,
+    ``default_context`` in older ones)."""
+    g = getattr(ds, "default_graph", None)
+    return g if isinstance(g, Graph) else ds.default_context
+
+
 def bind_prefixes(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> None:
     """Bind the prefixes used in every ``kg`` RDF file (kg, schema, skos, …).
 
@@ -630,7 +642,7 @@ def write_rdf(
     """
     out_dir = Path(out_dir)
     ds = dataset if dataset is not None else graph_to_dataset(G, base_iri=base_iri)
-    default = ds.default_context
+    default = default_graph(ds)
     dg = Graph()
     bind_prefixes(dg, base_iri)
     for t in default:
