@@ -179,6 +179,19 @@ class DocExtraction:
     entities: tuple[Mention, ...] = ()
     relations: tuple[Relation, ...] = ()
     results: tuple[Result, ...] = ()
+    #: ``(start, end)`` character spans of the document's sentences, in order.
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    def sentence_of(self, start: int) -> tuple[int, int]:
+        """The span of the sentence containing offset ``start`` (the whole text
+        if sentences are unknown)."""
+        import bisect
+
+        starts = [s for s, _ in self.sentences]
+        k = bisect.bisect_right(starts, start) - 1
+        if 0 <= k < len(self.sentences):
+            return self.sentences[k]
+        return (0, len(self.record.text))
 
     def to_json(self) -> dict[str, Any]:
         """The ``kg extract`` JSON line: ``id``, ``text``, ``entities``, ``relations``,
@@ -196,6 +209,7 @@ class DocExtraction:
             "results": [
                 {**asdict(r), "evidence": list(r.evidence)} for r in self.results
             ],
+            "sentences": [list(s) for s in self.sentences],
             "meta": meta,
         }
 
@@ -210,4 +224,5 @@ class DocExtraction:
         ress = tuple(
             Result(**{**r, "evidence": tuple(r["evidence"])}) for r in d.get("results", ())
         )
-        return cls(record=rec, entities=ents, relations=rels, results=ress)
+        sents = tuple(tuple(s) for s in d.get("sentences", ()))
+        return cls(record=rec, entities=ents, relations=rels, results=ress, sentences=sents)

@@ -49,3 +49,8 @@ Graph attributes (``G.graph``): ``base_iri``, ``kg_version``, ``built_from``
 (list of input paths), ``documents_read``, ``documents_skipped`` (list of
 ``{"source", "reason", ...}``).
 """
+
+from kg.build.io import load_graph
+from kg.build.merge import GraphBuilder, build_graph, doc_node_id, graph_summary
+
+__all__ = ["GraphBuilder", "build_graph", "doc_node_id", "graph_summary", "load_graph"]

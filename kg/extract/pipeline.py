@@ -133,7 +133,10 @@ def doc_to_extraction(doc, record: Record, index: GazetteerIndex | None = None) 
                 condition=r["condition"], confidence=r["confidence"],
             )
         )
-    return DocExtraction(record=record, entities=entities, relations=relations, results=tuple(results))
+    sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
+    return DocExtraction(
+        record=record, entities=entities, relations=relations, results=tuple(results), sentences=sentences
+    )
 
 
 def _chunks(text: str, limit: int) -> list[tuple[int, str]]:
@@ -205,12 +208,14 @@ def _shift(ex: DocExtraction, off: int) -> DocExtraction:
     ents = tuple(Mention(**{**m.__dict__, "start": m.start + off, "end": m.end + off}) for m in ex.entities)
     rels = tuple(Relation(**{**r.__dict__, "evidence": (r.evidence[0] + off, r.evidence[1] + off)}) for r in ex.relations)
     ress = tuple(Result(**{**r.__dict__, "evidence": (r.evidence[0] + off, r.evidence[1] + off)}) for r in ex.results)
-    return DocExtraction(record=ex.record, entities=ents, relations=rels, results=ress)
+    sents = tuple((a + off, b + off) for a, b in ex.sentences)
+    return DocExtraction(record=ex.record, entities=ents, relations=rels, results=ress, sentences=sents)
 
 
 def _join(rec: Record, parts: list[DocExtraction]) -> DocExtraction:
-    ents, rels, ress = [], [], []
+    ents, rels, ress, sents = [], [], [], []
     for p in parts:
+        sents.extend(p.sentences)
         base = len(ents)
         ents.extend(p.entities)
         for r in p.relations:
@@ -218,4 +223,4 @@ def _join(rec: Record, parts: list[DocExtraction]) -> DocExtraction:
         for r in p.results:
             ress.append(Result(**{**r.__dict__, "method": r.method + base,
                                   "dataset": None if r.dataset is None else r.dataset + base}))
-    return DocExtraction(record=rec, entities=tuple(ents), relations=tuple(rels), results=tuple(ress))
+    return DocExtraction(record=rec, entities=tuple(ents), relations=tuple(rels), results=tuple(ress), sentences=tuple(sents))

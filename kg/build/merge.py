@@ -1,0 +1,319 @@
+"""The reduce step: merge :class:`~kg.model.DocExtraction` objects into one graph.
+
+:class:`GraphBuilder` accumulates documents one at a time (streaming: it keeps
+aggregated counts and evidence, not the documents) and :meth:`GraphBuilder.graph`
+returns the ``networkx.MultiDiGraph`` described in :mod:`kg.build`.
+
+Merging rules:
+
+* one node per canonical id; long forms defined as abbreviations in any
+  document map to their short form's id (:func:`kg.resolve.corpus_aliases`);
+* a node's type is decided by evidence — votes weighted by how certain the
+  component is (gazetteer 4, abbreviation 3, pattern 2, ner 1), ties broken by
+  the order of :data:`kg.model.ENTITY_TYPES` — not by whichever came last;
+* a node's label is the gazetteer's preferred name where there is one, else its
+  most frequent name;
+* relations whose ends, after typing, do not fit the relation's domain and range
+  (:data:`kg.model.RELATION_TYPES`) are dropped and counted in
+  ``G.graph["relations_dropped"]``;
+* an edge's ``count`` is its number of distinct evidence items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from kg.model import ENTITY_TYPES, RELATION_TYPES, DocExtraction, Record
+from kg.resolve import GazetteerIndex, safe_key
+
+SOURCE_WEIGHT = {"gazetteer": 4, "abbreviation": 3, "pattern": 2, "ner": 1}
+_TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
+DOC_PREFIX = "doc:"
+RESULT_PREFIX = "result:"
+
+_RECORD_ATTRS = ("title", "source", "arxiv_id", "doi", "date", "venue", "url", "language")
+
+
+def doc_node_id(record_id: str) -> str:
+    """Node id of a document: ``"doc:<record id>"``."""
+    return DOC_PREFIX + record_id
+
+
+class GraphBuilder:
+    """Accumulate extractions and build the merged graph.
+
+    Parameters
+    ----------
+    index : (by_id, by_match_key), optional
+        Gazetteer index (:func:`kg.resolve.index_entries`), used for preferred
+        names, Wikidata ids and model families.
+    base_iri : str
+        Stored in ``G.graph["base_iri"]`` for the exporters.
+
+    Examples
+    --------
+    >>> from kg.model import DocExtraction, Mention, Record, Relation
+    >>> rec = Record(id="d1", text="We propose FooNet.")
+    >>> m = Mention(11, 17, "FooNet", "Method", "foonet", "pattern:proposed", "FooNet")
+    >>> ex = DocExtraction(rec, (m,), (Relation("proposes", None, 0, (0, 18), "we-propose"),), (), ((0, 18),))
+    >>> b = GraphBuilder(); b.add(ex); G = b.graph()
+    >>> sorted(G.edges(keys=True))
+    [('doc:d1', 'foonet', 'mentions'), ('doc:d1', 'foonet', 'proposes')]
+    """
+
+    def __init__(self, index: GazetteerIndex | None = None, base_iri: str = "https://w3id.org/kg/"):
+        self.index = index
+        self.base_iri = base_iri
+        self.docs: dict[str, dict[str, Any]] = {}
+        self.type_votes: dict[str, Counter] = defaultdict(Counter)
+        self.names: dict[str, Counter] = defaultdict(Counter)
+        self.surfaces: dict[str, set[str]] = defaultdict(set)
+        self.counts: Counter = Counter()
+        self.ent_docs: dict[str, set[str]] = defaultdict(set)
+        self.sources: dict[str, set[str]] = defaultdict(set)
+        self.gaz_name: dict[str, str] = {}
+        self.edges: dict[tuple[str, str, str], dict[tuple, dict]] = defaultdict(dict)
+        self.results: dict[str, dict[str, Any]] = {}
+        self.alias_votes: dict[str, set[str]] = defaultdict(set)
+        self.documents_skipped: list[dict] = []
+
+    # ------------------------------------------------------------------ add
+    def add(self, ex: DocExtraction) -> None:
+        """Add one document's extraction (its record becomes a document node)."""
+        rec = ex.record
+        dnode = doc_node_id(rec.id)
+        self.docs[dnode] = _doc_attrs(rec)
+        text = rec.text
+        for m in ex.entities:
+            eid = m.id
+            src = m.source.split(":")[0]
+            self.type_votes[eid][m.label] += SOURCE_WEIGHT.get(src, 1)
+            surface = _clean_surface(m.text)
+            self.names[eid][m.name or surface] += 1
+            self.surfaces[eid].add(surface)
+            self.counts[eid] += 1
+            self.ent_docs[eid].add(dnode)
+            self.sources[eid].add(m.source)
+            if src == "gazetteer" and m.name:
+                self.gaz_name[eid] = m.name
+            if src == "abbreviation":
+                k = safe_key(surface)
+                if k != eid:
+                    self.alias_votes[k].add(eid)
+            s, e = ex.sentence_of(m.start)
+            self._evidence(dnode, eid, "mentions", dnode, s, e, text, f"mention:{m.source}", 1.0)
+        for r in ex.relations:
+            head = dnode if r.head is None else ex.entities[r.head].id
+            tail = ex.entities[r.tail].id
+            self._evidence(head, tail, r.label, dnode, r.evidence[0], r.evidence[1], text, r.pattern, r.confidence)
+        metric_ids = {m.name: m.id for m in ex.entities if m.label == "Metric"}
+        for r in ex.results:
+            method = ex.entities[r.method].id
+            dataset = ex.entities[r.dataset].id if r.dataset is not None else None
+            key = "|".join(str(x) for x in (rec.id, method, dataset, r.metric, r.value, r.unit, r.condition))
+            rid = RESULT_PREFIX + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+            ev = _ev(dnode, r.evidence[0], r.evidence[1], text, r.pattern, r.confidence)
+            self.results[rid] = {
+                "method": method, "dataset": dataset, "metric": r.metric,
+                "metric_id": metric_ids.get(r.metric), "value": r.value, "unit": r.unit,
+                "condition": r.condition, "doc": dnode, "evidence": [ev],
+                "method_text": ex.entities[r.method].text,
+                "dataset_text": ex.entities[r.dataset].text if r.dataset is not None else None,
+            }
+
+    def skip(self, source: str, reason: str, **info: Any) -> None:
+        """Record a document that was not processed (kept in ``G.graph``)."""
+        self.documents_skipped.append({"source": source, "reason": reason, **info})
+
+    def _evidence(self, head, tail, rel, dnode, start, end, text, pattern, conf) -> None:
+        key = (dnode, start, pattern)
+        bucket = self.edges[(head, tail, rel)]
+        if key not in bucket or bucket[key]["confidence"] < conf:
+            bucket[key] = _ev(dnode, start, end, text, pattern, conf)
+
+    # ---------------------------------------------------------------- graph
+    def graph(self) -> nx.MultiDiGraph:
+        """Return the merged graph (a new object each call)."""
+        alias = {k: next(iter(v)) for k, v in self.alias_votes.items() if len(v) == 1}
+        alias = {k: v for k, v in alias.items() if k in self.counts and k != v}
+
+        def canon(x: str | None) -> str | None:
+            return alias.get(x, x) if x is not None else None
+
+        # fold aliased ids into their targets
+        votes: dict[str, Counter] = defaultdict(Counter)
+        names: dict[str, Counter] = defaultdict(Counter)
+        surfaces: dict[str, set[str]] = defaultdict(set)
+        counts: Counter = Counter()
+        ent_docs: dict[str, set[str]] = defaultdict(set)
+        sources: dict[str, set[str]] = defaultdict(set)
+        for eid in self.counts:
+            c = canon(eid)
+            votes[c].update(self.type_votes[eid])
+            names[c].update(self.names[eid])
+            surfaces[c] |= self.surfaces[eid]
+            counts[c] += self.counts[eid]
+            ent_docs[c] |= self.ent_docs[eid]
+            sources[c] |= self.sources[eid]
+
+        G = nx.MultiDiGraph()
+        G.graph.update(
+            base_iri=self.base_iri,
+            documents_read=len(self.docs),
+            documents_skipped=list(self.documents_skipped),
+        )
+        by_id = self.index[0] if self.index else {}
+        for dnode in sorted(self.docs):
+            G.add_node(dnode, **self.docs[dnode])
+        for eid in sorted(counts):
+            typ = max(votes[eid].items(), key=lambda kv: (kv[1], -_TYPE_ORDER.get(kv[0], 99)))[0]
+            gaz = self.gaz_name.get(eid)
+            if gaz is None:
+                for old, new in alias.items():
+                    if new == eid and old in self.gaz_name:
+                        gaz = self.gaz_name[old]
+            label = gaz or max(names[eid].items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+            attrs: dict[str, Any] = {
+                "kind": "entity", "type": typ, "label": label,
+                "aliases": sorted((surfaces[eid] | set(names[eid])) - {label}),
+                "count": counts[eid], "docs": sorted(ent_docs[eid]), "sources": sorted(sources[eid]),
+            }
+            entry = by_id.get(eid)
+            if entry is not None:
+                if entry.wikidata:
+                    attrs["wikidata"] = entry.wikidata
+                if entry.family:
+                    attrs["family"] = entry.family
+                extra = [a for a in entry.aliases if a != label]
+                attrs["aliases"] = sorted(set(attrs["aliases"]) | set(extra))
+            G.add_node(eid, **attrs)
+
+        merged: dict[tuple[str, str, str], dict[tuple, dict]] = defaultdict(dict)
+        for (h, t, rel), bucket in self.edges.items():
+            merged[(canon(h), canon(t), rel)].update(bucket)
+        dropped: Counter = Counter()
+        for (h, t, rel) in sorted(merged):
+            if h == t or not _fits(G, h, t, rel):
+                dropped[rel] += 1
+                continue
+            evidence = sorted(merged[(h, t, rel)].values(), key=lambda e: (e["doc"], e["start"], e["pattern"]))
+            G.add_edge(
+                h, t, key=rel, relation=rel, count=len(evidence),
+                confidence=max(e["confidence"] for e in evidence), evidence=evidence,
+            )
+        for rid in sorted(self.results):
+            r = self.results[rid]
+            method, dataset = canon(r["method"]), canon(r["dataset"])
+            if G.nodes.get(method, {}).get("type") != "Method":
+                dropped["result"] += 1
+                continue
+            if dataset is not None and G.nodes.get(dataset, {}).get("type") not in ("Dataset", "Benchmark"):
+                dataset = None
+            metric_label = r["metric"]
+            parts = [G.nodes[method]["label"], metric_label or "", f"{r['value']}{r['unit'] or ''}"]
+            if dataset:
+                parts += ["on", G.nodes[dataset]["label"]]
+            if r["condition"]:
+                parts.append(f"({r['condition']})")
+            G.add_node(
+                rid, kind="result", type="Result", label=" ".join(p for p in parts if p),
+                value=r["value"], unit=r["unit"], metric=metric_label, condition=r["condition"],
+                doc=r["doc"], evidence=r["evidence"],
+            )
+            ev = r["evidence"]
+            G.add_edge(rid, method, key="ofMethod", relation="ofMethod", count=1, confidence=ev[0]["confidence"], evidence=ev)
+            if dataset:
+                G.add_edge(rid, dataset, key="onDataset", relation="onDataset", count=1, confidence=ev[0]["confidence"], evidence=ev)
+            mid = canon(r["metric_id"])
+            if mid and G.nodes.get(mid, {}).get("type") == "Metric":
+                G.add_edge(rid, mid, key="withMetric", relation="withMetric", count=1, confidence=ev[0]["confidence"], evidence=ev)
+        G.graph["relations_dropped"] = dict(sorted(dropped.items()))
+        return G
+
+
+def _fits(G: nx.MultiDiGraph, h: str, t: str, rel: str) -> bool:
+    if h not in G or t not in G:
+        return False
+    dom, rng = RELATION_TYPES.get(rel, ((), ()))
+    return G.nodes[h].get("type") in dom and G.nodes[t].get("type") in rng
+
+
+def _ev(dnode: str, start: int, end: int, text: str, pattern: str, conf: float) -> dict[str, Any]:
+    return {
+        "doc": dnode, "start": int(start), "end": int(end),
+        "sentence": " ".join(text[start:end].split()), "pattern": pattern,
+        "confidence": round(float(conf), 3),
+    }
+
+
+def _clean_surface(text: str) -> str:
+    text = " ".join(text.split())
+    for suf in ("'s", "’s"):
+        if text.endswith(suf):
+            text = text[: -len(suf)]
+    return text
+
+
+def _doc_attrs(rec: Record) -> dict[str, Any]:
+    label = rec.title or " ".join(rec.text.split()[:8]) + ("…" if len(rec.text.split()) > 8 else "")
+    attrs: dict[str, Any] = {"kind": "document", "type": "Document", "label": label}
+    for a in _RECORD_ATTRS:
+        v = getattr(rec, a)
+        if v:
+            attrs[a] = v
+    if rec.span:
+        attrs["span"] = list(rec.span)
+    for a in ("authors", "topics", "urls"):
+        v = getattr(rec, a)
+        if v:
+            attrs[a] = list(v)
+    if rec.machine_translated:
+        attrs["machine_translated"] = True
+    return attrs
+
+
+def build_graph(
+    extractions: Iterable[DocExtraction],
+    *,
+    index: GazetteerIndex | None = None,
+    base_iri: str = "https://w3id.org/kg/",
+) -> nx.MultiDiGraph:
+    """Merge extractions into one graph (see :class:`GraphBuilder`)."""
+    b = GraphBuilder(index=index, base_iri=base_iri)
+    for ex in extractions:
+        b.add(ex)
+    return b.graph()
+
+
+def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """Counts for the build report.
+
+    Returns
+    -------
+    dict
+        ``{"documents": int, "entities": {type: n}, "relations": {name: n edges},
+        "results": int, "nodes": int, "edges": int}``.
+    """
+    ents: Counter = Counter()
+    docs = results = 0
+    for _, d in G.nodes(data=True):
+        if d.get("kind") == "entity":
+            ents[d["type"]] += 1
+        elif d.get("kind") == "document":
+            docs += 1
+        elif d.get("kind") == "result":
+            results += 1
+    rels: Counter = Counter(k for _, _, k in G.edges(keys=True) if k not in ("ofMethod", "onDataset", "withMetric"))
+    return {
+        "documents": docs,
+        "entities": {t: ents[t] for t in ENTITY_TYPES if ents[t]},
+        "relations": dict(sorted(rels.items())),
+        "results": results,
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+    }

