@@ -1,0 +1,148 @@
+"""End to end: `kg build data/samples` on the real sample corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.build import load_graph
+from kg.cli import app
+from kg.paths import QUERIES_DIR, SAMPLES_DIR
+
+EXPECTED_FILES = ["graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "index.html", "graph.json", "graph.nt", "graph.nq"]
+
+
+def node_by_label(G, label):
+    hits = [n for n, d in G.nodes(data=True) if d.get("label") == label or label in d.get("aliases", [])]
+    assert hits, f"no node labelled {label!r}"
+    return hits[0]
+
+
+def has_edge(G, head_label, rel, tail_label):
+    h, t = node_by_label(G, head_label), node_by_label(G, tail_label)
+    return G.has_edge(h, t, key=rel)
+
+
+def test_build_writes_every_output(sample_build):
+    for name in EXPECTED_FILES:
+        p = sample_build / name
+        assert p.is_file() and p.stat().st_size > 0, name
+    assert (sample_build / "store").is_dir()
+
+
+def test_sadga_evaluated_on_spider(sample_graph):
+    assert has_edge(sample_graph, "SADGA", "evaluatedOn", "Spider")
+    sadga = sample_graph.nodes[node_by_label(sample_graph, "SADGA")]
+    assert sadga["type"] == "Method"
+    # the abbreviation's long form is the same node
+    assert "Structure-Aware Dual Graph Aggregation Network" in sadga["aliases"]
+    assert sample_graph.nodes[node_by_label(sample_graph, "Spider")]["type"] == "Benchmark"
+
+
+def test_rtmdet_on_coco_with_evidence(sample_graph):
+    G = sample_graph
+    h, t = node_by_label(G, "RTMDet"), node_by_label(G, "COCO")
+    data = G.get_edge_data(h, t, key="evaluatedOn")
+    assert data is not None
+    ev = data["evidence"][0]
+    assert "52.8% AP on COCO" in ev["sentence"]
+    assert ev["doc"] in G and G.nodes[ev["doc"]]["type"] == "Document"
+
+
+def test_proposes_and_outperforms(sample_graph):
+    G = sample_graph
+    sadga = node_by_label(G, "SADGA")
+    assert any(k == "proposes" for _, _, k in G.in_edges(sadga, keys=True))
+    assert any(k == "outperforms" for _, _, k in G.edges(keys=True))
+
+
+def test_chinese_paragraph_is_skipped(sample_build_result):
+    skipped = sample_build_result.ingest.documents_skipped
+    zh = [s for s in skipped if s["reason"].startswith("non-English")]
+    assert len(zh) == 1 and zh[0]["source"].endswith("002_cb996de503f80330.txt")
+    assert "zh" in zh[0]["reason"]
+
+
+def test_same_entity_from_two_documents_is_one_node(sample_graph):
+    google = sample_graph.nodes[node_by_label(sample_graph, "Google")]
+    assert google["type"] == "Organization"
+    assert len(google["docs"]) >= 3
+
+
+def test_documents_are_items_not_files(sample_build_result):
+    # five files, dozens of items: each news item / abstract is one document
+    assert sample_build_result.ingest.files_read == 5
+    assert sample_build_result.summary["documents"] > 40
+
+
+def test_query_cli_prints_rows(sample_build):
+    runner = CliRunner()
+    queries = sorted(QUERIES_DIR.glob("*.rq"))
+    assert len(queries) >= 3
+    res = runner.invoke(app, ["query", str(sample_build), str(QUERIES_DIR / "datasets-most-methods.rq"), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) >= 3  # header + rows
+    assert any("COCO" in line or "Spider" in line for line in lines[1:])
+
+
+def test_build_is_deterministic(nlp, tmp_path, sample_build):
+    from kg.pipeline import run_build
+
+    again = run_build([SAMPLES_DIR], tmp_path / "b2", nlp=nlp, views=False, store=False)
+    for name in ("graph.ttl", "graph.nt", "graph.json"):
+        assert (again.out_dir / name).read_bytes() == (sample_build / name).read_bytes(), name
+
+
+def test_failed_build_keeps_previous_build(nlp, tmp_path):
+    from kg.errors import InputError
+    from kg.pipeline import run_build
+
+    out = tmp_path / "out"
+    run_build([SAMPLES_DIR / "000_0c20c2f8ae263eb6.txt"], out, nlp=nlp, views=False, store=False)
+    before = (out / "graph.ttl").read_bytes()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "We propose FooNet."}\n{not json\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        run_build([bad], out, nlp=nlp, views=False, store=False)
+    assert "bad.jsonl:2" in str(exc.value)
+    assert (out / "graph.ttl").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")], "temporary build left behind"
+
+
+def test_cli_missing_input_is_a_clear_error(tmp_path):
+    res = CliRunner().invoke(app, ["build", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 1
+    assert "nope" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_extract_jsonl_keeps_given_text_and_offsets(tmp_path):
+    src = tmp_path / "in.jsonl"
+    text = "Extensive experiments on VisDA, Office-Home, and DomainNet show that DaC outperforms SHOT."
+    src.write_text(json.dumps({"id": "x1", "text": text}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(app, ["extract", str(src), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert d["id"] == "x1" and d["text"] == text
+    for e in d["entities"]:
+        assert text[e["start"]:e["end"]] == e["text"]
+    names = {e["text"]: e["label"] for e in d["entities"]}
+    assert names.get("VisDA") == "Dataset" and names.get("DomainNet") == "Dataset"
+    rels = {(r["label"], d["entities"][r["head"]]["text"], d["entities"][r["tail"]]["text"]) for r in d["relations"] if r["head"] is not None}
+    assert ("evaluatedOn", "DaC", "VisDA") in rels
+    assert ("outperforms", "DaC", "SHOT") in rels
+
+
+def test_load_graph_on_missing_build_is_clear(tmp_path):
+    from kg.errors import BuildError
+
+    with pytest.raises(BuildError, match="no such build directory"):
+        load_graph(tmp_path / "missing")
+    (tmp_path / "partial").mkdir()
+    with pytest.raises(BuildError, match="not a complete kg build"):
+        load_graph(tmp_path / "partial")
