@@ -88,7 +88,7 @@ _MONTHS = {
 }
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "du", "la", "le", "bin", "al", "dos", "das"}
 _NON_NAME_WORDS = {
-    "the", "of", "for", "with", "in", "on", "to", "a", "an", "and", "or", "via", "by", "from",
+    "the", "of", "for", "with", "in", "on", "to", "and", "or", "via", "by", "from",
     "is", "are", "more", "new", "our", "at", "as", "learning", "network", "networks", "model",
     "models", "data", "ai", "deep", "neural", "university", "institute", "lab", "inc",
 }
@@ -178,23 +178,28 @@ def words(line: str) -> list[str]:
 def is_body(line: str) -> bool:
     """True if a (stripped) line reads as prose: a paragraph rather than a title.
 
-    Long lines (> 200 chars) are prose. Shorter lines are prose when they end with
-    sentence punctuation and either contain a sentence boundary or are not short
-    (≥ 60 chars and > 12 words); a line ending in an abbreviation (``… of A.I.``) or
-    with ``?``/``!`` and no inner sentence boundary stays title-like.
+    Long lines (> 200 chars) are prose.  Shorter lines are prose when they end with
+    sentence punctuation: a full stop after at least three words, or ``?``/``!``
+    only when the line holds more than one sentence.  A line ending in an
+    abbreviation (``… the most of A.I.``) stays title-like up to 120 chars.
     """
     n = len(line)
     if n > 200:
         return True
     if not _SENTENCE_END.search(line):
         return False
-    if _INNER_SENTENCE.search(line):
-        return n >= 40
-    if line.rstrip("'\"’”)]").endswith(("?", "!")):
-        return False
-    if _ABBREV_END.search(line.rstrip("'\"’”)]")):
-        return n > 120
-    return n >= 60 and len(words(line)) > 12
+    inner = bool(_INNER_SENTENCE.search(line))
+    core = line.rstrip("'\"’”)]")
+    if core.endswith(("?", "!", "？", "！")):
+        return inner
+    if _ABBREV_END.search(core):
+        return inner or n > 120
+    return inner or len(words(line)) >= 3
+
+
+def ends_sentence(line: str) -> bool:
+    """True if the line ends with sentence punctuation (``.``, ``!``, ``?``, ``…``, ``。``)."""
+    return bool(_SENTENCE_END.search(line))
 
 
 def is_heading(line: str) -> bool:

@@ -37,9 +37,9 @@ Grouping rules
    Without markers but with blank lines, consecutive body blocks stay one item
    until the next heading run.
 4. Newsletter front matter: if a greeting ("Hey folks,") appears among the first 12
-   content lines, everything up to it and on to a sign-off ("Until next week!") —
-   or, without a sign-off, the prose after the greeting up to the next heading — is
-   boilerplate; the first line, if title-like, is kept as the ``newsletter`` name.
+   content lines, everything up to it is boilerplate, and so are the intro lines
+   after it through a sign-off ("Until next week!") if one follows within 10
+   sentence-ended lines, else the prose lines right after the greeting; the first line, if title-like, is kept as the ``newsletter`` name.
    Sign-off lines at the end of the file are boilerplate too.
 5. Section headers: when a file has at least two section headers (rule 1), each
    applies to the items below it (``section``).  A single section-shaped line at
@@ -392,9 +392,15 @@ def _front_matter(head: list[Line]) -> tuple[str | None, int]:
     if g < 0:
         return None, -1
     name = head[0].text if g > 0 and head[0].kind == HEADING else None
-    for j in range(g + 1, min(len(head), g + 16)):
-        if md.is_sign_off(head[j].text):
-            return name, j
+    # a sign-off within the next 10 lines, after sentence-ended intro lines only
+    j = g
+    while j + 1 < min(len(head), g + 11) and not md.is_sign_off(head[j + 1].text) and (
+        head[j + 1].kind == BODY or md.ends_sentence(head[j + 1].text)
+    ):
+        j += 1
+    if j + 1 < len(head) and md.is_sign_off(head[j + 1].text):
+        return name, j + 1
+    # no sign-off: the prose lines after the greeting
     j = g
     while j + 1 < len(head) and head[j + 1].kind == BODY:
         j += 1
