@@ -55,9 +55,9 @@ Provenance query pattern (document and sentence of a relation)::
 or, with the named graphs: ``GRAPH ?g { ?s kg:evaluatedOn ?o } ?g prov:wasDerivedFrom
 ?doc``.
 
-Output is deterministic: :func:`write_rdf` sorts N-Triples / N-Quads lines and the
-JSON-LD node list, and Turtle / TriG are written by rdflib's sorting serialisers
-(verified across hash seeds in ``tests/test_rdf.py``).
+Output is deterministic: :func:`write_rdf` sorts N-Triples / N-Quads lines the
+JSON-LD node list and the TriG graphs; Turtle is written by rdflib's sorting
+serialiser (verified across hash seeds in ``tests/test_rdf.py``).
 """
 
 from __future__ import annotations
@@ -591,6 +591,46 @@ def _sorted_lines(text: str) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def _split_turtle(text: str) -> tuple[set[str], str]:
+    """Prefix lines and body of a Turtle document written by rdflib."""
+    prefixes, body = set(), []
+    for line in text.splitlines():
+        if line.startswith("@prefix ") and line.rstrip().endswith("."):
+            prefixes.add(line.strip())
+        else:
+            body.append(line)
+    return prefixes, "\n".join(body).strip("\n")
+
+
+def _trig(ds: Dataset, base_iri: str) -> str:
+    """TriG with the default graph first, then the named graphs sorted by IRI.
+
+    rdflib's TriG writer orders graphs by hash, which changes from run to run; each
+    graph is therefore written with the (sorted, deterministic) Turtle writer.
+    """
+    prefixes: set[str] = set()
+    blocks: list[str] = []
+    graphs = [(None, default_graph(ds))]
+    named = [g for g in ds.graphs() if isinstance(g.identifier, URIRef)
+             and g.identifier != default_graph(ds).identifier]
+    graphs += sorted(((str(g.identifier), g) for g in named), key=lambda x: x[0])
+    for name, g in graphs:
+        if name is not None and len(g) == 0:
+            continue
+        tmp = Graph()
+        bind_prefixes(tmp, base_iri)
+        for t in g:
+            tmp.add(t)
+        pre, body = _split_turtle(tmp.serialize(format="turtle"))
+        prefixes |= pre
+        if name is None:
+            blocks.append(body)
+        else:
+            indented = "\n".join(("    " + ln) if ln else "" for ln in body.splitlines())
+            blocks.append(f"<{name}> {{\n{indented}\n}}")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(b for b in blocks if b) + "\n"
+
+
 def _jsonld(graph: Graph, context: dict[str, Any]) -> str:
     raw = graph.serialize(format="json-ld", context=context, auto_compact=True, use_native_types=True)
     doc = json.loads(raw)
@@ -650,7 +690,7 @@ def write_rdf(
     outputs = {
         "graph.ttl": lambda: dg.serialize(format="turtle"),
         "graph.nt": lambda: _sorted_lines(dg.serialize(format="nt")),
-        "graph.trig": lambda: ds.serialize(format="trig"),
+        "graph.trig": lambda: _trig(ds, base_iri),
         "graph.nq": lambda: _sorted_lines(ds.serialize(format="nquads")),
         "graph.jsonld": lambda: _jsonld(dg, load_context()),
     }
