@@ -378,3 +378,30 @@ def test_metadata_parsers():
     assert venue_from_comments("ICME'22. arXiv admin note: substantial text overlap with arXiv:2105.07606") == "ICME'22"
     assert parse_date("2022-05-24") == parse_date("May 24, 2022") == parse_date("24 May 2022") == "2022-05-24"
     assert parse_date("2022-02-30") is None
+
+
+def test_items_run_together_on_one_line_are_split_at_markers():
+    text = (
+        "Chips Get Faster\n"
+        "The new chip is fast and efficient in every test we ran. Read More #nvidia, #performance "
+        "Researchers found that photonic processors compute much faster than electronic chips. Read More\n"
+        "#performance\n"
+        "First abstract ends here.translated by 谷歌翻译Second abstract runs on right after it. translated by 谷歌翻译\n"
+        "A listing abstract about benchmarks. arXiv:2201.00001 Created: 2022-01-01 Another abstract here. "
+        "arXiv:2201.00002\nCreated: 2022-01-02\n"
+    )
+    segs = segment_text(text)
+    got = [(s.title, s.text, s.topics, s.machine_translated, s.arxiv_id, s.date) for s in segs]
+    assert got == [
+        ("Chips Get Faster", "The new chip is fast and efficient in every test we ran.", ["nvidia", "performance"],
+         False, None, None),
+        (None, "Researchers found that photonic processors compute much faster than electronic chips.",
+         ["performance"], False, None, None),
+        (None, "First abstract ends here.", [], True, None, None),
+        (None, "Second abstract runs on right after it.", [], True, None, None),
+        (None, "A listing abstract about benchmarks.", [], False, "2201.00001", "2022-01-01"),
+        (None, "Another abstract here.", [], False, "2201.00002", "2022-01-02"),
+    ]
+    for s in segs:  # offsets still index the source
+        for ts, ss, n in s.source_map:
+            assert s.text[ts:ts + n] == text[ss:ss + n]

@@ -46,6 +46,12 @@ Grouping rules
    the top of a file ("Guangdong Province" above the first title) is taken as a
    stray dateline/location tag: it is not part of any item's text or span and is
    kept as the next item's ``dateline``.
+7. Run-together items: an item-closing marker glued into a line ("… end. Read
+   More #ai Next title …", "…end.translated by 谷歌翻译The next…", an ``arXiv:``
+   or ``Created:`` trailer after a sentence end) splits the line there, so the
+   marker closes the item and the rest starts the next one.  (A title run into the
+   previous body with no marker and no newline cannot be told from prose and is not
+   split.)
 6. Items never exceed ``max_doc_chars`` characters of text; a longer run of
    paragraphs continues in a new item (``part`` 2, 3, …), and a single line longer
    than ``max_line_chars`` is cut at a sentence end (else a space) before that
@@ -213,7 +219,7 @@ def iter_lines(chunks: Iterable[str], max_line_chars: int = MAX_LINE_CHARS) -> I
             if nl >= 0:
                 line = _mk_line(buf, pos, nl, base, number, False)
                 if line:
-                    yield line
+                    yield from split_markers(line)
                 number += 1
                 pos = nl + 1
                 continue
@@ -221,7 +227,7 @@ def iter_lines(chunks: Iterable[str], max_line_chars: int = MAX_LINE_CHARS) -> I
                 cut = _cut_point(buf, pos, pos + max_line_chars)
                 line = _mk_line(buf, pos, cut, base, number, True)
                 if line:
-                    yield line
+                    yield from split_markers(line)
                 pos = cut
                 continue
             break
@@ -230,7 +236,57 @@ def iter_lines(chunks: Iterable[str], max_line_chars: int = MAX_LINE_CHARS) -> I
     if buf:
         line = _mk_line(buf, 0, len(buf), base, number, False)
         if line:
-            yield line
+            yield from split_markers(line)
+
+
+#: Item-closing markers run into the text of a line (no newline before/after them):
+#: "… end. Read More #tag, #tag Next item", "… end.translated by 谷歌翻译Next …",
+#: "… end. arXiv:2205.12144 Created: 2022-05-24 Next …".  Each match becomes a line
+#: of its own and the text after it a new line (see :func:`split_markers`).
+_RUN_TOGETHER = re.compile(
+    r"(?<=[.!?。)\]\"”’])\s*(?:"
+    r"(?P<rm>(?:Read\s+More|Read\s+more|Continue\s+reading)(?:\s*[»›→]+)?)(?P<tags>\s+#[^\s#,;]+(?:\s*,\s*#[^\s#,;]+)*)?(?=\s*\S)"
+    r"|(?P<tr>translated\s+by\s+(?:谷歌翻译|百度翻译|有道翻译|Google\s+Translate|DeepL|[^\s\w]*\S+?(?=[\s.]|$)))"
+    r"|(?P<ax>arXiv:\d{4}\.\d{4,5}(?:v\d+)?(?![\w.])(?:\s*-\s*doi:\s*10\.\d{4,9}/\S+)?)"
+    r")"
+    r"|\s*(?P<cr>Created:\s*\d{4}-\d{2}-\d{2})(?!\d)"
+)
+
+
+def split_markers(line: Line) -> list[Line]:
+    """Split a line where an item-closing marker is run into it (module rule 7).
+
+    ``"…in generations. Read More #ai, #chips China flashes…"`` becomes the lines
+    ``"…in generations. Read More"``, ``"#ai, #chips"`` and ``"China flashes…"``, with
+    offsets kept.  A marker is only recognised right after sentence-final
+    punctuation (``Created: <date>`` anywhere); "Read More" only when more text
+    follows it on the line (at the end of a line :func:`classify` handles it).
+    """
+    t = line.text
+    if line.kind == BLANK or len(t) < 20:
+        return [line]
+    out: list[Line] = []
+    pos = 0
+
+    def piece(a: int, b: int) -> None:
+        raw = t[a:b]
+        st = raw.strip()
+        if st:
+            out.append(Line(line.start + a + (len(raw) - len(raw.lstrip())), st, line.number, line.cut))
+
+    for m in _RUN_TOGETHER.finditer(t):
+        if m.group("rm"):
+            piece(pos, m.end("rm"))
+            if m.group("tags"):
+                piece(m.start("tags"), m.end("tags"))
+        else:
+            piece(pos, m.start())
+            piece(m.start(), m.end())
+        pos = m.end()
+    if not out:
+        return [line]
+    piece(pos, len(t))
+    return out
 
 
 def _cut_point(buf: str, lo: int, hi: int) -> int:
@@ -427,8 +483,16 @@ class _State:
                 yield Segment("stray", (stray[0].start, stray[-1].end), lines=(stray[0].number, stray[-1].number),
                               notes=[f"metadata line {line.number} belongs to no item"])
                 return
-            if self.pending:
-                if k in _LISTING_TRAILERS and not cur.closed:
+            if self.pending and cur.closed:
+                # short lines after a finished item, then a trailer: an item of their own
+                yield from self._emit()
+                cur = self.cur = _Item()
+                cur.paras.extend(p for p in self.pending if p.kind != ABSTRACT)
+                for p in self.pending:
+                    cur.touch(p)
+                self.pending = []
+            elif self.pending:
+                if k in _LISTING_TRAILERS:
                     cur.comments.extend(self.pending)
                 else:
                     cur.paras.extend(p for p in self.pending if p.kind != ABSTRACT)
