@@ -22,7 +22,7 @@ GOLD = json.loads((Path(__file__).parent / "gold" / "segmentation.json").read_te
 META_DEFAULTS = {
     "title": None, "arxiv_id": None, "doi": None, "date": None, "venue": None,
     "authors": [], "topics": [], "urls": [], "machine_translated": False,
-    "section": None, "dateline": None, "newsletter": None, "subtitles": [],
+    "section": None, "dateline": None, "newsletter": None, "subtitles": [], "comments": None,
 }
 
 
@@ -376,6 +376,8 @@ def test_metadata_parsers():
     assert parse_authors("Quantum AI, Global AI Index, Embedded Machine Learning, and more") is None
     assert parse_authors("Google, Cambridge, DeepMind & Alan Turing Institute’s ‘Performer’ Transformer") is None
     assert venue_from_comments("ICME'22. arXiv admin note: substantial text overlap with arXiv:2105.07606") == "ICME'22"
+    assert venue_from_comments("Technical report") is None
+    assert venue_from_comments("14 pages, 6 figures; accepted to ICML 2023") == "accepted to ICML 2023"
     assert parse_date("2022-05-24") == parse_date("May 24, 2022") == parse_date("24 May 2022") == "2022-05-24"
     assert parse_date("2022-02-30") is None
 
@@ -405,3 +407,35 @@ def test_items_run_together_on_one_line_are_split_at_markers():
     for s in segs:  # offsets still index the source
         for ts, ss, n in s.source_map:
             assert s.text[ts:ts + n] == text[ss:ss + n]
+
+
+_SAMPLE_LINES = sorted({ln for p in SAMPLES.glob("*.txt") for ln in p.read_text(encoding="utf-8").split("\n")})
+
+
+def test_any_mix_of_corpus_lines_segments_consistently():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    pieces = st.one_of(
+        st.sampled_from(_SAMPLE_LINES),
+        st.sampled_from(["", "Read More", "#a, #b", "Abstract:", "arXiv:2101.00001", "Created: 2021-01-01",
+                         "translated by 谷歌翻译", "Hey folks,", "Until next week!", "Industry", "# Heading"]),
+        st.text(max_size=80),
+    )
+
+    @hypothesis.settings(max_examples=150, deadline=None, derandomize=True)
+    @hypothesis.given(st.lists(pieces, max_size=25), st.sampled_from(["\n", "\r\n", " ", ""]))
+    def check(parts, sep):
+        text = sep.join(parts)
+        segs = segment_text(text, keep_boilerplate=True, max_doc_chars=2000, max_line_chars=1500)
+        last_end = 0
+        for s in segs:
+            assert 0 <= s.span[0] <= s.span[1] <= len(text)
+            assert s.span[0] >= last_end
+            last_end = s.span[1]
+            for ts, ss, n in s.source_map:
+                assert s.text[ts:ts + n] == text[ss:ss + n]
+                assert s.span[0] <= ss and ss + n <= s.span[1]
+            assert len(s.text) <= 2000 + 1500
+
+    check()

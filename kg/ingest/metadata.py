@@ -73,6 +73,12 @@ _PAGES_NOTE = re.compile(
     r"^\s*\d+\s*(?:pages?|figures?|figs?\.?|tables?)\b|^\s*(?:code|project page|website)\b",
     re.IGNORECASE,
 )
+_NOT_A_VENUE = re.compile(
+    r"^(?:(?:a\s+)?tech(?:nical|\.)?\s+rep(?:ort|\.)?|pre-?print|under\s+review|in\s+submission"
+    r"|work\s+in\s+progress|draft|extended\s+(?:version|abstract)|full\s+version|short\s+paper"
+    r"|survey|white\s*paper|position\s+paper)$",
+    re.IGNORECASE,
+)
 _ADMIN_NOTE = re.compile(r"\barxiv\s+admin\s+note\s*:.*$", re.IGNORECASE | re.DOTALL)
 _MONTHS = {
     m: i + 1
@@ -160,13 +166,16 @@ def venue_from_comments(comments: str) -> str | None:
 
     ``"ICME'22. arXiv admin note: substantial text overlap with arXiv:2105.07606"`` →
     ``"ICME'22"``; ``"Submitted to ACM Computing Surveys"`` → itself;
-    ``"10 pages, 5 figures. Accepted at CVPR 2022"`` → ``"Accepted at CVPR 2022"``.
-    The admin note and page/figure counts are dropped; the first remaining
-    sentence is the venue note (``"Technical report"`` is kept as the note too).
+    ``"10 pages, 5 figures. Accepted at CVPR 2022"`` → ``"Accepted at CVPR 2022"``;
+    ``"Technical report"`` → None.  The admin note, page/figure counts and notes
+    that name a kind of publication rather than a venue ("Technical report",
+    "Preprint", "Under review", "Work in progress", "Extended version") are
+    dropped; the first remaining sentence is the venue note.  The whole line stays
+    available as the item's ``comments``.
     """
     c = _ADMIN_NOTE.sub("", comments).strip()
     parts = [p.strip(" .;,") for p in re.split(r"(?<=[.;])\s+|;\s*", c)]
-    parts = [p for p in parts if p and not _PAGES_NOTE.match(p)]
+    parts = [p for p in parts if p and not _PAGES_NOTE.match(p) and not _NOT_A_VENUE.match(p)]
     return parts[0] if parts else None
 
 

@@ -561,24 +561,23 @@ class _State:
     def finish(self) -> Iterator[Segment]:
         pending = self.pending
         self.pending = []
-        if pending:
-            k = next((i for i, p in enumerate(pending) if md.is_sign_off(p.text)), None)
-            tail = pending[k:] if k is not None else []
-            rest = pending[:k] if k is not None else pending
-            if rest:
-                cur = self.cur
-                if cur is not None and not cur.closed and not self.p.dense:
-                    for p in rest:
-                        if p.kind != ABSTRACT:
-                            cur.paras.append(p)
-                        cur.touch(p)
-                else:
-                    yield Segment("stray", (rest[0].start, rest[-1].end), title=rest[0].text,
-                                  lines=(rest[0].number, rest[-1].number), notes=["title without body"])
-            if tail:
-                yield Segment("boilerplate", (tail[0].start, tail[-1].end), lines=(tail[0].number, tail[-1].number))
-        if self.cur is not None:
+        k = next((i for i, p in enumerate(pending) if md.is_sign_off(p.text)), None)
+        tail = pending[k:] if k is not None else []
+        rest = pending[:k] if k is not None else pending
+        cur = self.cur
+        if rest and cur is not None and not cur.closed and not self.p.dense:
+            for p in rest:  # short closing paragraphs of an open item
+                if p.kind != ABSTRACT:
+                    cur.paras.append(p)
+                cur.touch(p)
+            rest = []
+        if cur is not None:
             yield from self._emit()
+        if rest:
+            yield Segment("stray", (rest[0].start, rest[-1].end), title=rest[0].text,
+                          lines=(rest[0].number, rest[-1].number), notes=["title without body"])
+        if tail:
+            yield Segment("boilerplate", (tail[0].start, tail[-1].end), lines=(tail[0].number, tail[-1].number))
         self.cur = None
 
     def _emit(self) -> Iterator[Segment]:
