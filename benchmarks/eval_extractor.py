@@ -30,6 +30,7 @@ import argparse
 import json
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -129,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-devsets", action="store_true", help="score the gold samples only")
     ap.add_argument("--gazetteers", type=Path, default=None, help="gazetteer folder (default: data/gazetteers)")
     args = ap.parse_args(argv)
+    # an empty entity_ruler warns once per batch; it says nothing about scores
+    warnings.filterwarnings("ignore", message=r".*\[W036\]")
 
     try:
         from kg.extract import load_pipeline
@@ -191,6 +194,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {r['target']:{width}}{value:>7}  >= {r['threshold']:.2f}  (gold {r['gold']:>4})  {status}")
     passed = sum(r["pass"] for r in rows)
     print(f"  {passed}/{len(rows)} targets met")
+    info = []
+    for name in EVAL_DEVSETS:
+        for key in ("Dataset+Benchmark", "Method"):
+            v = all_scores.get(name, {}).get("namesets", {}).get(key)
+            if v and v["gold"]:
+                info.append(f"  {name:18} name-set F1 {key:18} {v['f1']:.3f}  (gold {v['gold']})")
+    if info:
+        print("per devset (information; the targets above pool the dev splits):")
+        print("\n".join(info))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"scores": all_scores, "targets": rows}, indent=2, sort_keys=True) + "\n")
