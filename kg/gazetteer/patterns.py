@@ -1,0 +1,207 @@
+"""Gazetteer entries → spaCy ``EntityRuler`` patterns and a lookup table.
+
+Matching rule (decides how each surface form is matched; see
+``data/gazetteers/README.md``):
+
+* forms with a space ("object detection", "International Energy Agency") and
+  forms with a digit of 4+ characters ("GPT-3", "A100", "CIFAR-10") or inner
+  punctuation ("Office-Home", "Text-to-SQL") are matched case-insensitively
+  (token attribute ``LOWER``);
+* short forms with a digit ("T5", "M1") and all-caps forms ("AP", "IEA",
+  "COCO", "MOON", "SCAFFOLD") are matched exactly (``ORTH``);
+* single alphabetic words follow the entry's ``case_sensitive`` flag, which the
+  regeneration script sets when the word is also an English word or name
+  ("Spider", "Huawei"): exact match, plus the capitalised form of an
+  all-lower-case word ("accuracy" → also "Accuracy"). Other single words
+  ("SuperGLUE", "PyTorch") match in any case.
+
+Spelling variants are generated: a hyphen between two words also matches a
+space ("Office-Home" → "Office Home") and, between capitalised words, nothing
+("OfficeHome"); a hyphen between letters and digits also matches nothing
+("GPT-3" → "GPT3"). All variants share the entry's :func:`~kg.gazetteer.ids.match_key`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+from kg.errors import GazetteerError
+from kg.gazetteer.ids import match_key
+from kg.gazetteer.loader import GazetteerEntry
+
+__all__ = [
+    "form_is_case_sensitive",
+    "surface_variants",
+    "entity_ruler_patterns",
+    "phrase_lookup",
+]
+
+_ALPHA_WORD = re.compile(r"^[^\W\d_]+$")
+_HAS_DIGIT = re.compile(r"\d")
+_WORD_HYPHEN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_CAP_HYPHEN_CAP = re.compile(r"(?<=[^\W\d_])-(?=[A-Z])")
+_ALPHA_HYPHEN_DIGIT = re.compile(r"(?<=[^\W\d_])-(?=\d)")
+
+
+def _is_all_caps(form: str) -> bool:
+    letters = [c for c in form if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def form_is_case_sensitive(form: str, entry_case_sensitive: bool = True) -> bool:
+    """Decide whether one surface form is matched exactly (True) or in any case.
+
+    Parameters
+    ----------
+    form : str
+        A surface form, e.g. ``"Spider"``, ``"GPT-3"``, ``"AP"``.
+    entry_case_sensitive : bool
+        The entry's ``case_sensitive`` flag; used only for single alphabetic
+        words that are not all capitals.
+
+    Returns
+    -------
+    bool
+        See the module docstring for the rule.
+    """
+    if any(c.isspace() for c in form):
+        return False
+    if _HAS_DIGIT.search(form):
+        return len(form) <= 3
+    if _is_all_caps(form):
+        return True
+    if not _ALPHA_WORD.match(form):
+        return False
+    return entry_case_sensitive
+
+
+def surface_variants(form: str) -> list[str]:
+    """Return the form and its generated spelling variants (form first, no repeats).
+
+    Parameters
+    ----------
+    form : str
+
+    Returns
+    -------
+    list of str
+        E.g. ``"Office-Home"`` → ``["Office-Home", "Office Home", "OfficeHome"]``,
+        ``"GPT-3"`` → ``["GPT-3", "GPT3"]``. All share ``match_key(form)``.
+    """
+    out = [form]
+    if _WORD_HYPHEN_WORD.search(form):
+        out.append(_WORD_HYPHEN_WORD.sub(" ", form))
+        if all(part[:1].isupper() for part in form.split("-") if part):
+            out.append(_CAP_HYPHEN_CAP.sub("", form))
+    if _ALPHA_HYPHEN_DIGIT.search(form):
+        out.append(_ALPHA_HYPHEN_DIGIT.sub("", form))
+    seen: list[str] = []
+    for v in out:
+        if v not in seen:
+            seen.append(v)
+    return seen
+
+
+@lru_cache(maxsize=1)
+def _blank_tokenizer() -> Callable[[str], Any]:
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+def entity_ruler_patterns(
+    entries: Iterable[GazetteerEntry],
+    tokenizer: Callable[[str], Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Build spaCy ``EntityRuler`` token patterns for gazetteer entries.
+
+    Parameters
+    ----------
+    entries : iterable of GazetteerEntry
+        E.g. from :func:`kg.gazetteer.load_gazetteers`.
+    tokenizer : callable, optional
+        ``str → Doc``; the tokenizer of the pipeline the ruler will run in
+        (``nlp.tokenizer``), so that patterns tokenise exactly like the text.
+        Default: the tokenizer of ``spacy.blank("en")`` (identical rules to
+        ``en_core_web_sm``).
+
+    Returns
+    -------
+    list of dict
+        ``{"label": entry.type, "pattern": [token dicts], "id": entry.id}``,
+        one per distinct (form variant, case mode), in entry order. Token dicts
+        are ``{"LOWER": ...}`` or ``{"ORTH": ...}`` (see the module docstring).
+
+    Raises
+    ------
+    GazetteerError
+        If a surface form tokenises to nothing.
+
+    Examples
+    --------
+    >>> from kg.gazetteer import GazetteerEntry
+    >>> e = GazetteerEntry(id="gpt-3", name="GPT-3", type="Method")
+    >>> [p["pattern"] for p in entity_ruler_patterns([e])]
+    [[{'LOWER': 'gpt-3'}], [{'LOWER': 'gpt3'}]]
+    """
+    tok = tokenizer or _blank_tokenizer()
+    patterns: list[dict[str, Any]] = []
+    seen: set[tuple] = set()
+    for entry in entries:
+        for form in entry.surface_forms:
+            for variant in surface_variants(form):
+                exact = form_is_case_sensitive(variant, entry.case_sensitive)
+                texts = [variant]
+                if exact and variant.islower():
+                    texts.append(variant[0].upper() + variant[1:])
+                for text in texts:
+                    tokens = [t.text for t in tok(text) if not t.is_space]
+                    if not tokens:
+                        raise GazetteerError(
+                            f"{entry.path or '<entry>'}:{entry.line or 0}: surface form "
+                            f"{text!r} of {entry.id!r} has no tokens"
+                        )
+                    if exact:
+                        pattern = [{"ORTH": t} for t in tokens]
+                    else:
+                        pattern = [{"LOWER": t.lower()} for t in tokens]
+                    key = (entry.id, tuple((next(iter(d)), next(iter(d.values()))) for d in pattern))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    patterns.append({"label": entry.type, "pattern": pattern, "id": entry.id})
+    return patterns
+
+
+def phrase_lookup(entries: Iterable[GazetteerEntry]) -> dict[str, GazetteerEntry]:
+    """Map the :func:`~kg.gazetteer.ids.match_key` of every surface form to its entry.
+
+    Parameters
+    ----------
+    entries : iterable of GazetteerEntry
+
+    Returns
+    -------
+    dict
+        ``match_key(form) → entry`` for the name and aliases of every entry, so
+        ``lookup[match_key("office home")]`` finds the Office-Home entry.
+
+    Raises
+    ------
+    GazetteerError
+        If two different entries share a match key (ambiguous surface form).
+    """
+    table: dict[str, GazetteerEntry] = {}
+    for entry in entries:
+        for form in entry.surface_forms:
+            key = match_key(form)
+            prev = table.get(key)
+            if prev is not None and prev.id != entry.id:
+                raise GazetteerError(
+                    f"{entry.path or '<entry>'}:{entry.line or 0}: surface form {form!r} of "
+                    f"{entry.id!r} is ambiguous with {prev.id!r}"
+                )
+            table[key] = entry
+    return table
