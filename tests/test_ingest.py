@@ -439,3 +439,24 @@ def test_any_mix_of_corpus_lines_segments_consistently():
             assert len(s.text) <= 2000 + 1500
 
     check()
+
+
+def test_digest_titles_with_full_stop_or_ellipsis_bylines_dates_and_footer():
+    body1 = ("The company said its new model solves olympiad problems at a level close to the best human "
+             "contestants, and it plans to publish the evaluation details and the benchmark next month for review.")
+    body2 = ("Engineers at the lab built a photonic accelerator that multiplies matrices with light, cutting the "
+             "energy used per operation by an order of magnitude compared with the GPUs used in data centres today.")
+    text = (
+        "Google's model beats GPT-4 on math.\n" + body1 + "\n"
+        "Chips that compute with light are getting closer to market…\n"
+        "By Jane Doe\n"
+        "December 1, 2020\n" + body2 + "\n"
+        "You are receiving this email because you subscribed. Unsubscribe\n"
+    )
+    segs = segment_text(text, keep_boilerplate=True)
+    items = [s for s in segs if s.kind == "item"]
+    assert [(s.title, s.text, s.authors, s.date) for s in items] == [
+        ("Google's model beats GPT-4 on math.", body1, [], None),
+        ("Chips that compute with light are getting closer to market…", body2, ["Jane Doe"], "2020-12-01"),
+    ]
+    assert segs[-1].kind == "boilerplate" and segs[-1].lines == (7, 7)

@@ -62,6 +62,16 @@ SIGN_OFF = re.compile(
     r"|talk\s+soon|bye\b)",
     re.IGNORECASE,
 )
+#: Newsletter / web page footer lines (unsubscribe links, copyright).
+FOOTER = re.compile(
+    r"\bunsubscribe\b|\bmanage\s+(?:your\s+)?(?:subscription|preferences|email)|view\s+(?:this|it)\s+"
+    r"(?:email\s+)?in\s+(?:your|a)\s+browser|all\s+rights\s+reserved|^\s*(?:©|copyright\s+(?:©|\(c\)|\d{4}))"
+    r"|forward(?:ed)?\s+(?:this\s+)?(?:email\s+|newsletter\s+)?to\s+a\s+friend"
+    r"|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this\s+(?:email|newsletter)",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(r"^[\w\s,./:-]{6,40}$")
+_BYLINE = re.compile(r"^(?:by|authors?\s*:)\s+", re.IGNORECASE)
 #: Markdown ATX heading marker (``# Title``; a space is required, so ``#tag`` is not one).
 MD_HEADING = re.compile(r"^(#{1,6})\s+")
 URL = re.compile(r"""(?:https?://|www\.)[^\s<>"'\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]+""", re.IGNORECASE)
@@ -161,6 +171,25 @@ def parse_date(value: str) -> str | None:
         return None
 
 
+def is_date_line(line: str) -> str | None:
+    """ISO date if the whole (short) line is a date (``"December 1, 2020"``), else None."""
+    if not _DATE_ONLY.match(line) or len(words(line)) > 6:
+        return None
+    iso = parse_date(line)
+    if iso is None:
+        return None
+    rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|utc|gmt|[+-]\d{2}:?\d{2})?", "", line, flags=re.I)
+    rest = re.sub(r"[\d\s,./:-]+", " ", rest)
+    leftover = [w for w in rest.split() if w.lower().strip(".") not in _MONTHS and w.lower()[:3] not in
+                {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}]
+    return iso if not leftover else None
+
+
+def is_footer(line: str) -> bool:
+    """A newsletter/web footer line (unsubscribe, copyright, "view in browser"), ≤ 250 chars."""
+    return len(line) <= 250 and bool(FOOTER.search(line))
+
+
 def venue_from_comments(comments: str) -> str | None:
     """The venue note of an arXiv "Comments" line.
 
@@ -190,7 +219,8 @@ def is_body(line: str) -> bool:
     Long lines (> 200 chars) are prose.  Shorter lines are prose when they end with
     sentence punctuation: a full stop after at least three words, or ``?``/``!``
     only when the line holds more than one sentence.  A line ending in an
-    abbreviation (``… the most of A.I.``) stays title-like up to 120 chars.
+    abbreviation (``… the most of A.I.``) stays title-like up to 120 chars, and one
+    ending in an ellipsis (a truncated title) when it holds one sentence.
     """
     n = len(line)
     if n > 200:
@@ -199,11 +229,18 @@ def is_body(line: str) -> bool:
         return False
     inner = bool(_INNER_SENTENCE.search(line))
     core = line.rstrip("'\"’”)]")
+    if core.endswith(("…", "...")) and not inner:
+        return False  # a truncated title ("Lots of cheap…")
     if core.endswith(("?", "!", "？", "！")):
         return inner
     if _ABBREV_END.search(core):
         return inner or n > 120
     return inner or len(words(line)) >= 3
+
+
+def has_inner_sentence(line: str) -> bool:
+    """True if a sentence ends inside the line (``"… here. The next …"``)."""
+    return bool(_INNER_SENTENCE.search(line))
 
 
 def ends_sentence(line: str) -> bool:
@@ -257,12 +294,18 @@ def parse_authors(line: str) -> list[str] | None:
       separated by commas (every part one token, an even number of parts) →
       ``["Yaiza Bermudez", "Samir Perlaza", "Iñaki Esnaola"]``;
     * ``"Bermudez, Yaiza; Perlaza, Samir"`` — ``Last, First`` separated by ``;``;
-    * ``"Yaiza Bermudez, Samir Perlaza and Iñaki Esnaola"`` — full names.
+    * ``"Yaiza Bermudez, Samir Perlaza and Iñaki Esnaola"`` — full names;
+    * a byline ``"By Jane Doe"`` / ``"Authors: Jane Doe, John Roe"``.
     """
     s = line.strip()
+    by = _BYLINE.match(s)
+    if by:
+        s = s[by.end():]
     if not s or len(s) > 600 or s.endswith((".", "?", "!", ":")) or any(c.isdigit() for c in s):
         return None
-    if "," not in s and ";" not in s and " and " not in s:
+    if "," not in s and ";" not in s and " and " not in s and " & " not in s:
+        if by and 2 <= len(s.split()) <= 4 and all(t[0].isupper() or t.lower() in _NAME_PARTICLES for t in s.split()):
+            return [s]
         return None
 
     def ok_name(part: str) -> bool:

@@ -81,8 +81,8 @@ MAX_DOC_CHARS = 100_000
 #: Default upper bound on one physical line before it is cut.
 MAX_LINE_CHARS = 100_000
 
-BLANK, HEADING, BODY, ABSTRACT, ARXIV, DOI, DATE, TRANSLATED, HASHTAGS, READMORE = (
-    "blank", "heading", "body", "abstract", "arxiv", "doi", "date", "translated", "hashtags", "readmore",
+BLANK, HEADING, BODY, ABSTRACT, ARXIV, DOI, DATE, TRANSLATED, HASHTAGS, READMORE, FOOTER = (
+    "blank", "heading", "body", "abstract", "arxiv", "doi", "date", "translated", "hashtags", "readmore", "footer",
 )
 TRAILERS = frozenset({ARXIV, DOI, DATE, TRANSLATED, HASHTAGS, READMORE})
 _LISTING_TRAILERS = frozenset({ARXIV, DOI, DATE})
@@ -102,6 +102,7 @@ class Line:
     cut: bool = False
     kind: str = ""
     closes: bool = False  # a body line ending in "Read More"
+    title_candidate: bool = False  # a short one-sentence body line right above a long one
 
     @property
     def end(self) -> int:
@@ -333,6 +334,8 @@ def classify(line: Line) -> Line:
         line.kind = READMORE
     elif md.ABSTRACT_LABEL.match(t):
         line.kind = ABSTRACT
+    elif md.is_footer(t):
+        line.kind = FOOTER
     else:
         m = md.ABSTRACT_PREFIX.match(t)
         if m and len(t) - m.end() > 0:
@@ -420,7 +423,7 @@ def segment_lines(
     Segment
         Items, boilerplate and stray segments in source order.
     """
-    it = (classify(x) for x in lines)
+    it = _mark_title_candidates(classify(x) for x in lines)
     head = list(islice((x for x in it if x.kind != BLANK), 40))
     newsletter, front_end = _front_matter(head)
     content: Iterator[Line] = _chain(head, it)
@@ -433,6 +436,34 @@ def segment_lines(
     for line in content:
         yield from state.feed(line)
     yield from state.finish()
+
+
+def _mark_title_candidates(lines: Iterator[Line]) -> Iterator[Line]:
+    """Flag short one-sentence body lines (≤ 150 chars, ≤ 25 words) directly above a
+    body line at least twice as long (and ≥ 120 chars): titles that end with a full
+    stop, e.g. "Google's model beats GPT-4 on math." (used in dense or terminated
+    files only, where a new item starts anyway; see :class:`_State`)."""
+    prev: Line | None = None
+    for line in lines:
+        if line.kind == BLANK:
+            yield line
+            continue
+        if (
+            prev is not None
+            and prev.kind == BODY
+            and not prev.closes
+            and line.kind == BODY
+            and len(line.text) >= max(120, 2 * len(prev.text))
+            and len(prev.text) <= 150
+            and len(md.words(prev.text)) <= 25
+            and not md.has_inner_sentence(prev.text)
+        ):
+            prev.title_candidate = True
+        if prev is not None:
+            yield prev
+        prev = line
+    if prev is not None:
+        yield prev
 
 
 def _chain(head: list[Line], rest: Iterator[Line]) -> Iterator[Line]:
@@ -478,6 +509,8 @@ class _State:
         if k in TRAILERS:
             cur = self.cur
             if cur is None or (not cur.paras and not cur.heads):
+                if cur is not None:
+                    yield from self._emit()
                 stray = self.pending + [line]
                 self.pending = []
                 yield Segment("stray", (stray[0].start, stray[-1].end), lines=(stray[0].number, stray[-1].number),
@@ -506,6 +539,18 @@ class _State:
             cur.touch(line)
             cur.closed = True
             return
+        if k == FOOTER:
+            yield from self.finish()
+            yield Segment("boilerplate", (line.start, line.end), lines=(line.number, line.number))
+            return
+        if k == BODY and line.title_candidate and not any(p.kind == HEADING for p in self.pending):
+            cur = self.cur
+            if (self.p.dense or self.p.terminated) and (
+                cur is None or cur.closed or (self.p.dense and not self.p.terminated)
+            ):
+                line.kind = HEADING
+                self.pending.append(line)
+                return
         if k == BODY:
             cur = self.cur
             titled = any(p.kind == HEADING for p in self.pending)
@@ -591,7 +636,13 @@ class _State:
         if self.dateline:
             seg.dateline, self.dateline = self.dateline, None
         seg.part = item.part
-        heads = list(item.heads)
+        heads = []
+        for h in item.heads:
+            iso = md.is_date_line(h.text)
+            if iso and not seg.date:
+                seg.date = iso
+            else:
+                heads.append(h)
         if heads:
             seg.title = " ".join(heads.pop(0).text.split())
         pieces: list[Line] = []
@@ -616,6 +667,7 @@ class _State:
         if item.comments:
             seg.comments = " ".join(c.text for c in item.comments)
             seg.venue = md.venue_from_comments(seg.comments)
+        trailer_date = None
         for t in item.trailer:
             if t.kind == ARXIV:
                 m = md.ARXIV_LINE.match(t.text)
@@ -625,7 +677,8 @@ class _State:
             elif t.kind == DOI:
                 seg.doi = seg.doi or md.strip_trailing_punct(md.DOI_LINE.match(t.text).group("doi"))
             elif t.kind == DATE:
-                seg.date = seg.date or md.parse_date(md.DATE_LINE.match(t.text).group("date"))
+                if not trailer_date:  # a trailer date beats a date line under the title
+                    seg.date = trailer_date = md.parse_date(md.DATE_LINE.match(t.text).group("date"))
             elif t.kind == TRANSLATED:
                 seg.machine_translated = True
                 seg.translated_by = re.sub(r"^\s*(?:machine[\s-]+)?translated\s+by\s*", "", t.text, flags=re.I) or None
