@@ -460,3 +460,18 @@ def test_digest_titles_with_full_stop_or_ellipsis_bylines_dates_and_footer():
         ("Chips that compute with light are getting closer to market…", body2, ["Jane Doe"], "2020-12-01"),
     ]
     assert segs[-1].kind == "boilerplate" and segs[-1].lines == (7, 7)
+
+
+def test_mostly_utf8_with_a_bad_byte_keeps_utf8_and_utf16_is_read(tmp_path):
+    p = tmp_path / "mixed.txt"
+    body = "Researchers at Zürich’s lab — “the best” — trained a model that beats the baseline on ImageNet."
+    p.write_bytes(b"Mixed \xff Title\n" + body.encode("utf-8") + b"\n")
+    report = IngestReport()
+    (rec,) = list(iter_records([p], report=report))
+    assert rec.title == "Mixed \ufffd Title" and rec.text == body
+    assert "U+FFFD" in report.warnings[0] and str(p) in report.warnings[0] and "offset 6" in report.warnings[0]
+    q = tmp_path / "utf16.txt"
+    q.write_bytes(("Wide Title\n" + body + "\n").encode("utf-16"))
+    report = IngestReport()
+    (rec,) = list(iter_records([q], report=report))
+    assert (rec.title, rec.text, report.warnings) == ("Wide Title", body, [])

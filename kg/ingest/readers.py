@@ -165,7 +165,7 @@ def _stdin_source() -> Source:
 
 def _looks_like_jsonl(f: IO[bytes]) -> bool:
     for raw in f:
-        line = raw.strip()
+        line = raw.strip().removeprefix(codecs.BOM_UTF8).strip()
         if not line:
             continue
         if not line.startswith(b"{"):
@@ -189,9 +189,12 @@ class TextFile:
     Attributes
     ----------
     encoding : str
-        ``"utf-8"`` (a BOM is skipped) or ``"cp1252"`` when the bytes are not valid
-        UTF-8 (undecodable cp1252 bytes become U+FFFD, one character per byte, so
-        offsets stay aligned with the text the segmenter sees).
+        ``"utf-8"`` / ``"utf-8-sig"`` (BOM skipped), ``"utf-16"`` (BOM present), or —
+        for bytes that are not valid UTF-8 — ``"utf-8-replace"`` when the text is
+        mostly valid UTF-8 (more well-formed non-ASCII characters than bad bytes in
+        the block with the first error: invalid bytes become U+FFFD) else
+        ``"cp1252"`` (undecodable cp1252 bytes become U+FFFD).  Either way a warning
+        names the file and the first bad byte.
     binary_at : int or None
         Offset of a NUL byte in the first :data:`BINARY_SNIFF_BYTES` bytes.
     empty : bool
@@ -222,23 +225,34 @@ class TextFile:
             while True:
                 block = f.read(BLOCK_BYTES)
                 if first:
+                    first = False
+                    if block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                        self.encoding = "utf-16"
+                        self.empty = not block[2:].replace(b"\x00", b"").strip()
+                        return
                     nul = block.find(b"\x00", 0, BINARY_SNIFF_BYTES)
                     if nul >= 0:
                         self.binary_at = nul
                         return
                     if block.startswith(codecs.BOM_UTF8):
                         self.encoding = "utf-8-sig"
-                    first = False
                 if self.empty and block.strip():
                     self.empty = False
                 try:
                     dec.decode(block, final=not block)
                 except UnicodeDecodeError as e:
-                    self.encoding = "cp1252"
-                    self.report.warnings.append(
-                        f"{self.source.name}: not valid UTF-8 (byte 0x{e.object[e.start]:02x} at offset "
-                        f"{offset + e.start}); decoded as cp1252 (Windows-1252) instead"
-                    )
+                    where = f"byte 0x{e.object[e.start]:02x} at offset {offset + e.start}"
+                    text = block.decode("utf-8", "replace")
+                    bad = text.count("\ufffd")
+                    good = sum(1 for ch in text if ord(ch) > 127) - bad
+                    if good > bad:
+                        # mostly UTF-8 with a few broken bytes: keep UTF-8, mark the bad bytes
+                        self.encoding = "utf-8-replace"
+                        how = "decoded as UTF-8 with the invalid bytes replaced by U+FFFD"
+                    else:
+                        self.encoding = "cp1252"
+                        how = "decoded as cp1252 (Windows-1252) instead"
+                    self.report.warnings.append(f"{self.source.name}: not valid UTF-8 ({where}); {how}")
                     return
                 if not block:
                     return
@@ -246,8 +260,10 @@ class TextFile:
 
     def chunks(self) -> Iterator[str]:
         """Decoded text in blocks (NUL bytes past the sniffed prefix become spaces)."""
-        errors = "replace" if self.encoding == "cp1252" else "strict"
-        dec = codecs.getincrementaldecoder(self.encoding)(errors)
+        encoding, errors = self.encoding, "strict"
+        if encoding in ("cp1252", "utf-8-replace"):
+            encoding, errors = encoding.replace("-replace", "-sig"), "replace"
+        dec = codecs.getincrementaldecoder(encoding)(errors)
         with self._open() as f:
             while True:
                 block = f.read(BLOCK_BYTES)
