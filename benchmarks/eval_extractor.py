@@ -2,7 +2,7 @@
 
 One command::
 
-    python benchmarks/eval_extractor.py [--max-docs N] [--json OUT.json] [--model NAME]
+    python benchmarks/eval_extractor.py [--max-docs N] [--json OUT.json] [--model NAME] [--errors]
 
 1. converts the devsets into ``benchmarks/_work/`` if they are not there yet
    (:mod:`devsets`; ``--reconvert`` forces it);
@@ -42,7 +42,7 @@ sys.path.insert(0, str(HERE))
 import devsets as devsets_mod  # noqa: E402
 
 from kg.errors import KGError  # noqa: E402
-from kg.evaluate import evaluate_docs, format_report, load_jsonl  # noqa: E402
+from kg.evaluate import diff_docs, evaluate_docs, format_report, load_jsonl  # noqa: E402
 from kg.model import Record  # noqa: E402
 
 GOLD_SAMPLES = HERE / "gold" / "samples.jsonl"
@@ -128,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--reconvert", action="store_true", help="convert the devsets again")
     ap.add_argument("--devsets", type=Path, default=devsets_mod.DEFAULT_DEVSETS)
     ap.add_argument("--no-devsets", action="store_true", help="score the gold samples only")
+    ap.add_argument("--errors", action="store_true", help="list missed/spurious names and relations on the samples")
     ap.add_argument("--gazetteers", type=Path, default=None, help="gazetteer folder (default: data/gazetteers)")
     args = ap.parse_args(argv)
     # an empty entity_ruler warns once per batch; it says nothing about scores
@@ -171,6 +172,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print()
             print("=" * 78)
             print(format_report(scores, title=f"{name}: {len(gold)} documents, {words} words, extracted in {dt:.1f} s"))
+            if name == "samples" and args.errors:
+                print()
+                print("errors on the samples (names per document, relations):")
+                for item in diff_docs(gold, pred):
+                    print(f"  {item['id']}")
+                    for key in ("missed_names", "spurious_names", "missed_relations", "spurious_relations"):
+                        if item[key]:
+                            print(f"    {key.replace('_', ' ')}: {'; '.join(item[key])}")
             if name != "samples":
                 pooled_gold += gold
                 pooled_pred += pred

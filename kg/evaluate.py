@@ -88,6 +88,7 @@ __all__ = [
     "score_results",
     "evaluate_docs",
     "evaluate_files",
+    "diff_docs",
     "load_jsonl",
     "validate_doc",
     "format_report",
@@ -471,6 +472,85 @@ def score_results(
         )
         counts.add("loose", tp, len(p) - tp, len(g) - tp)
     return counts.result(("strict", "loose"))
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def diff_docs(
+    gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """List the errors behind the name-set and relation scores, per document.
+
+    Parameters
+    ----------
+    gold, pred : sequence of dict
+        Parsed documents, matched by ``id`` (a gold document without prediction
+        is compared with an empty one).
+
+    Returns
+    -------
+    list of dict
+        One dict per document with any error: ``{"id", "missed_names",
+        "spurious_names", "missed_relations", "spurious_relations"}``. Names are
+        ``"Type:surface"`` strings (one surface per normalised name), relations
+        ``"label(head, tail)"`` with one surface form per end; the Dataset/Benchmark
+        confusion is not listed (the group forgives it).
+    """
+    preds = {d["id"]: d for d in pred}
+    out = []
+    for g in gold:
+        p = preds.get(g["id"], {"id": g["id"], "text": g["text"]})
+        annotated = _annotated_types(g)
+        def names(mentions):
+            found: dict[tuple[str, str], str] = {}
+            for e in mentions:
+                if e["label"] in annotated or (e["label"] in ("Dataset", "Benchmark") and annotated & {"Dataset", "Benchmark"}):
+                    group = "Dataset+Benchmark" if e["label"] in ("Dataset", "Benchmark") else e["label"]
+                    key = normalize_name(e["text"])
+                    if key:
+                        found.setdefault((group, key), f"{e['label']}:{e['text']}")
+            return found
+        gn, pn = names(_gold_mentions(g)), names(_kept_predictions(g, p))
+        labels = set(_meta(g).get("annotated_relations") or ())
+        def rels(doc):
+            ents = doc.get("entities", ())
+            forms = _surface_forms(doc)
+            texts: dict[tuple, str] = {}
+            for r in doc.get("relations", ()):
+                if r["label"] not in labels:
+                    continue
+                head = frozenset([DOC_HEAD]) if r.get("head") is None else forms[r["head"]]
+                shown = DOC_HEAD if r.get("head") is None else ents[r["head"]]["text"]
+                key = (r["label"], head, forms[r["tail"]])
+                texts.setdefault(key, f"{r['label']}({shown}, {ents[r['tail']]['text']})")
+            return list(texts.items())
+
+        gr, pr = rels(g), rels(p)
+        def unmatched(a, b):
+            used: set[int] = set()
+            left = []
+            for key, txt in a:
+                hit = None
+                for i, (k2, _) in enumerate(b):
+                    if i not in used and k2[0] == key[0] and _forms_match(k2[1], key[1]) and _forms_match(k2[2], key[2]):
+                        hit = i
+                        break
+                if hit is None:
+                    left.append(txt)
+                else:
+                    used.add(hit)
+            return left
+        item = {
+            "id": g["id"],
+            "missed_names": sorted(v for k, v in gn.items() if k not in pn),
+            "spurious_names": sorted(v for k, v in pn.items() if k not in gn),
+            "missed_relations": unmatched(gr, pr),
+            "spurious_relations": unmatched(pr, gr),
+        }
+        if any(item[k] for k in item if k != "id"):
+            out.append(item)
+    return out
 
 
 # --------------------------------------------------------------------------- documents

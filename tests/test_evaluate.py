@@ -13,6 +13,7 @@ import pytest
 from kg.errors import InputError
 from kg.evaluate import (
     evaluate_docs,
+    diff_docs,
     evaluate_files,
     format_report,
     load_jsonl,
@@ -405,3 +406,24 @@ def test_detokenize_offsets_and_hyphen_joining():
     assert all(text[s:e] == t for t, (s, e) in zip(toks, offs))
     text, offs = devsets.detokenize(["Title", "section", ":", "Abstract", "Body"], breaks=frozenset({4}), drop=frozenset({1, 2, 3}))
     assert text == "Title\nBody" and offs[1] is None
+
+
+def test_diff_docs_lists_missed_and_spurious():
+    text = "Huawei introduced TernaryBERT; Spider is used."
+    gold = doc(
+        text,
+        [ent(text, "Huawei", "Organization"), ent(text, "TernaryBERT", "Method"), ent(text, "Spider", "Benchmark")],
+        [rel("developedBy", 1, 0)],
+        meta={"annotated_relations": ["developedBy", "proposes"]},
+    )
+    pred = doc(
+        text,
+        [ent(text, "Huawei", "Location"), ent(text, "TernaryBERT", "Method"), ent(text, "Spider", "Dataset")],
+        [rel("proposes", None, 1)],
+    )
+    (item,) = diff_docs([gold], [pred])
+    assert item["missed_names"] == ["Organization:Huawei"]
+    assert item["spurious_names"] == ["Location:Huawei"]  # Spider's label confusion is forgiven
+    assert item["missed_relations"] == ["developedBy(TernaryBERT, Huawei)"]
+    assert item["spurious_relations"] == ["proposes(<doc>, TernaryBERT)"]
+    assert diff_docs([gold], [gold]) == []
