@@ -317,6 +317,7 @@ def converted():
         "tdmsci": list(devsets.convert_tdmsci()),
         "crossner_ai": list(devsets.convert_crossner()),
         "scirex_abstracts": list(devsets.convert_scirex_abstracts(full=full)),
+        "_full": full,
     }
 
 
@@ -377,6 +378,8 @@ def test_scirex_abstracts_relations_and_text(converted):
 @needs_devsets
 def test_split_is_deterministic_disjoint_and_about_a_quarter(converted):
     for name, docs in converted.items():
+        if name.startswith("_"):
+            continue
         ids = [d["id"] for d in docs]
         first = {i: devsets.split_of(name, i) for i in ids}
         assert first == {i: devsets.split_of(name, i) for i in ids}
@@ -427,3 +430,37 @@ def test_diff_docs_lists_missed_and_spurious():
     assert item["missed_relations"] == ["developedBy(TernaryBERT, Huawei)"]
     assert item["spurious_relations"] == ["proposes(<doc>, TernaryBERT)"]
     assert diff_docs([gold], [gold]) == []
+
+
+@needs_devsets
+def test_scirex_mentions_are_exactly_their_tokens(converted):
+    raw = {}
+    for line in (devsets.DEFAULT_DEVSETS / "scirex_abstracts" / "scirex_abstracts.jsonl").open(encoding="utf-8"):
+        d = json.loads(line)
+        raw[f"scirex-{d['doc_id']}"] = d
+    for d in converted["scirex_abstracts"]:
+        r = raw[d["id"]]
+        want = sorted(
+            ("".join(r["abstract_tokens"][m["start"] : m["end"]]), "Dataset" if m["type"] == "Material" else m["type"])
+            for m in r["abstract_mentions"]
+        )
+        got = sorted((e["text"].replace(" ", "").replace("\n", ""), e["label"]) for e in d["entities"])
+        assert got == want, d["id"]
+
+
+@needs_devsets
+def test_scirex_full_sentences_keep_their_mentions_and_paper_split(converted):
+    full = converted["_full"]
+    some = {pid: full[pid] for pid in sorted(full)[:3]}
+    docs = list(devsets.convert_scirex_full(full=some))
+    assert len(docs) == sum(len(p["sentences"]) for p in some.values())
+    for pid, paper in some.items():
+        mine = [d for d in docs if d["id"].startswith(f"scirex_full-{pid}-")]
+        in_sentences = sum(
+            1 for s, e, _ in paper["ner"] if any(a <= s and e <= b for a, b in paper["sentences"])
+        )
+        assert sum(len(d["entities"]) for d in mine) == in_sentences
+        assert {d["meta"]["split"] for d in mine} == {devsets.split_of("scirex_abstracts", f"scirex-{pid}")}
+        for d in mine:
+            for e in d["entities"]:
+                assert d["text"][e["start"] : e["end"]] == e["text"]
