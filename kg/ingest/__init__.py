@@ -265,10 +265,10 @@ def _jsonl_records(
         text: str = obj["text"]
         where: dict[str, Any] = {"line": n, "id": rid}
         if rid in given_ids:
-            err = InputError(f"duplicate document id {rid!r}", src.name, n)
+            msg = f"duplicate document id {rid!r} (different text)"
             if not skip_bad_lines:
-                raise err
-            report.skip(src.name, str(err), **where)
+                raise InputError(msg, src.name, n)
+            report.skip(src.name, msg, **where)
             continue
         given_ids.add(rid)
         if not text.strip():

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from .report import IngestReport
@@ -298,7 +298,6 @@ def iter_jsonl(
     source: Source,
     report: IngestReport,
     skip_bad_lines: bool,
-    on_record: Callable[[dict[str, Any], int], None] | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank line of a JSONL source.
 
@@ -322,31 +321,40 @@ def iter_jsonl(
             if not raw.strip():
                 continue
             try:
-                try:
-                    line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
-                except UnicodeDecodeError as e:
-                    raise InputError(f"malformed JSONL: not UTF-8 (byte offset {e.start} in the line)", name, n)
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(f"malformed JSONL: {e.msg} (column {e.colno})", name, n)
-                if not isinstance(obj, dict):
-                    raise InputError(f"malformed JSONL: expected an object, got {type(obj).__name__}", name, n)
-                rid = obj.get("id")
-                if isinstance(rid, bool) or not isinstance(rid, (str, int)) or str(rid).strip() == "":
-                    raise InputError("malformed JSONL: missing or empty 'id' (string expected)", name, n)
-                if not isinstance(obj.get("text"), str):
-                    raise InputError("malformed JSONL: missing 'text' (string expected)", name, n)
-                for key in ("title", "date", "url", "source", "arxiv_id", "doi", "venue"):
-                    if obj.get(key) is not None and not isinstance(obj[key], str):
-                        raise InputError(f"malformed JSONL: '{key}' must be a string", name, n)
-                for key in ("authors", "topics", "urls"):
-                    v = obj.get(key)
-                    if v is not None and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
-                        raise InputError(f"malformed JSONL: '{key}' must be a list of strings", name, n)
-            except InputError as err:
+                obj = _parse_jsonl_line(raw, n)
+            except _BadLine as bad:
                 if not skip_bad_lines:
-                    raise
-                report.skip(name, str(err), line=n)
+                    raise InputError(str(bad), name, n) from None
+                report.skip(name, str(bad), line=n)
                 continue
             yield n, obj
+
+
+class _BadLine(Exception):
+    """A malformed JSONL line (message without the location)."""
+
+
+def _parse_jsonl_line(raw: bytes, n: int) -> dict[str, Any]:
+    try:
+        line = raw.decode("utf-8-sig" if n == 1 else "utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as e:
+        raise _BadLine(f"malformed JSONL: not UTF-8 (byte offset {e.start} in the line)") from None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise _BadLine(f"malformed JSONL: {e.msg} (column {e.colno})") from None
+    if not isinstance(obj, dict):
+        raise _BadLine(f"malformed JSONL: expected an object, got {type(obj).__name__}")
+    rid = obj.get("id")
+    if isinstance(rid, bool) or not isinstance(rid, (str, int)) or str(rid).strip() == "":
+        raise _BadLine("malformed JSONL: missing or empty 'id' (string expected)")
+    if not isinstance(obj.get("text"), str):
+        raise _BadLine("malformed JSONL: missing 'text' (string expected)")
+    for key in ("title", "date", "url", "source", "arxiv_id", "doi", "venue"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise _BadLine(f"malformed JSONL: '{key}' must be a string")
+    for key in ("authors", "topics", "urls"):
+        v = obj.get(key)
+        if v is not None and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+            raise _BadLine(f"malformed JSONL: '{key}' must be a list of strings")
+    return obj

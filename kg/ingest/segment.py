@@ -2,8 +2,9 @@
 
 The segmenter reads lines, classifies each by its *shape* and groups them into
 items.  It is a single forward pass with bounded look-ahead (the first 40 lines,
-for newsletter front matter), so it streams over arbitrarily large inputs; a
-separate cheap pass (:func:`profile_lines`) measures two file-level facts first.
+for newsletter front matter, and one line for titles ending in a full stop), so it
+streams over arbitrarily large inputs; a separate cheap pass
+(:func:`profile_lines`) measures three file-level facts first.
 
 Line kinds
 ----------
@@ -14,11 +15,13 @@ Line kinds
   hashtag line ``#a, #b``;
 * ``abstract`` label (``Abstract:`` alone on a line; a leading ``Abstract:`` on a
   body line is removed too);
-* ``authors``: ``Last, First, Last, First`` or ``First Last, First Last and …``
-  (only right after a title);
+* ``footer``: unsubscribe / copyright / "view in browser" lines (boilerplate);
 * ``heading``: title-like (short, not prose, see :func:`kg.ingest.metadata.is_heading`);
-  Markdown ``# `` headings are headings;
-* ``body``: prose paragraphs.
+  Markdown ``# `` headings are headings.  Among headings, author lines
+  (``Last, First, Last, First``, ``First Last, First Last and …``, ``By …``) and
+  date lines (``December 1, 2020``) under a title are read as metadata;
+* ``body``: prose paragraphs.  A short one-sentence body line right above a body
+  line at least twice as long is a title that ends in a full stop.
 
 Grouping rules
 --------------
@@ -26,12 +29,13 @@ Grouping rules
    section-shaped lines (1–3 capitalised words: "Industry", "Mobile & Edge") that
    are followed by another heading are section headers; the next heading is the
    item's title; further headings are subtitles (kept at the top of the text; an
-   author line gives ``authors``; an ``Abstract:`` label is dropped).
+   author line gives ``authors``, a date line ``date``; an ``Abstract:`` label is
+   dropped).
 2. A file with trailer markers ("terminated": arXiv/Created/translated/Read
    More/hashtags anywhere in it) ends items at the markers: body paragraphs up to a
    marker belong to one item, so multi-paragraph news items stay whole.  Headings
    directly above an ``arXiv``/``doi``/``Created`` line are the arXiv "Comments"
-   line: the venue note.
+   line (``comments``; its venue part is ``venue``).
 3. A file without markers and without blank lines ("dense": one paragraph per
    line) makes every body line its own item (titled when headings precede it).
    Without markers but with blank lines, consecutive body blocks stay one item
@@ -39,23 +43,24 @@ Grouping rules
 4. Newsletter front matter: if a greeting ("Hey folks,") appears among the first 12
    content lines, everything up to it is boilerplate, and so are the intro lines
    after it through a sign-off ("Until next week!") if one follows within 10
-   sentence-ended lines, else the prose lines right after the greeting; the first line, if title-like, is kept as the ``newsletter`` name.
-   Sign-off lines at the end of the file are boilerplate too.
+   sentence-ended lines, else the prose lines right after the greeting.  The first
+   line, if title-like, is kept as the ``newsletter`` name.  Sign-off lines at the
+   end of the file are boilerplate too.
 5. Section headers: when a file has at least two section headers (rule 1), each
    applies to the items below it (``section``).  A single section-shaped line at
    the top of a file ("Guangdong Province" above the first title) is taken as a
    stray dateline/location tag: it is not part of any item's text or span and is
    kept as the next item's ``dateline``.
+6. Items never exceed ``max_doc_chars`` characters of text; a longer run of
+   paragraphs continues in a new item (``part`` 2, 3, …), and a single line longer
+   than ``max_line_chars`` is cut at a sentence end (else a space) before that
+   limit, so a 50 MB one-line file becomes ~500 bounded documents in linear time.
 7. Run-together items: an item-closing marker glued into a line ("… end. Read
-   More #ai Next title …", "…end.translated by 谷歌翻译The next…", an ``arXiv:``
+   More #ai Next item …", "…end.translated by 谷歌翻译The next…", an ``arXiv:``
    or ``Created:`` trailer after a sentence end) splits the line there, so the
    marker closes the item and the rest starts the next one.  (A title run into the
    previous body with no marker and no newline cannot be told from prose and is not
    split.)
-6. Items never exceed ``max_doc_chars`` characters of text; a longer run of
-   paragraphs continues in a new item (``part`` 2, 3, …), and a single line longer
-   than ``max_line_chars`` is cut at a sentence end (else a space) before that
-   limit, so a 50 MB one-line file becomes ~50 bounded documents in linear time.
 
 Offsets
 -------
