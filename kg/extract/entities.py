@@ -172,6 +172,11 @@ class EntityTyper:
             lex["outperform_verbs"] | {"achieve", "obtain", "reach", "attain", "improve", "yield"}
         ):
             return "Method", "subject"
+        # e') object of a comparison verb: "DaC outperforms SHOT"
+        if root.dep_ in ("dobj", "conj") and any(
+            a.lemma_.lower() in lex["outperform_verbs"] for a in [root.head, root.head.head]
+        ):
+            return "Method", "compared"
         # f) model-like names: "DeiT-base", "ICRL-Net", "TernaryBERT", "Vega v2"
         if _MODEL_LIKE.search(span.text) or (end < len(doc) and _VERSION.match(doc[end].text)):
             return "Method", "model-like"
@@ -232,7 +237,7 @@ class EntityTyper:
 
     def _names(self, doc: Doc) -> list[_Cand]:
         out: list[_Cand] = []
-        for m in re.finditer(r"[^\s/]+", doc.text):
+        for m in re.finditer(r"[^\s/()\[\]{}]+", doc.text):
             word = m.group(0)
             lead = len(word) - len(word.lstrip(_STRIP))
             core = word.strip(_STRIP)
