@@ -28,9 +28,10 @@ Grouping rules
 1. A run of headings directly before a body starts a new item.  In the run, leading
    section-shaped lines (1–3 capitalised words: "Industry", "Mobile & Edge") that
    are followed by another heading are section headers; the next heading is the
-   item's title; further headings are subtitles (kept at the top of the text; an
-   author line gives ``authors``, a date line ``date``; an ``Abstract:`` label is
-   dropped).
+   item's title (``title``, and the first paragraph of the text, so the NLP
+   pipeline sees it); further headings are subtitles (kept in the text after the
+   title; an author line gives ``authors``, a date line ``date``; an ``Abstract:``
+   label is dropped).
 2. A file with trailer markers ("terminated": arXiv/Created/translated/Read
    More/hashtags anywhere in it) ends items at the markers: body paragraphs up to a
    marker belong to one item, so multi-paragraph news items stay whole.  Headings
@@ -126,8 +127,9 @@ class Segment:
     span : tuple of int
         ``(start, end)`` offsets of the item in the source text.
     text : str
-        Clean text: subtitles and body paragraphs joined by blank lines, without
-        title, labels, trailer lines or "Read More".
+        Clean text: the title line, subtitles and body paragraphs joined by blank
+        lines (``"Title\\n\\nBody…"``), without section headers, author/date lines,
+        labels, trailer lines or "Read More".
     title : str or None
     source_map : list of tuple of int
         ``(text_start, source_start, length)`` runs identical in text and source.
@@ -648,9 +650,11 @@ class _State:
                 seg.date = iso
             else:
                 heads.append(h)
-        if heads:
-            seg.title = " ".join(heads.pop(0).text.split())
         pieces: list[Line] = []
+        if heads:
+            title = heads.pop(0)
+            seg.title = " ".join(title.text.split())
+            pieces.append(title)
         for h in heads:
             names = md.parse_authors(h.text) if not seg.authors else None
             if names:
