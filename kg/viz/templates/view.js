@@ -14,7 +14,10 @@
   var progress = document.getElementById("kg-progress");
   var t0 = performance.now();
 
-  window.kgStatus = { stabilized: false, stabilizeMs: null, drawnMs: null, nodes: D.nodes.length, edges: D.edges.length };
+  /* stabilizeMs: from this script's start; sinceNavigationMs: from navigation start
+   * (includes reading and parsing the page). */
+  window.kgStatus = { stabilized: false, stabilizeMs: null, sinceNavigationMs: null, drawnMs: null,
+                      nodes: D.nodes.length, edges: D.edges.length };
   window.nodes = new vis.DataSet(D.nodes);
   window.edges = new vis.DataSet(D.edges);
   window.network = new vis.Network(container, { nodes: window.nodes, edges: window.edges }, D.options);
@@ -25,15 +28,32 @@
     network.setOptions({ physics: { enabled: false } });
     window.kgStatus.stabilized = true;
     window.kgStatus.stabilizeMs = performance.now() - t0;
+    window.kgStatus.sinceNavigationMs = performance.now();
     document.body.classList.add("kg-stable");
   }
   network.once("afterDrawing", function () { window.kgStatus.drawnMs = performance.now() - t0; });
+  /* Layout: vis-network runs physics in chunks of options.physics.stabilization.iterations
+   * ticks without drawing; after each chunk we continue only while the layout has not
+   * converged (physics.stabilized), fewer than D.layout.maxIterations ticks have run
+   * and D.layout.budgetMs has not passed. Then physics is switched off for good. */
   if (D.options.physics && D.options.physics.enabled !== false) {
+    var chunk = D.options.physics.stabilization.iterations;
+    var ticks = 0;
     network.on("stabilizationProgress", function (p) {
-      if (progress) { progress.textContent = Math.round(100 * p.iterations / p.total) + "%"; }
+      if (progress) { progress.textContent = (ticks + p.iterations) + " steps"; }
     });
-    network.once("stabilizationIterationsDone", stabilised);
-    network.once("stabilized", stabilised);
+    network.on("stabilizationIterationsDone", function () {
+      if (window.kgStatus.stabilized) { return; }
+      ticks += network.physics.stabilizationIterations || chunk;
+      window.kgStatus.iterations = ticks;
+      var converged = network.physics.stabilized === true;
+      if (!converged && ticks < D.layout.maxIterations && performance.now() - t0 < D.layout.budgetMs) {
+        setTimeout(function () { network.stabilize(chunk); }, 0);
+      } else {
+        window.kgStatus.converged = converged;
+        stabilised();
+      }
+    });
   } else {
     network.once("afterDrawing", stabilised);
   }
