@@ -14,6 +14,7 @@ import kg.ingest.readers as readers
 from kg.errors import InputError
 from kg.ingest import IngestReport, content_id, iter_records, read_segments, segment_text
 from kg.ingest.language import detect_language
+from kg.ingest.segment import iter_lines
 from kg.ingest.metadata import parse_authors, parse_date, venue_from_comments
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -430,7 +431,7 @@ def test_any_mix_of_corpus_lines_segments_consistently():
     )
 
     @hypothesis.settings(max_examples=60, deadline=None, derandomize=True)
-    @hypothesis.given(st.lists(pieces, max_size=25), st.sampled_from(["\n", "\r\n", " ", ""]))
+    @hypothesis.given(st.lists(pieces, max_size=25), st.sampled_from(["\n", "\r\n", "\r", " ", ""]))
     def check(parts, sep):
         text = sep.join(parts)
         segs = segment_text(text, keep_boilerplate=True, max_doc_chars=2000, max_line_chars=1500)
@@ -482,3 +483,16 @@ def test_mostly_utf8_with_a_bad_byte_keeps_utf8_and_utf16_is_read(tmp_path):
     report = IngestReport()
     (rec,) = list(iter_records([q], report=report))
     assert (rec.title, rec.text, report.warnings) == ("Wide Title", "Wide Title\n\n" + body, [])
+
+
+def test_line_splitting_does_not_depend_on_chunking_and_handles_cr():
+    for p in sorted(SAMPLES.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        whole = [(x.start, x.text, x.number) for x in iter_lines([text])]
+        for size in (1, 7, 4096):
+            chunks = [text[i:i + size] for i in range(0, len(text), size)]
+            assert [(x.start, x.text, x.number) for x in iter_lines(chunks)] == whole, (p.name, size)
+        mac = text.replace("\n", "\r")
+        assert [(x.start, x.text, x.number) for x in iter_lines([mac])] == whole
+        dos = text.replace("\n", "\r\n")
+        assert [(x.text, x.number) for x in iter_lines([dos[:101], dos[101:]])] == [(t, n) for _, t, n in whole]

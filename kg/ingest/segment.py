@@ -199,12 +199,16 @@ class Profile:
 # --------------------------------------------------------------------------- lines
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
 def iter_lines(chunks: Iterable[str], max_line_chars: int = MAX_LINE_CHARS) -> Iterator[Line]:
     """Split a stream of text chunks into stripped :class:`Line` objects with offsets.
 
-    Linear in the input size: a line longer than ``max_line_chars`` is emitted in
-    pieces (``cut=True``), each ending at the last sentence end (``. ``) — or else
-    the last space — before the limit.
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``.  Linear in the input size: a
+    line longer than ``max_line_chars`` is emitted in pieces (``cut=True``), each
+    ending at the last sentence end (``. ``) — or else the last space — before the
+    limit.
 
     Parameters
     ----------
@@ -223,13 +227,13 @@ def iter_lines(chunks: Iterable[str], max_line_chars: int = MAX_LINE_CHARS) -> I
         pos = 0
         n = len(buf)
         while pos < n:
-            nl = buf.find("\n", pos, min(n, pos + max_line_chars + 1))
-            if nl >= 0:
-                line = _mk_line(buf, pos, nl, base, number, False)
+            m = _NEWLINE.search(buf, pos, min(n, pos + max_line_chars + 2))
+            if m is not None and not (m.group() == "\r" and m.end() == n):  # "\r" + "\n" in the next chunk?
+                line = _mk_line(buf, pos, m.start(), base, number, False)
                 if line:
                     yield from split_markers(line)
                 number += 1
-                pos = nl + 1
+                pos = m.end()
                 continue
             if n - pos > max_line_chars:
                 cut = _cut_point(buf, pos, pos + max_line_chars)
@@ -242,7 +246,8 @@ def iter_lines(chunks: Iterable[str], max_line_chars: int = MAX_LINE_CHARS) -> I
         buf = buf[pos:]
         base += pos
     if buf:
-        line = _mk_line(buf, 0, len(buf), base, number, False)
+        end = len(buf) - 1 if buf.endswith("\r") else len(buf)
+        line = _mk_line(buf, 0, end, base, number, False)
         if line:
             yield from split_markers(line)
 
