@@ -496,3 +496,19 @@ def test_line_splitting_does_not_depend_on_chunking_and_handles_cr():
         assert [(x.start, x.text, x.number) for x in iter_lines([mac])] == whole
         dos = text.replace("\n", "\r\n")
         assert [(x.text, x.number) for x in iter_lines([dos[:101], dos[101:]])] == [(t, n) for _, t, n in whole]
+
+
+def test_title_only_item_closed_by_a_trailer_and_stray_trailers():
+    text = (
+        "#orphan, #tags\n\n"
+        "OpenAI Announces a New Model\n\nRead More\n\n#llm\n\n"
+        "Second Item Title\n\nA body sentence for the second item in the feed. Read More\n\n#chips\n"
+    )
+    segs = segment_text(text, keep_boilerplate=True)
+    assert [(s.kind, s.title, s.text, s.topics) for s in segs] == [
+        ("stray", None, "", []),
+        ("item", "OpenAI Announces a New Model", "OpenAI Announces a New Model", ["llm"]),
+        ("item", "Second Item Title", "Second Item Title\n\nA body sentence for the second item in the feed.",
+         ["chips"]),
+    ]
+    assert segs[1].lines == (3, 7)

@@ -520,7 +520,14 @@ class _State:
         k = line.kind
         if k in TRAILERS:
             cur = self.cur
-            if cur is None or (not cur.paras and not cur.heads):
+            if self.pending and (cur is None or cur.closed) and any(p.kind == HEADING for p in self.pending):
+                # a title with no body, closed by a trailer ("Title / Read More / #tag"):
+                # a title-only item
+                if cur is not None:
+                    yield from self._emit()
+                cur = self.cur = self._start(self.pending)
+                self.pending = []
+            elif cur is None or cur.closed and self.pending or (not cur.paras and not cur.heads):
                 if cur is not None:
                     yield from self._emit()
                 stray = self.pending + [line]
@@ -528,14 +535,6 @@ class _State:
                 yield Segment("stray", (stray[0].start, stray[-1].end), lines=(stray[0].number, stray[-1].number),
                               notes=[f"metadata line {line.number} belongs to no item"])
                 return
-            if self.pending and cur.closed:
-                # short lines after a finished item, then a trailer: an item of their own
-                yield from self._emit()
-                cur = self.cur = _Item()
-                cur.paras.extend(p for p in self.pending if p.kind != ABSTRACT)
-                for p in self.pending:
-                    cur.touch(p)
-                self.pending = []
             elif self.pending:
                 if k in _LISTING_TRAILERS:
                     cur.comments.extend(self.pending)
