@@ -323,6 +323,11 @@ def test_output_is_deterministic_and_written_atomically(G, tmp_path):
         render_html(select_view(G), blocker / "v.html", title="t")
 
 
+def test_navigation_links_are_checked(G):
+    with pytest.raises(RenderError, match="disallowed URL scheme"):
+        build_page(select_view(G), title="t", links={"x": "javascript:alert(1)"})
+
+
 def test_url_helpers():
     assert arxiv_url("arXiv:2212.07784v2") == "https://arxiv.org/abs/2212.07784v2"
     assert arxiv_url("cs/0112017") == "https://arxiv.org/abs/cs/0112017"
@@ -395,3 +400,15 @@ def test_sample_corpus_ego_view_of_sadga(request, tmp_path):
     write_site(S, tmp_path)
     assert (tmp_path / "index.html").exists() and (tmp_path / "type-method.html").exists()
     assert snapshot(S) == before
+
+
+def test_type_page_keeps_its_type_first_under_a_cap():
+    S = synthetic_graph(600, seed=7)
+    v = select_view(S, types=["Dataset"], with_neighbors=True, top=30)
+    assert v.number_of_nodes() == 30
+    types = [a["type"] for _, a in v.nodes(data=True)]
+    assert types.count("Dataset") == 20 and len(set(types)) > 1
+    # every neighbour shown is linked to a dataset shown
+    for n, a in v.nodes(data=True):
+        if a["type"] != "Dataset":
+            assert any(v.nodes[m]["type"] == "Dataset" for m in nx.all_neighbors(v, n))

@@ -577,6 +577,10 @@ def build_page(
         {"type": t, "svg": Markup(legend_svg(t)), "count": type_counts[t], "href": (links or {}).get(t)}
         for t in sorted(type_counts, key=lambda x: (_TYPE_ORDER.get(x, 99), x))
     ]
+    for label, href in (links or {}).items():
+        scheme = urlsplit(str(href)).scheme.lower()
+        if scheme not in ("", "http", "https", "file"):
+            raise RenderError(f"link {label!r} has a disallowed URL scheme: {href!r}")
     nav = [{"label": k, "href": v, "current": k == current} for k, v in (links or {}).items()]
     page = _env.get_template("view.html").render(
         title=title,
@@ -654,8 +658,9 @@ def render_html(
     Raises
     ------
     RenderError
-        Bad ``max_nodes``/``layout``, or the file cannot be written (the message
-        names the path).
+        Bad ``max_nodes``/``layout``, a link with a scheme other than http(s)
+        or file (e.g. ``javascript:``), or the file cannot be written (the
+        message names the path).
     """
     out_path = Path(out_path)
     page, _info = build_page(

@@ -382,7 +382,9 @@ def select_view(
     with_neighbors : bool, default False
         With ``types``: also show the direct neighbours (of any type but
         ``Document``) of the selected nodes, e.g. the methods evaluated on each
-        dataset of a ``Dataset`` page.
+        dataset of a ``Dataset`` page. With a ``top`` cut, the selected types
+        fill up to two thirds of it and their most important neighbours the
+        rest.
 
     Returns
     -------
@@ -535,7 +537,17 @@ def select_view(
     limit = top if top is not None else (DEFAULT_TOP if centre is None else None)
     if limit is not None and len(cand) > limit:
         H = base.subgraph(cand)
-        chosen = set(top_nodes(H, limit, rank, keep=[centre] if centre else []))
+        if type_list is not None and with_neighbors:
+            # the selected types first (at most two thirds of the page when they
+            # have neighbours), then their most important neighbours
+            core = {n for n in cand if node_type(G.nodes[n]) in allowed_types}
+            core_cap = limit if len(core) == len(cand) else max(1, (2 * limit) // 3)
+            chosen = set(top_nodes(H.subgraph(core), core_cap, rank))
+            near = {y for x in chosen for y in nx.all_neighbors(H, x)} - chosen
+            if near:
+                chosen |= set(top_nodes(H.subgraph(near), limit - len(chosen), rank))
+        else:
+            chosen = set(top_nodes(H, limit, rank, keep=[centre] if centre else []))
     else:
         chosen = set(cand)
 
