@@ -43,13 +43,14 @@ if not Doc.has_extension("kg_mentions"):
 
 KG_TYPES = frozenset(ENTITY_TYPES)
 STOCK_MAP = {"ORG": "Organization", "PERSON": "Person", "GPE": "Location", "LOC": "Location"}
-PRIORITY = {"gazetteer": 0, "abbreviation": 1, "pattern": 2, "ner": 3}
+PRIORITY = {"gazetteer": 0, "abbreviation": 0, "statistical": 1, "pattern": 2, "ner": 3}
 
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[a-z]\d|\d[A-Za-z]{2,}")
 _HAS_DIGIT = re.compile(r"\d")
 _UNITLIKE = re.compile(r"^[+\-~]?\d[\d.,]*(?:[a-zA-Z]{1,2}|st|nd|rd|th|x|×)?$")
 _TITLE_COMPOUND = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
-_ALLCAPS = re.compile(r"^[A-Z][A-Z0-9]{1,}(?:-[A-Z0-9]+)*s?$")
+_ALLCAPS = re.compile(r"^(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z][A-Z0-9]+)s?$")
+_URLISH = re.compile(r"://|^www\.|\.(?:com|org|net|io|ai|cn|edu)\b|@")
 _STRIP = ".,;:!?()[]{}\"'“”‘’"
 _MODEL_LIKE = re.compile(
     r"(?:-(?:base|large|small|tiny|xl|xxl|medium|mini|nano|huge)\b|(?:Net|BERT|GPT|Former|former|LM|GAN|NN)s?$|^(?:GPT|BERT|T5|ViT|ResNet|LLaMA|Llama)\b)"
@@ -57,6 +58,18 @@ _MODEL_LIKE = re.compile(
 _VERSION = re.compile(r"^v\d+(?:\.\d+)*$")
 _VENDORS = ("nvidia", "amd", "intel", "google", "apple", "qualcomm", "graphcore",
             "cerebras", "huawei", "tesla", "samsung", "arm", "habana", "sambanova")
+_AMBIGUOUS_TASK_HEADS = {"generation", "prediction", "inference", "estimation", "resolution",
+                         "completion", "alignment", "synthesis", "understanding", "matching",
+                         "linking", "reasoning", "adaptation", "identification"}
+_GENERIC_TASK_MODS = {"model", "next", "new", "brash", "future", "real", "world", "data", "system",
+                      "multimedia", "vision", "language", "downstream", "target", "source", "training",
+                      "low-resource", "general", "admissible", "unforeseen", "industry", "human"}
+_HW_PHRASE_HEADS = {"chip", "processor", "accelerator", "microcontroller", "fpga", "asic", "npu",
+                    "ipu", "supercomputer"}
+_HW_COMPUTER_MODS = {"quantum", "optical", "photonic", "analog", "neuromorphic"}
+_HW_GENERIC_MODS = {"first", "new", "next", "such", "these", "those", "most", "many", "several",
+                    "huge", "typical", "various", "different", "dedicated", "other", "latest",
+                    "industry", "cutting-edge", "next-generation", "so-called", "own", "same"}
 _HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "processors",
              "accelerator", "accelerators", "card", "cards", "cpu", "cpus", "npu", "ipu"}
 
@@ -88,6 +101,8 @@ def name_shape(word: str, lex: Lexicon) -> str | None:
         w = w[:-2]
     if len(w) < 2 or w in lex.stop_names or sum(c.isalpha() for c in w) < 2:
         return None
+    if _URLISH.search(w):
+        return None
     if _UNITLIKE.match(w) or _TITLE_COMPOUND.match(w):
         return None
     if _ALLCAPS.match(w) and not any(c.islower() for c in w):
@@ -96,10 +111,14 @@ def name_shape(word: str, lex: Lexicon) -> str | None:
         if _HAS_DIGIT.search(w):
             return "mixed" if re.search(r"[A-Z]\d|\d[A-Z]|[A-Z]-\d", w) else None
         return "caps" if len(w.rstrip("s")) >= 2 else None
+    has_upper = any(c.isupper() for c in w)
+    if _HAS_DIGIT.search(w):
+        # "bert2BERT", "Yelp-2013", "Llama2"; not "research1", "1layer", "a2n+"
+        return "mixed" if has_upper and sum(c.isalpha() for c in w) >= 2 else None
     if _CAMEL.search(w):
         return "mixed"
-    if _HAS_DIGIT.search(w) and w[0].isupper():
-        return "mixed"  # "Yelp-2013", "Llama2"
+    if sum(c.isupper() for c in w) >= 2 and any(c.islower() for c in w):
+        return "mixed"  # "ICRL-Net", "GNN-SL"-like with a Title part
     return None
 
 
@@ -189,11 +208,19 @@ class EntityTyper:
 
     # -- candidate finders ---------------------------------------------------
     def _gazetteer(self, doc: Doc) -> list[_Cand]:
-        return [
-            _Cand(e.start, e.end, e.label_, "gazetteer", e.ent_id_ or None)
-            for e in doc.ents
-            if e.label_ in KG_TYPES
-        ]
+        out = []
+        text = doc.text
+        for e in doc.ents:
+            if e.label_ not in KG_TYPES:
+                continue
+            # a match inside a larger word ("ICL" in "Z-ICL", "BERT" in "BERT-base")
+            # is a different name: leave it to the name patterns
+            before = text[e.start_char - 1] if e.start_char > 0 else " "
+            after = text[e.end_char] if e.end_char < len(text) else " "
+            if before in "-_" or before.isalnum() or (after in "-_" and e.end_char + 1 < len(text) and text[e.end_char + 1].isalnum()) or after.isalnum():
+                continue
+            out.append(_Cand(e.start, e.end, e.label_, "gazetteer", e.ent_id_ or None))
+        return out
 
     def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
         out: list[_Cand] = []
@@ -206,8 +233,8 @@ class EntityTyper:
             if sf is None or lf is None:
                 continue
             typ, gid = None, None
-            for c in taken:  # gazetteer typing of either form
-                if (c.start <= sf.start and sf.end <= c.end) or (c.start <= lf.start and lf.end <= c.end and c.end - c.start >= len(lf) - 1):
+            for c in taken:  # gazetteer typing of either form (exact spans only)
+                if (c.start, c.end) in ((sf.start, sf.end), (lf.start, lf.end)):
                     typ, gid = c.label, c.gid
                     break
             if typ is None:
@@ -270,6 +297,7 @@ class EntityTyper:
             elif t in ("Method", "Dataset", "Benchmark") and nxt.lower_ not in ("system", "group", "team", "lab"):
                 out.append(_Cand(tok.i, tok.i + 1, t, "pattern:head-noun"))
         out.extend(self._hardware(doc))
+        out.extend(self._hardware_phrases(doc))
         return out
 
     def _hardware(self, doc: Doc) -> list[_Cand]:
@@ -292,6 +320,49 @@ class EntityTyper:
                 out.append(_Cand(i, i + 2, "Hardware", "pattern:hardware"))
         return out
 
+    def _hardware_phrases(self, doc: Doc) -> list[_Cand]:
+        """Hardware classes: "GPU", "CPUs", "AI chips", "photonic processors",
+        "quantum computer", "optical computing core", "AI accelerators"."""
+        out = []
+        for tok in doc:
+            low, lem = tok.lower_, tok.lemma_.lower()
+            if low in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") and tok.text[:3].isupper():
+                out.append(_Cand(tok.i, tok.i + 1, "Hardware", "pattern:hardware-class"))
+                continue
+            if tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            is_head = lem in _HW_PHRASE_HEADS or low.rstrip("s") in _HW_PHRASE_HEADS
+            if lem == "computer" or low == "core":
+                is_head = False
+                mods = {c.lower_ for c in doc[max(0, tok.i - 2):tok.i]}
+                if mods & _HW_COMPUTER_MODS or (low == "core" and "computing" in mods):
+                    is_head = True
+            if not is_head:
+                continue
+            # the head must head its phrase ("AI chips"), not modify another noun ("chip design")
+            if tok.dep_ == "compound" or (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and doc[tok.i + 1].dep_ != "conj"):
+                continue
+            j = tok.i
+            while j > 0:
+                prev = doc[j - 1]
+                if prev.lower_ in _HW_GENERIC_MODS or prev.pos_ in ("DET", "NUM", "PRON", "ADP", "CCONJ", "PUNCT", "ADV", "AUX", "VERB") and not (prev.text == "-" or prev.tag_ == "VBN" and "-" in prev.text):
+                    if prev.text in (")",) and j > 3:  # "artificial intelligence (AI) accelerators"
+                        k = j - 1
+                        while k > 0 and doc[k].text != "(":
+                            k -= 1
+                        if doc[k].text == "(" and k > 0 and doc[k - 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+                            j = k
+                            continue
+                    break
+                if prev.pos_ not in ("NOUN", "PROPN", "ADJ", "X") and "-" not in prev.text:
+                    break
+                j -= 1
+            if j == tok.i and lem in ("processor", "accelerator", "chip", "core") and tok.lower_ not in ("microcontrollers",):
+                # a bare "chips"/"processors" is too vague unless it is a known class
+                continue
+            out.append(_Cand(j, tok.i + 1, "Hardware", "pattern:hardware-class"))
+        return out
+
     def _tasks(self, doc: Doc) -> list[_Cand]:
         out = []
         skip_mod = {"new", "novel", "various", "different", "several", "many", "other", "such",
@@ -300,7 +371,7 @@ class EntityTyper:
                     "more", "most", "less", "further", "key", "popular", "general", "whole", "above"}
         for nc in doc.noun_chunks:
             head = nc.root
-            if self.lex.head_noun_type.get(head.lemma_.lower()) != "Task" or head.lower_ == "task":
+            if self.lex.head_noun_type.get(head.lemma_.lower()) != "Task" or head.lemma_.lower() == "task":
                 continue
             toks = [t for t in nc if t.i <= head.i]
             while toks and (toks[0].pos_ in ("DET", "PRON", "NUM", "PUNCT", "ADV") or toks[0].lower_ in skip_mod or toks[0].dep_ == "poss"):
@@ -310,6 +381,14 @@ class EntityTyper:
             if any(t.pos_ not in ("NOUN", "PROPN", "ADJ", "PUNCT", "VERB") for t in toks):
                 continue
             if toks[0].pos_ == "PUNCT":
+                continue
+            mods = toks[:-1]
+            noun_mod = any(t.pos_ in ("NOUN", "PROPN") and t.lower_ not in _GENERIC_TASK_MODS for t in mods)
+            if head.lemma_.lower() in _AMBIGUOUS_TASK_HEADS and not noun_mod:
+                continue
+            if not noun_mod and not any(t.lower_.endswith(("ic", "al", "ive", "ed")) for t in mods if t.pos_ == "ADJ"):
+                continue
+            if any(t.lower_ in _GENERIC_TASK_MODS for t in mods[:1]):
                 continue
             out.append(_Cand(toks[0].i, head.i + 1, "Task", "pattern:task-phrase"))
         # "the X task" where X is a name: "the Text-to-SQL task"
@@ -324,6 +403,7 @@ class EntityTyper:
 
     def _stock(self, doc: Doc) -> list[_Cand]:
         out = []
+        headline_tokens = _headline_tokens(doc)
         for e in doc.ents:
             typ = STOCK_MAP.get(e.label_)
             if typ is None:
@@ -339,9 +419,25 @@ class EntityTyper:
                 e = e[1:]
                 if not len(e):
                     continue
-            if len(e) == 1 and name_shape(e.text, self.lex) == "mixed":
-                continue  # "GPT-3"/"TernaryBERT" tagged ORG: leave it to the name patterns
-            out.append(_Cand(e.start, e.end, typ, "ner"))
+            if len(e) == 1 and name_shape(e.text, self.lex) in ("mixed", "caps") and not (typ == "Organization" and len(e.text) > 4 and e.text.isupper()):
+                continue  # "GPT-3"/"TernaryBERT"/"EMA" tagged ORG: leave it to the name patterns
+            if e[0].text[:1].islower():
+                continue  # "node" as a place
+            if typ == "Organization" and any(
+                t.is_alpha and t.text[:1].islower() and t.lower_ not in _ORG_FUNCTION_WORDS for t in e
+            ):
+                continue  # "neurosymbolic models"
+            if self._head_type(e[-1]) not in (None, "Organization") and e[-1].lower_ not in ("ai",):
+                continue  # "Deep Neural Networks", "Vision Systems"
+            if len(e) > 1 and e.start in headline_tokens:
+                continue  # title-case headlines: "AI Can Write Disinformation Now"
+            # split "Institute for Artificial Intelligence, Tsinghua University"
+            start = e.start
+            for k in range(e.start, e.end + 1):
+                if k == e.end or doc[k].text in (",", ";"):
+                    if k > start:
+                        out.append(_Cand(start, k, typ, "ner"))
+                    start = k + 1
         return out
 
     # -- main ------------------------------------------------------------------
@@ -373,6 +469,26 @@ class EntityTyper:
             for c in chosen
         ]
         return doc
+
+
+_ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für", "at", "on", "in", "&"}
+
+
+def _headline_tokens(doc: Doc) -> set[int]:
+    """Token indices of title-case lines ("AI Can Write Disinformation Now—and
+    Dupe Human Readers"): at least three words, most of them capitalised, no
+    sentence-final full stop."""
+    out: set[int] = set()
+    pos = 0
+    for line in doc.text.split("\n"):
+        words = [w for w in line.split() if any(c.isalpha() for c in w)]
+        caps = sum(1 for w in words if w[0].isupper())
+        if len(words) >= 3 and caps >= 0.6 * len(words) and not line.rstrip().endswith("."):
+            sp = doc.char_span(pos, pos + len(line), alignment_mode="expand")
+            if sp is not None:
+                out.update(range(sp.start, sp.end))
+        pos += len(line) + 1
+    return out
 
 
 def _has_self_subject(verb: Token, lex: Lexicon) -> bool:

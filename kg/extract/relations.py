@@ -53,14 +53,20 @@ DATASETS = ("Dataset", "Benchmark")
 class _M:
     """A mention with its token span (internal)."""
 
-    __slots__ = ("i", "label", "span", "start", "end")
+    __slots__ = ("i", "label", "span", "start", "end", "source")
 
-    def __init__(self, i: int, label: str, span: Span):
-        self.i, self.label, self.span = i, label, span
+    def __init__(self, i: int, label: str, span: Span, source: str = ""):
+        self.i, self.label, self.span, self.source = i, label, span, source
         self.start, self.end = span.start, span.end
 
     def has_token(self, tok: Token) -> bool:
         return self.start <= tok.i < self.end
+
+    @property
+    def generic(self) -> bool:
+        """A lower-case technique name ("federated learning", "knowledge
+        distillation"): a method, but not what a paper proposes or evaluates."""
+        return self.span.text.islower() and self.source != "abbreviation"
 
 
 class RelationExtractor:
@@ -83,7 +89,7 @@ class RelationExtractor:
         for i, m in enumerate(doc._.kg_mentions or ()):
             sp = doc.char_span(m["start"], m["end"], alignment_mode="expand")
             if sp is not None:
-                out.append(_M(i, m["label"], sp))
+                out.append(_M(i, m["label"], sp, m.get("source", "")))
         return out
 
     def _negated(self, tok: Token) -> bool:
@@ -140,7 +146,8 @@ class RelationExtractor:
         # --- proposes (first, so later rules can resolve "we"/"our method")
         proposed: list[int] = []
         title_line = doc.text.split("\n", 1)[0]
-        if ":" in title_line and "\n" in doc.text and len(title_line) < 200:
+        body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", doc.text[len(title_line):], re.I))
+        if ":" in title_line and "\n" in doc.text and len(title_line) < 200 and body_self:
             colon = title_line.index(":")
             for m in ms:
                 if m.label == "Method" and m.span.end_char <= colon and m.span.start_char < 40:
@@ -155,7 +162,7 @@ class RelationExtractor:
                 lem = tok.lemma_.lower()
                 if lem in self.lex["propose_verbs"] and tok.pos_ == "VERB" and _self_subject(tok, self.lex) and not self._negated(tok):
                     for m in by_sent[id(sent)]:
-                        if m.label == "Method" and m.start > tok.i and self._in_subtree(m, tok):
+                        if m.label == "Method" and not m.generic and m.start > tok.i and self._in_subtree(m, tok):
                             # skip methods inside "based on X"/"using X" sub-phrases
                             if not _direct_object_path(m, tok, self.lex):
                                 continue
@@ -164,7 +171,7 @@ class RelationExtractor:
                 if lem in self.lex["naming_verbs"] and tok.dep_ in ("acl", "relcl", "advcl"):
                     if doc_proposes:
                         for m in by_sent[id(sent)]:
-                            if m.label == "Method" and m.start > tok.i and m.start - tok.i <= 3:
+                            if m.label == "Method" and not m.generic and m.start > tok.i and m.start - tok.i <= 3:
                                 add("proposes", None, m.i, sent, "named", 0.9)
                                 proposed.append(m.i)
         main = proposed[0] if proposed else None
@@ -217,7 +224,8 @@ class RelationExtractor:
             if datasets and lemmas & self.lex["eval_triggers"]:
                 heads = [m.i for m in methods if m.i not in beaten and not _under_prep(m, None, ("than", "over"))
                          and m.span.root.dep_ not in ("pobj",) or (m.label == "Method" and m.span.root.dep_ == "pobj" and m.span.root.head.lower_ == "of")]
-                heads = [h for h in heads if h not in beaten]
+                generic = {m.i for m in methods if m.generic}
+                heads = [h for h in heads if h not in beaten and h not in generic]
                 pattern = "eval-sentence"
                 if self_ref and main is not None:
                     heads = sorted(set(heads) | {main})
@@ -260,11 +268,28 @@ class RelationExtractor:
                     for m in methods + hardware:
                         if m.end <= o.start and (m.span.root.i == gov.i or gov.i in [a.i for a in m.span.root.ancestors] or (gov.head.i == m.span.root.i)) and o.start - m.end < 8:
                             add("developedBy", m.i, o.i, sent, "by-org", 0.85)
-                # "<Org>'s X"
-                if o.end < len(doc) and doc[o.end].lower_ in ("'s", "’s"):
+                # "<Org>'s X", "Google, Cambridge, DeepMind & Alan Turing Institute's 'Performer'",
+                # "OpenAI's 175 billion parameter language model GPT-3"
+                poss_org = None
+                for cand in [root] + list(root.ancestors)[:3]:
+                    if cand.dep_ == "poss":
+                        poss_org = cand
+                        break
+                    if cand.dep_ not in ("conj", "compound", "cc"):
+                        break
+                if poss_org is not None or (o.end < len(doc) and doc[o.end].lower_ in ("'s", "’s")):
+                    owned = poss_org.head if poss_org is not None else None
                     for m in methods + hardware:
-                        if 0 < m.start - o.end <= 4:
+                        near = 0 < m.start - o.end <= 12
+                        under = owned is not None and (m.span.root.i == owned.i or owned.i in [a.i for a in m.span.root.ancestors][:2] or m.span.root.head.i == owned.i)
+                        if near and (under or m.start - o.end <= 4):
                             add("developedBy", m.i, o.i, sent, "org-possessive", 0.8)
+                # "<Org> launched the latest version of X"
+                if root.dep_ == "nsubj" and root.head.lemma_.lower() in self.lex["develop_verbs"]:
+                    for m in methods:
+                        r = m.span.root
+                        if r.dep_ == "pobj" and r.head.lower_ == "of" and r.head.head.lemma_.lower() in ("version", "release", "variant", "iteration", "generation") and r.head.head.head.i == root.head.i:
+                            add("developedBy", m.i, o.i, sent, "org-version-of", 0.85)
 
             # --- basedOn
             for phrase in self.lex["based_on_phrases"]:
