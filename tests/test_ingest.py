@@ -535,3 +535,14 @@ def test_gold_items_reordered_into_a_new_file_segment_the_same(name, sep):
         assert text[seg.span[0]:seg.span[1]] == src[g["span"][0]:g["span"][1]]
         g["span"], g["lines"] = list(seg.span), list(seg.lines)
         assert _compare(seg, g) == []
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import kg.ingest
+    import kg.ingest.segment
+
+    for mod in (kg.ingest, kg.ingest.segment):
+        res = doctest.testmod(mod)
+        assert res.attempted > 0 and res.failed == 0, mod.__name__

@@ -10,6 +10,28 @@ Public API
 :class:`IngestReport`
     Counts, skipped documents with reasons, warnings and errors.
 
+How a Record is filled (text files)
+-----------------------------------
+``text``: the item's title line, subtitles and body paragraphs joined by blank
+lines, with labels ("Abstract:"), "Read More", hashtag lines, arXiv/DOI/Created
+lines, "translated by …" markers, author and date lines removed;
+``extra["source_map"]`` maps it back to the file (``[text_start, source_start,
+length]`` runs) and ``span``/``extra["lines"]`` locate the whole item.  ``title``,
+``arxiv_id``, ``doi``, ``date`` (ISO), ``venue`` (venue part of the arXiv comments),
+``authors``, ``topics`` (hashtags), ``urls`` (in the text and comments),
+``machine_translated`` and ``language`` come from the item; ``extra`` may also hold
+``comments``, ``section``, ``dateline``, ``newsletter``, ``subtitles``,
+``translated_by``, ``part``/``cut`` (oversized input).  See
+:mod:`kg.ingest.segment` for the segmentation rules.
+
+Example
+-------
+>>> from kg.paths import SAMPLES_DIR
+>>> report = IngestReport()
+>>> docs = list(iter_records([SAMPLES_DIR / "001_a947d8988178f4fd.txt"], report=report))
+>>> len(docs), docs[4].arxiv_id, docs[4].doi, docs[4].date, docs[4].venue
+(10, '2205.12144', '10.1145/3531013', '2022-05-24', 'TOMM')
+
 Document ids
 ------------
 Items of text files get a content-addressed id: the first 16 hex digits of the

@@ -734,7 +734,7 @@ def segment_text(
     >>> segs = segment_text("A Title Here\\nThe body of the item says something useful.\\n"
     ...                     "Read More\\n#ai, #nlp\\n")
     >>> [(s.title, s.text, s.topics) for s in segs]
-    [('A Title Here', 'The body of the item says something useful.', ['ai', 'nlp'])]
+    [('A Title Here', 'A Title Here\\n\\nThe body of the item says something useful.', ['ai', 'nlp'])]
     """
     prof = profile_lines(iter_lines([text], max_line_chars))
     segs = segment_lines(iter_lines([text], max_line_chars), prof, max_doc_chars=max_doc_chars)
