@@ -64,10 +64,11 @@ SIGN_OFF = re.compile(
 )
 #: Newsletter / web page footer lines (unsubscribe links, copyright).
 FOOTER = re.compile(
-    r"\bunsubscribe\b|\bmanage\s+(?:your\s+)?(?:subscription|preferences|email)|view\s+(?:this|it)\s+"
-    r"(?:email\s+)?in\s+(?:your|a)\s+browser|all\s+rights\s+reserved|^\s*(?:©|copyright\s+(?:©|\(c\)|\d{4}))"
+    r"^(?:unsubscribe\b|manage\s+(?:your\s+)?(?:subscription|preferences|email)|view\s+(?:this|it)\s+"
+    r"(?:email\s+)?in\s+(?:your|a)\s+browser|©|\(c\)\s+\d{4}|copyright\s+(?:©|\(c\)|\d{4})"
     r"|forward(?:ed)?\s+(?:this\s+)?(?:email\s+|newsletter\s+)?to\s+a\s+friend"
-    r"|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this\s+(?:email|newsletter)",
+    r"|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this\s+(?:email|newsletter)|(?:was\s+)?this\s+(?:email|newsletter)\s+"
+    r"forwarded\s+to\s+you)",
     re.IGNORECASE,
 )
 _DATE_ONLY = re.compile(r"^[\w\s,./:-]{6,40}$")
@@ -186,7 +187,9 @@ def is_date_line(line: str) -> str | None:
 
 
 def is_footer(line: str) -> bool:
-    """A newsletter/web footer line (unsubscribe, copyright, "view in browser"), ≤ 250 chars."""
+    """A newsletter/web footer line, ≤ 250 chars, *starting* with an unsubscribe /
+    manage-preferences / view-in-browser / copyright / "you are receiving this email"
+    phrase (a body sentence that merely mentions one is not a footer)."""
     return len(line) <= 250 and bool(FOOTER.search(line))
 
 
