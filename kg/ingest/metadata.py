@@ -278,8 +278,12 @@ def is_section_like(line: str) -> bool:
 
 
 def is_greeting(line: str) -> bool:
-    """A newsletter greeting line (``"Hey folks,"``): short, starts with a salutation."""
-    return len(line) <= 50 and bool(GREETING.match(line))
+    """A newsletter greeting line (``"Hey folks,"``, ``"Hi everyone!"``): at most 50
+    chars, starts with a salutation and ends with ``,``/``!``/``:`` or has at most
+    three words (so a title such as "Welcome to the Era of Experience" is not one)."""
+    if len(line) > 50 or not GREETING.match(line):
+        return False
+    return line.endswith((",", "!", ":", "—")) or len(words(line)) <= 3
 
 
 def is_sign_off(line: str) -> bool:
