@@ -156,6 +156,12 @@ class EntityTyper:
             t = self._head_type(nxt)
             if t and nxt.pos_ in ("NOUN", "PROPN") and (root.head.i == nxt.i or root.head.i >= end):
                 return t, "head-noun"
+        # a') a coined name in a sentence where the authors propose something:
+        #     "we propose federated ... for face recognition, FedFR"
+        if name_shape(span.text, lex) == "mixed" and any(
+            _is_propose_verb(t, lex) and _has_self_subject(t, lex) for t in span.sent
+        ) and not any(a.lemma_.lower() in lex["outperform_verbs"] or a.lower_ in ("than", "over", "like") for a in root.ancestors):
+            return "Method", "proposal-sentence"
         # b) appositive / naming: "benchmark Spider", "generator GPT-3", "detector, named X"
         head = root.head
         if root.dep_ in ("appos", "oprd", "attr", "compound", "nmod", "npadvmod", "dobj", "pobj", "conj") and head.i != root.i:
@@ -182,8 +188,8 @@ class EntityTyper:
         tok = root
         while tok.head.i != tok.i and tok.dep_ in ("dobj", "appos", "conj", "compound", "oprd", "attr", "nmod"):
             tok = tok.head
-            if tok.pos_ == "VERB":
-                if tok.lemma_.lower() in lex["propose_verbs"] and _has_self_subject(tok, lex):
+            if tok.pos_ == "VERB" or _is_propose_verb(tok, lex):
+                if _is_propose_verb(tok, lex) and _has_self_subject(tok, lex):
                     return "Method", "proposed"
                 break
         # e) subject of an evaluation / comparison verb: "X achieves", "X outperforms"
@@ -237,21 +243,30 @@ class EntityTyper:
                 if (c.start, c.end) in ((sf.start, sf.end), (lf.start, lf.end)):
                     typ, gid = c.label, c.gid
                     break
+            rule = "gazetteer" if typ else ""
             if typ is None:
-                typ, _ = self._context_type(doc, sf.start, sf.end)
-            if typ is None or typ == "Dataset" and self._head_type(lf[-1]) not in (None, "Dataset"):
-                typ = self._head_type(lf[-1]) or typ
+                ctx, rule = self._context_type(doc, lf.start, lf.end)
+                if rule in ("proposed", "named", "proposal-sentence") and name_shape(short, self.lex):
+                    typ = "Method"
+                else:
+                    rule = ""
+            if typ is None:
+                typ = self._head_type(lf[-1])
+                rule = "long-form-head" if typ else ""
+            if typ is None:
+                typ, rule = self._context_type(doc, sf.start, sf.end)
             if typ is None and name_shape(short, self.lex) == "mixed":
                 typ = self.default_unknown
             if typ is None:
                 continue
             # generic lower-case descriptions ("pretrained language model (PLM)") are
-            # not names unless the short form is a coined mixed-case name
+            # not names unless the short form is a coined mixed-case name or the
+            # document proposes it
             if (
                 typ == "Method"
                 and lf.text.islower()
                 and name_shape(short, self.lex) != "mixed"
-                and not any(c.gid for c in taken if c.start <= sf.start < c.end)
+                and rule not in ("proposed", "named", "proposal-sentence", "gazetteer")
             ):
                 continue
             out.append(_Cand(lf.start, lf.end, typ, "abbreviation", gid))
@@ -360,6 +375,11 @@ class EntityTyper:
             if j == tok.i and lem in ("processor", "accelerator", "chip", "core") and tok.lower_ not in ("microcontrollers",):
                 # a bare "chips"/"processors" is too vague unless it is a known class
                 continue
+            if any(t.lower_ in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") for t in doc[j:tok.i]):
+                continue  # "GPU accelerators": the GPU is the hardware named
+            if lem == "computer":
+                while j < tok.i and doc[j].lower_ not in _HW_COMPUTER_MODS:
+                    j += 1
             out.append(_Cand(j, tok.i + 1, "Hardware", "pattern:hardware-class"))
         return out
 
@@ -489,6 +509,14 @@ def _headline_tokens(doc: Doc) -> set[int]:
                 out.update(range(sp.start, sp.end))
         pos += len(line) + 1
     return out
+
+
+def _is_propose_verb(tok: Token, lex: Lexicon) -> bool:
+    """A proposal verb ("propose", "present", "introduce"); the tagger sometimes
+    reads "We present X" as an adjective, so a root "present" counts too."""
+    return tok.lemma_.lower() in lex["propose_verbs"] and (
+        tok.pos_ == "VERB" or (tok.dep_ == "ROOT" and tok.pos_ in ("ADJ", "NOUN"))
+    )
 
 
 def _has_self_subject(verb: Token, lex: Lexicon) -> bool:

@@ -154,19 +154,25 @@ class RelationExtractor:
                     add("proposes", None, m.i, doc[m.start:m.end].sent, "title-colon", 0.8)
                     proposed.append(m.i)
         doc_proposes = any(
-            t.lemma_.lower() in self.lex["propose_verbs"] and t.pos_ == "VERB" and _self_subject(t, self.lex)
-            for t in doc
+            _is_propose(t, self.lex) and _self_subject(t, self.lex) for t in doc
         )
         for sent in sents:
             for tok in sent:
                 lem = tok.lemma_.lower()
-                if lem in self.lex["propose_verbs"] and tok.pos_ == "VERB" and _self_subject(tok, self.lex) and not self._negated(tok):
+                if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
                     for m in by_sent[id(sent)]:
                         if m.label == "Method" and not m.generic and m.start > tok.i and self._in_subtree(m, tok):
                             # skip methods inside "based on X"/"using X" sub-phrases
                             if not _direct_object_path(m, tok, self.lex):
                                 continue
                             add("proposes", None, m.i, sent, "we-propose", 0.9)
+                            proposed.append(m.i)
+                if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
+                    for m in by_sent[id(sent)]:
+                        if (m.label == "Method" and not m.generic and m.start > tok.i and m.start > 0
+                                and doc[m.start - 1].text in (",", ":") and (m.end >= sent.end - 1 or doc[m.end].text in (".", ",", "(", ";"))
+                                and not _under_prep(m, tok, ("than", "over", "like", "with", "using"))):
+                            add("proposes", None, m.i, sent, "we-propose-appositive", 0.8)
                             proposed.append(m.i)
                 if lem in self.lex["naming_verbs"] and tok.dep_ in ("acl", "relcl", "advcl"):
                     if doc_proposes:
@@ -230,7 +236,7 @@ class RelationExtractor:
                 if self_ref and main is not None:
                     heads = sorted(set(heads) | {main})
                     pattern = "eval-sentence-self"
-                trained = {m.i for m in datasets if _after_lemma(m, ("train", "pretrain", "pre-train", "fine-tune", "finetune"))}
+                trained = {m.i for m in datasets if _after_lemma(m, ("train", "pretrain", "pre-train", "fine-tune", "finetune"), participle=True)}
                 for h in heads:
                     for d in datasets:
                         if d.i in trained:
@@ -311,7 +317,8 @@ class RelationExtractor:
                 if r.dep_ == "pobj" and r.head.lower_ == "for":
                     gov = r.head.head
                     for m in methods:
-                        if m.span.root.i == gov.i or (m.end <= r.head.i and r.head.i - m.end <= 2):
+                        if (m.span.root.i == gov.i or (m.end <= r.head.i and r.head.i - m.end <= 2)
+                                or (gov.dep_ == "appos" and gov.head.i == m.span.root.i)):
                             add("usedFor", m.i, t.i, sent, "method-for-task", 0.8)
 
             # --- results
@@ -415,6 +422,12 @@ def _self_subject(verb: Token, lex: Lexicon) -> bool:
     return _has_self_subject(verb, lex)
 
 
+def _is_propose(tok: Token, lex: Lexicon) -> bool:
+    from kg.extract.entities import _is_propose_verb
+
+    return _is_propose_verb(tok, lex)
+
+
 def _direct_object_path(m: _M, verb: Token, lex: Lexicon) -> bool:
     """True if the mention is the verb's object, possibly through appositions,
     conjunctions, compounds or a naming participle ("a detector, named X") —
@@ -441,10 +454,10 @@ def _under_prep(m: _M, stop: Token | None, preps: tuple[str, ...]) -> bool:
     return False
 
 
-def _after_lemma(m: _M, lemmas: tuple[str, ...]) -> bool:
+def _after_lemma(m: _M, lemmas: tuple[str, ...], participle: bool = False) -> bool:
     for a in m.span.root.ancestors:
         if a.pos_ == "VERB":
-            return a.lemma_.lower() in lemmas
+            return a.lemma_.lower() in lemmas and (not participle or a.tag_ == "VBN")
     return False
 
 
