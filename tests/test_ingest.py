@@ -546,3 +546,18 @@ def test_docstring_examples_run():
     for mod in (kg.ingest, kg.ingest.segment):
         res = doctest.testmod(mod)
         assert res.attempted > 0 and res.failed == 0, mod.__name__
+
+
+def test_bilingual_item_keeps_the_english_paragraphs(tmp_path):
+    en = ("Although large language models can be prompted for zero-shot learning, performance drops when no "
+          "demonstrations are available, so we introduce Z-ICL, which builds pseudo-demonstrations from a corpus.")
+    zh = "基于深度学习的模型占主导地位的生产推荐系统的当前景观。此外，近年来目睹了模型规模的指数增长。"
+    p = tmp_path / "bi.txt"
+    p.write_text(f"{en}\n{zh}\ntranslated by 谷歌翻译\n{zh}\ntranslated by 谷歌翻译\n", encoding="utf-8")
+    report = IngestReport()
+    recs = list(iter_records([p], report=report))
+    assert [(r.text, r.machine_translated) for r in recs] == [(en, True)]
+    off = len(en) + 1
+    assert recs[0].extra["dropped_paragraphs"] == [[off, off + len(zh)]]
+    assert "non-Latin script" in report.warnings[0] and str(p) in report.warnings[0]
+    assert report.documents_skipped[0]["reason"].startswith("non-English (zh")

@@ -240,6 +240,11 @@ def _record_from_segment(
     if rid in seen:
         report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
         return None
+    if seg.dropped:
+        report.warnings.append(
+            f"{name}:{seg.lines[0]}: {len(seg.dropped)} paragraph(s) in a non-Latin script left out of "
+            f"item {rid} (spans {seg.dropped})"
+        )
     lang, prob, english = detect_language(seg.text, min_chars)
     if not english:
         seen[rid] = rid

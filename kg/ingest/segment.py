@@ -62,6 +62,10 @@ Grouping rules
    marker closes the item and the rest starts the next one.  (A title run into the
    previous body with no marker and no newline cannot be told from prose and is not
    split.)
+8. A paragraph mostly in a non-Latin script inside an item whose other paragraphs
+   are Latin-script (a Chinese translation printed under an English abstract) is
+   left out of the text (``dropped``); whole non-English items are left to the
+   language filter of :func:`kg.ingest.iter_records`.
 
 Offsets
 -------
@@ -80,6 +84,7 @@ from itertools import islice
 from typing import Any, Iterable, Iterator
 
 from . import metadata as md
+from .language import non_latin_ratio
 
 #: Default upper bound on one document's clean text (spaCy's default
 #: ``nlp.max_length`` is 1,000,000 characters; items stay well under it).
@@ -143,6 +148,10 @@ class Segment:
         1 for a whole item; 2, 3, … for continuations of an oversized item.
     cut : bool
         The text comes from a line cut at ``max_line_chars``.
+    dropped : list of tuple of int
+        Source spans of paragraphs left out of the text because they are mostly
+        in a non-Latin script while the rest of the item is not (a translation
+        printed next to an English abstract).
     """
 
     kind: str
@@ -168,6 +177,7 @@ class Segment:
     part: int = 1
     cut: bool = False
     notes: list[str] = field(default_factory=list)
+    dropped: list[tuple[int, int]] = field(default_factory=list)
 
     def extra(self) -> dict[str, Any]:
         """Metadata that has no field in :class:`kg.model.Record` (only keys that are set)."""
@@ -182,6 +192,8 @@ class Segment:
             out["part"] = self.part
         if self.cut:
             out["cut"] = True
+        if self.dropped:
+            out["dropped_paragraphs"] = [list(d) for d in self.dropped]
         out["lines"] = list(self.lines)
         out["source_map"] = [list(r) for r in self.source_map]
         return out
@@ -667,6 +679,13 @@ class _State:
                 seg.subtitles.append(h.text)
                 pieces.append(h)
         pieces.extend(item.paras)
+        if len(pieces) > 1:
+            # a bilingual item (an English abstract with its Chinese translation):
+            # keep the Latin-script paragraphs, drop the others (reported)
+            latin = [p for p in pieces if non_latin_ratio(p.text) <= 0.5]
+            if latin and len(latin) < len(pieces):
+                seg.dropped = [(p.start, p.end) for p in pieces if p not in latin]
+                pieces = latin
         text_parts: list[str] = []
         off = 0
         for p in pieces:
