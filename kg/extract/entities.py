@@ -48,7 +48,7 @@ PRIORITY = {"gazetteer": 0, "abbreviation": 0, "statistical": 1, "pattern": 2, "
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[a-z]\d|\d[A-Za-z]{2,}")
 _HAS_DIGIT = re.compile(r"\d")
 _UNITLIKE = re.compile(r"^[+\-~]?\d[\d.,]*(?:[a-zA-Z]{1,2}|st|nd|rd|th|x|×)?$")
-_TITLE_COMPOUND = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
+_TITLE_COMPOUND = re.compile(r"^[A-Z][a-z’']+(?:[-’'][A-Z]?[a-z’']+)+$")
 _ALLCAPS = re.compile(r"^(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z][A-Z0-9]+)s?$")
 _URLISH = re.compile(r"://|^www\.|\.(?:com|org|net|io|ai|cn|edu)\b|@")
 _STRIP = ".,;:!?()[]{}\"'“”‘’"
@@ -136,6 +136,8 @@ class EntityTyper:
 
     def __init__(self, default_unknown: str | None = "Method", tasks_from_noun_chunks: bool = True):
         self.lex = load_lexicon()
+        #: (by_id, by_match_key) gazetteer index, set by :func:`kg.extract.load_pipeline`
+        self.gazetteer_index = None
         self.default_unknown = default_unknown
         self.tasks_from_noun_chunks = tasks_from_noun_chunks
 
@@ -150,6 +152,13 @@ class EntityTyper:
         lex = self.lex
         span = doc[start:end]
         root = span.root
+        # a0) "JDExplore d-team", "X research team": an organisation head a few tokens on
+        for k in range(end, min(end + 3, len(doc))):
+            t = doc[k]
+            if self._head_type(t) == "Organization" and t.lower_ in ("team", "lab", "group", "laboratory"):
+                return "Organization", "org-head"
+            if not (t.text in ("-", "d") or t.pos_ == "PUNCT" and t.text == "-"):
+                break
         # a) head noun right after the name: "the X dataset", "X model"
         if end < len(doc):
             nxt = doc[end]
@@ -297,7 +306,12 @@ class EntityTyper:
                 typ, rule = self.default_unknown, "shape"
             if typ is None:
                 continue
-            out.append(_Cand(sp.start, sp.end, typ, f"pattern:{rule}"))
+            end = sp.end
+            if rule == "org-head":  # include the head: "JDExplore d-team"
+                while end < len(doc) and end < sp.end + 3 and doc[end].lower_ not in ("team", "lab", "group", "laboratory"):
+                    end += 1
+                end = min(end + 1, len(doc))
+            out.append(_Cand(sp.start, end, typ, f"pattern:{rule}"))
         for tok in doc:
             # "our Vega method", "the Persia system", "Vega v2": a capitalised word
             # typed by the head noun or version number after it
@@ -478,19 +492,27 @@ class EntityTyper:
                 sp.id_ = c.gid
             ents.append(sp)
         doc.set_ents(ents, default="outside")
-        doc._.kg_mentions = [
-            {
+        by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
+        mentions = []
+        for c in chosen:
+            text = doc[c.start:c.end].text
+            entry = by_id.get(c.gid) if c.gid else None
+            name = entry.name if entry is not None else text
+            mentions.append({
                 "start": doc[c.start].idx,
                 "end": doc[c.end - 1].idx + len(doc[c.end - 1].text),
                 "label": c.label,
                 "source": c.source,
                 "gid": c.gid,
-            }
-            for c in chosen
-        ]
+                # a lower-case technique ("federated learning", "FL"): a method, but
+                # not the named thing a paper proposes or evaluates
+                "generic": c.label == "Method" and name.islower() and c.source != "abbreviation",
+            })
+        doc._.kg_mentions = mentions
         return doc
 
 
+_CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}
 _ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für", "at", "on", "in", "&"}
 
 
@@ -527,9 +549,9 @@ def _has_self_subject(verb: Token, lex: Lexicon) -> bool:
             words = {t.lower_ for t in child.subtree} | {child.lemma_.lower()}
             if words & lex["self_words"]:
                 return True
-            if child.dep_ == "nsubjpass":
+            if child.dep_ == "nsubjpass" and verb.lemma_.lower() in _CORE_PROPOSE:
                 return True
-        if child.dep_ == "auxpass":
+        if child.dep_ == "auxpass" and verb.lemma_.lower() in _CORE_PROPOSE:
             return True
     return verb.dep_ in ("xcomp", "conj") and verb.head.pos_ == "VERB" and _has_self_subject(verb.head, lex)
 

