@@ -184,6 +184,25 @@ class RelationExtractor:
                                 add("proposes", None, m.i, sent, "named", 0.9)
                                 proposed.append(m.i)
         main = proposed[0] if proposed else None
+        if main is None and doc_proposes:
+            # "we propose a method that …; our method outperforms bert2BERT": the
+            # unnamed method gets one anaphor mention per "our method" phrase
+            for tok in doc:
+                if tok.lemma_.lower() in self.lex["self_methods"] and tok.pos_ == "NOUN" and any(
+                    c.lower_ == "our" or (c.lower_ == "proposed" and c.dep_ == "amod") for c in tok.children
+                ):
+                    first = min([c.i for c in tok.children if c.lower_ in ("our", "the", "proposed")] + [tok.i])
+                    sp = doc[first:tok.i + 1]
+                    info = {"start": sp.start_char, "end": sp.end_char, "label": "Method",
+                            "source": "anaphor", "gid": None, "generic": False}
+                    doc._.kg_mentions.append(info)
+                    m = _M(len(doc._.kg_mentions) - 1, "Method", sp, "anaphor")
+                    ms.append(m)
+                    for sent in sents:
+                        if sent.start <= m.start < sent.end:
+                            by_sent[id(sent)].append(m)
+                    if main is None:
+                        main = m.i
 
         for sent in sents:
             sm = by_sent[id(sent)]

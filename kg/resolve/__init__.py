@@ -79,7 +79,13 @@ def _strip_possessive(text: str) -> str:
 
 
 def resolve_document(
-    text: str, mentions: list[dict], abbreviations: list[dict], index: GazetteerIndex | None = None
+    text: str,
+    mentions: list[dict],
+    abbreviations: list[dict],
+    index: GazetteerIndex | None = None,
+    *,
+    doc_id: str = "",
+    title: str | None = None,
 ) -> tuple[list[str], list[str]]:
     """Assign canonical ids and display names to the mentions of one document.
 
@@ -94,6 +100,10 @@ def resolve_document(
         ``{"short_text", "long_text", ...}`` as ``doc._.kg_abbreviations``.
     index : (by_id, by_match_key), optional
         Gazetteer index (:func:`index_entries`); default :func:`gazetteer_index`.
+    doc_id, title : str
+        The document's id and title: an unnamed method the document proposes
+        ("our method", source ``"anaphor"``) gets the id ``unnamed-method-<doc_id>``
+        and the name "method of “<title>”".
 
     Returns
     -------
@@ -120,6 +130,11 @@ def resolve_document(
 
     ids, names = [], []
     for m in mentions:
+        if m.get("source") == "anaphor":
+            ids.append("unnamed-method-" + safe_key(doc_id or text[:64]))
+            label = title or " ".join(text.split()[:8])
+            names.append(f"method of “{label}”")
+            continue
         surface = _strip_possessive(text[m["start"]:m["end"]])
         if m.get("gid") and m["gid"] in by_id:
             e = by_id[m["gid"]]
