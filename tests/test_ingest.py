@@ -314,6 +314,22 @@ def test_directory_walk_is_sorted_and_filters_extensions(tmp_path):
     assert [Path(r.source).relative_to(tmp_path).as_posix() for r in recs] == ["a.md", "b.txt", "sub/c.txt"]
 
 
+def test_english_fast_path_separates_languages():
+    from kg.ingest.language import ENGLISH_FAST_SHARE, english_marker_share
+
+    recs = list(iter_records([SAMPLES], report=IngestReport()))
+    shares = sorted(english_marker_share(r.text) for r in recs)
+    assert sum(s >= ENGLISH_FAST_SHARE for s in shares) >= 50 and shares[len(shares) // 2] > 0.15
+    others = [
+        "Les grands modèles de langue sont entraînés sur des corpus massifs et évalués sur de nombreux bancs.",
+        "Große Sprachmodelle werden auf riesigen Korpora trainiert und auf vielen Benchmarks bewertet.",
+        "Los grandes modelos de lenguaje se entrenan con corpus masivos y se evalúan en muchos puntos.",
+        "I modelli linguistici di grandi dimensioni sono addestrati su enormi corpora e valutati su molti benchmark.",
+    ]
+    assert all(english_marker_share(t) < ENGLISH_FAST_SHARE for t in others)
+    assert all(detect_language(t * 2)[2] is False for t in others)
+
+
 def test_language_gate():
     assert detect_language("Tiny note.")[2] is True
     assert detect_language("基于深度学习的模型")[:1] == ("zh",) and detect_language("基于深度学习的模型")[2] is False
