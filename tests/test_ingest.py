@@ -285,9 +285,13 @@ def test_symlink_loop_in_directory_is_reported_not_followed(tmp_path):
     (d / "sub" / "item.txt").write_text("Loop Title\nThe only item, which must be read exactly once.\n", encoding="utf-8")
     os.symlink(d, d / "sub" / "back")  # sub/back -> corpus: a cycle
     os.symlink(d / "sub" / "self.txt", d / "sub" / "self.txt")  # a link to itself
+    os.symlink(d / "gone.txt", d / "dangling.txt")  # a broken link
+    os.mkfifo(d / "pipe.txt")  # not a regular file: never opened (would block)
     report = IngestReport()
     recs = list(iter_records([d], report=report))
     assert [r.title for r in recs] == ["Loop Title"]
+    assert any("broken symbolic link" in w and "dangling.txt" in w for w in report.warnings)
+    assert any("not a regular file" in w and "pipe.txt" in w for w in report.warnings)
     assert any("symbolic link loop" in w and "back" in w for w in report.warnings)
     assert any("symbolic link loop" in w and "self.txt" in w for w in report.warnings)
 

@@ -132,7 +132,7 @@ def _walk(root: Path, report: IngestReport) -> list[Path]:
             elif is_file:
                 if e.name.lower().endswith(TEXT_SUFFIXES):
                     found.append((r, path))
-            elif e.is_symlink() and e.name.lower().endswith(TEXT_SUFFIXES):
+            elif e.name.lower().endswith(TEXT_SUFFIXES):
                 try:
                     os.stat(path)
                     report.warnings.append(f"{path}: not a regular file, skipped")
