@@ -144,14 +144,12 @@ def _iter_records(
                 yield from _jsonl_records(src, report, skip_bad_lines, min_chars, seen, given_ids)
             else:
                 yield from _text_records(src, report, min_chars, max_doc_chars, seen)
-        except PermissionError as e:
+        except OSError as e:  # permission denied, I/O error, vanished file
             msg = f"cannot read: {e.strerror or e}"
             if src.name in explicit:
                 raise InputError(msg, path=src.name) from None
             report.errors.append(f"{src.name}: {msg}")
             report.skip(src.name, f"unreadable: {e.strerror or e}")
-        except IsADirectoryError as e:  # pragma: no cover - races only
-            raise InputError(f"cannot read: {e.strerror or e}", path=src.name) from None
 
 
 def read_segments(source: str | Path, report: IngestReport | None = None, *, keep_boilerplate: bool = False,
