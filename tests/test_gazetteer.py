@@ -201,9 +201,10 @@ def test_form_case_rule(form, flag, expected):
 
 
 def test_surface_variants():
-    assert surface_variants("Office-Home") == ["Office-Home", "Office Home", "OfficeHome"]
-    assert surface_variants("GPT-3") == ["GPT-3", "GPT3"]
-    assert surface_variants("DeiT-base") == ["DeiT-base", "DeiT base"]
+    assert surface_variants("Office-Home") == ["Office-Home", "Office Home", "OfficeHome", "Office - Home"]
+    assert surface_variants("GPT-3") == ["GPT-3", "GPT3", "GPT - 3"]
+    assert surface_variants("DeiT-base") == ["DeiT-base", "DeiT base", "DeiT - base"]
+    assert surface_variants("COCO") == ["COCO"]
     assert {match_key(v) for v in surface_variants("Text-to-SQL")} == {match_key("Text-to-SQL")}
 
 
@@ -288,8 +289,8 @@ def test_patterns_respect_case_for_common_words(ruler_nlp):
 
 
 def test_patterns_match_case_and_spelling_variants(ruler_nlp):
-    ents = _ents(ruler_nlp, "Results on officehome, Office Home and cifar-10 with gpt3 on an a100.")
-    assert [e[2] for e in ents] == ["office-home", "office-home", "cifar-10", "gpt-3", "nvidia-a100"]
+    ents = _ents(ruler_nlp, "Results on officehome, Office Home, CIFAR - 100 and cifar-10 with gpt3 on an a100.")
+    assert [e[2] for e in ents] == ["office-home", "office-home", "cifar-100", "cifar-10", "gpt-3", "nvidia-a100"]
 
 
 def test_every_surface_form_tokenises_into_a_pattern_that_matches_itself(entries, ruler_nlp):

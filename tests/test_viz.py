@@ -239,7 +239,7 @@ def test_page_is_self_contained_and_escaped(G, tmp_path):
 def test_tooltips_hold_escaped_evidence_and_arxiv_links(G):
     page, info = build_page(select_view(G), title="t")
     data = page_data(page)
-    assert info == {"nodes": 11, "edges": 10, "nodes_in_view": 11, "sampled": False}
+    assert info == {"nodes": 11, "edges": 10, "nodes_in_view": 11, "sampled": False, "links_in_view": 10}
     assert len(data["nodes"]) == 11
     evil = data["nodeDetails"]["evil"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in evil
@@ -412,3 +412,20 @@ def test_type_page_keeps_its_type_first_under_a_cap():
     for n, a in v.nodes(data=True):
         if a["type"] != "Dataset":
             assert any(v.nodes[m]["type"] == "Dataset" for m in nx.all_neighbors(v, n))
+
+
+def test_dense_views_draw_a_backbone_and_say_so():
+    S = synthetic_graph(3000, n_docs=6000, seed=2, evidence=False)
+    v = select_view(S, top=150)
+    page, info = build_page(v, title="t", max_edges_per_node=3)
+    data = page_data(page)
+    assert info["edges"] < info["links_in_view"]
+    assert f"Drawing the strongest {info['edges']:,} of {info['links_in_view']:,} links" in page
+    deg = {n["id"]: 0 for n in data["nodes"]}
+    for e in data["edges"]:
+        deg[e["from"]] += 1
+        deg[e["to"]] += 1
+    linked = {n for n in v if v.degree(n) > 0}
+    assert all(deg[n] >= 1 for n in linked)  # no node loses all its links
+    full, info_all = build_page(v, title="t", max_edges_per_node=None)
+    assert info_all["edges"] == info_all["links_in_view"] and "Drawing the strongest" not in full
