@@ -61,10 +61,15 @@ LAYOUT_MAX_ITERATIONS: int = 1000
 LAYOUTS: tuple[str, ...] = ("spring", "kamada_kawai", "spectral", "circular", "shell")
 
 #: Evidence items listed in a node tooltip / an edge tooltip.
-NODE_EVIDENCE = 4
-EDGE_EVIDENCE = 6
+NODE_EVIDENCE = 3
+EDGE_EVIDENCE = 4
 #: Characters of an evidence sentence shown before "…".
 SENTENCE_CHARS = 400
+#: Each node keeps (at least) its this-many strongest drawn edges; weaker edges
+#: between nodes that already have as many are left out of the drawing (their
+#: evidence stays in the node tooltips) and the page says so. Keeps dense
+#: overviews readable and their layout fast.
+MAX_EDGES_PER_NODE = 6
 #: Characters of a node label drawn on the canvas (the tooltip has the full name).
 LABEL_CHARS = 40
 
@@ -149,7 +154,7 @@ def safe_url(url: str | None) -> str | None:
 def _link(href: str | None, text: str) -> str:
     if not href:
         return _e(text)
-    return f'<a href="{_e(href)}" target="_blank" rel="noopener noreferrer">{_e(text)}</a>'
+    return f'<a href="{_e(href)}">{_e(text)}</a>'
 
 
 def _doc_meta(view: nx.MultiDiGraph, doc: str | None) -> dict[str, Any]:
@@ -336,6 +341,42 @@ def edge_details(view: nx.MultiDiGraph, u: str, v: str, keys: list[str]) -> str:
     return "".join(out)
 
 
+def backbone(support: Mapping[tuple[str, str], int], per_node: int) -> list[tuple[str, str]]:
+    """Choose the drawn edges: each node keeps its ``per_node`` strongest links.
+
+    Links are taken in order of decreasing support (ties by node ids); a link
+    is kept while *either* of its nodes has fewer than ``per_node`` kept links,
+    so no node loses all its links and leaves keep their link to a hub.
+
+    Parameters
+    ----------
+    support : mapping of (head, tail) to int
+        Support (summed ``count``) of each drawn link.
+    per_node : int
+        Links a node is guaranteed (if it has them), >= 1.
+
+    Returns
+    -------
+    list of (str, str)
+        The kept links, in the input's order.
+
+    Raises
+    ------
+    RenderError
+        If ``per_node`` < 1.
+    """
+    if per_node < 1:
+        raise RenderError(f"max_edges_per_node must be at least 1, not {per_node!r}")
+    deg: dict[str, int] = defaultdict(int)
+    keep = set()
+    for (u, v), _s in sorted(support.items(), key=lambda x: (-x[1], str(x[0][0]), str(x[0][1]))):
+        if deg[u] < per_node or deg[v] < per_node:
+            keep.add((u, v))
+            deg[u] += 1
+            deg[v] += 1
+    return [p for p in support if p in keep]
+
+
 # --------------------------------------------------------------------------- layout
 
 
@@ -444,6 +485,7 @@ def build_page(
     max_nodes: int = MAX_NODES,
     layout: str | None = None,
     current: str | None = None,
+    max_edges_per_node: int | None = MAX_EDGES_PER_NODE,
 ) -> tuple[str, dict[str, Any]]:
     """Build the HTML text of a view (see :func:`render_html`) without writing it.
 
@@ -484,13 +526,17 @@ def build_page(
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for u, v, k in drawn.edges(keys=True):
         pairs[(u, v)].append(k)
+    support = {
+        pair: sum(int(view.edges[pair[0], pair[1], k].get("count") or 1) for k in keys)
+        for pair, keys in pairs.items()
+    }
+    kept = backbone(support, max_edges_per_node) if max_edges_per_node else list(pairs)
     edge_details_map: dict[str, str] = {}
-    for i, ((u, v), keys) in enumerate(pairs.items()):
-        keys = sorted(keys)
+    for i, (u, v) in enumerate(kept):
+        keys = sorted(pairs[(u, v)])
         eid = f"e{i}"
-        support = sum(int(view.edges[u, v, k].get("count") or 1) for k in keys)
         dashed = all(k in ("mentions", "coMentioned") for k in keys)
-        e = Edge(str(u), str(v), True, id=eid, label=", ".join(keys), value=support, dashes=dashed)
+        e = Edge(str(u), str(v), True, id=eid, label=", ".join(keys), value=support[(u, v)], dashes=dashed)
         net.edges.append(e.options)
         edge_details_map[eid] = edge_details(view, u, v, keys)
 
@@ -545,6 +591,11 @@ def build_page(
             f"Showing the {n_view:,} most important of {total:,} nodes "
             f"(by {meta.get('rank') or 'pagerank'}); use kg view --top N for more."
         )
+    if len(kept) < len(pairs):
+        notices.append(
+            f"Drawing the strongest {len(kept):,} of {len(pairs):,} links (each node keeps its "
+            f"{max_edges_per_node} strongest); node tooltips list all their evidence."
+        )
     if sampled:
         notices.append(
             f"This view has {n_view:,} nodes; drawing the {len(nodes):,} most important "
@@ -598,7 +649,13 @@ def build_page(
         data_js=Markup(data_js),
         app_js=Markup(app_js),
     )
-    info = {"nodes": len(nodes), "edges": len(edges), "nodes_in_view": n_view, "sampled": sampled}
+    info = {
+        "nodes": len(nodes),
+        "edges": len(edges),
+        "nodes_in_view": n_view,
+        "sampled": sampled,
+        "links_in_view": len(pairs),
+    }
     return page, info
 
 
@@ -612,6 +669,7 @@ def render_html(
     max_nodes: int = MAX_NODES,
     layout: str | None = None,
     current: str | None = None,
+    max_edges_per_node: int | None = MAX_EDGES_PER_NODE,
 ) -> Path:
     """Write a graph view as one self-contained interactive HTML page.
 
@@ -649,6 +707,9 @@ def render_html(
         and draw without physics. Default: vis-network physics in the browser.
     current : str, optional
         Label of ``links`` to mark as the current page.
+    max_edges_per_node : int or None, default :data:`MAX_EDGES_PER_NODE`
+        Draw only the edges that are among the strongest (by support) of one
+        of their two nodes (see :func:`backbone`); None draws every edge.
 
     Returns
     -------
@@ -664,7 +725,14 @@ def render_html(
     """
     out_path = Path(out_path)
     page, _info = build_page(
-        view, title=title, note=note, links=links, max_nodes=max_nodes, layout=layout, current=current
+        view,
+        title=title,
+        note=note,
+        links=links,
+        max_nodes=max_nodes,
+        layout=layout,
+        current=current,
+        max_edges_per_node=max_edges_per_node,
     )
     try:
         _write_atomic(out_path, page)

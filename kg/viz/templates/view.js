@@ -113,6 +113,11 @@
     else if (p.edges.length) { pin("edge", p.edges[0]); }
   });
   resetBtn.addEventListener("click", showAll);
+  /* links in the details panel (arXiv, documents) open in a new tab */
+  panel.addEventListener("click", function (ev) {
+    var a = ev.target.closest ? ev.target.closest("a") : null;
+    if (a) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+  });
 
   var search = document.getElementById("kg-search");
   search.addEventListener("change", function () {
