@@ -9,6 +9,7 @@ measure how views scale; its text is placeholder text, not data.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import networkx as nx
@@ -194,7 +195,7 @@ def synthetic_graph(
     rng = random.Random(seed)
     n_docs = n_entities if n_docs is None else n_docs
     types = list(ENTITY_TYPES[:7])
-    weights = [1.0 / (i + 1) for i in range(n_entities)]
+    cum = list(itertools.accumulate(1.0 / (i + 1) for i in range(n_entities)))
     G = nx.MultiDiGraph(base_iri="https://example.org/kg/", kg_version="synthetic")
     ent_type = []
     for i in range(n_entities):
@@ -210,7 +211,7 @@ def synthetic_graph(
             d, kind="document", type="Document", label=f"Document {j}", title=f"Document {j}",
             date=f"{2015 + j % 10}-{1 + j % 12:02d}-01", arxiv_id=f"2{j % 10}01.{j % 100000:05d}",
         )
-        picks = rng.choices(range(n_entities), weights=weights, k=mentions_per_doc)
+        picks = rng.choices(range(n_entities), cum_weights=cum, k=mentions_per_doc)
         sent = f"Sentence {j} mentions " + ", ".join(f"entity {p}" for p in picks) + "."
         for p in dict.fromkeys(picks):
             a = G.nodes[f"e{p}"]
