@@ -445,10 +445,34 @@ class RelationExtractor:
         return out
 
 
+def canonical_decimal(value: str) -> str:
+    """The canonical ``xsd:decimal`` lexical form of a number as written:
+    no sign for positives, no thousands separators, at least one digit on each
+    side of the point ("+12.0" → "12.0", "1,700" → "1700.0", "300" → "300.0").
+
+    Examples
+    --------
+    >>> [canonical_decimal(v) for v in ("+12.0", "1,700", "300", "-0.5", ".5")]
+    ['12.0', '1700.0', '300.0', '-0.5', '0.5']
+    """
+    from decimal import Decimal
+
+    v = value.replace(",", "").lstrip("+~")
+    d = Decimal(v)
+    text = format(d, "f")
+    if "." not in text:
+        text += ".0"
+    if text.startswith("."):
+        text = "0" + text
+    if text.startswith("-."):
+        text = "-0" + text[1:]
+    return text
+
+
 def _result(method, dataset, metric, value, unit, sent, pattern, conf, condition=None, metric_name=None) -> dict:
     return {
         "method": method, "dataset": dataset, "metric": metric, "metric_name": metric_name,
-        "value": value.replace(",", ""), "unit": unit, "condition": condition,
+        "value": canonical_decimal(value), "unit": unit, "condition": condition,
         "evidence": [sent.start_char, sent.end_char], "pattern": pattern, "confidence": conf,
     }
 
