@@ -582,3 +582,15 @@ def test_bilingual_item_keeps_the_english_paragraphs(tmp_path):
     assert recs[0].extra["dropped_paragraphs"] == [[off, off + len(zh)]]
     assert "non-Latin script" in report.warnings[0] and str(p) in report.warnings[0]
     assert report.documents_skipped[0]["reason"].startswith("non-English (zh")
+
+
+def test_long_run_of_title_like_lines_is_reported_in_bounded_pieces():
+    text = "".join(f"Entry number {i} of a long list\n" for i in range(1000)) + (
+        "Final Title\nA closing paragraph that is real prose and forms the only item of this file.\n")
+    segs = segment_text(text, keep_boilerplate=True)
+    strays = [s for s in segs if s.kind == "stray"]
+    assert len(strays) >= 3 and all(s.lines[1] - s.lines[0] < 256 for s in strays)
+    (item,) = [s for s in segs if s.kind == "item"]
+    assert item.text.endswith("the only item of this file.") and item.lines[1] == 1002
+    covered = sorted(n for s in segs for n in range(s.lines[0], s.lines[1] + 1))
+    assert covered == list(range(1, 1003))  # every line is in exactly one reported segment

@@ -91,6 +91,8 @@ from .language import non_latin_ratio
 MAX_DOC_CHARS = 100_000
 #: Default upper bound on one physical line before it is cut.
 MAX_LINE_CHARS = 100_000
+#: Title-like lines held while waiting for a body; a longer run is reported as stray.
+MAX_PENDING = 256
 
 BLANK, HEADING, BODY, ABSTRACT, ARXIV, DOI, DATE, TRANSLATED, HASHTAGS, READMORE, FOOTER = (
     "blank", "heading", "body", "abstract", "arxiv", "doi", "date", "translated", "hashtags", "readmore", "footer",
@@ -605,6 +607,14 @@ class _State:
             return
         # heading, abstract label
         self.pending.append(line)
+        if len(self.pending) > MAX_PENDING:
+            # a long run of title-like lines with no prose (a list, a table of contents):
+            # report it in bounded pieces instead of holding it
+            run, self.pending = self.pending[:-8], self.pending[-8:]
+            if self.cur is not None:
+                yield from self._emit()
+            yield Segment("stray", (run[0].start, run[-1].end), lines=(run[0].number, run[-1].number),
+                          notes=[f"{len(run)} title-like lines without prose"])
 
     def _start(self, pending: list[Line]) -> _Item:
         item = _Item()
