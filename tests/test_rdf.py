@@ -497,3 +497,12 @@ def test_sample_build_provenance_of_rtmdet_on_coco(sample_build):
     rows = list(g.query(q))
     assert rows, "no evidence for RTMDet evaluatedOn COCO"
     assert any("52.8" in str(r[1]) and "COCO" in str(r[1]) for r in rows)
+
+
+def test_unpaired_surrogates_are_a_clear_error(tmp_path):
+    with pytest.raises(BuildError, match="not valid Unicode"):
+        encode_key("bad\udc80id")
+    G = hand_graph()
+    G.nodes["coco"]["label"] = "COCO\udc80"
+    with pytest.raises(BuildError, match="surrogates"):
+        write_rdf(G, tmp_path)

@@ -145,7 +145,7 @@ def encode_key(key: str) -> str:
     Raises
     ------
     BuildError
-        If ``key`` is empty or not a string.
+        If ``key`` is empty, not a string, or holds unpaired surrogates.
 
     Examples
     --------
@@ -158,7 +158,10 @@ def encode_key(key: str) -> str:
         raise BuildError(f"cannot mint an IRI from an empty or non-string id: {key!r}")
     if key in (".", ".."):
         return "%2E" * len(key)
-    return quote(key, safe="-._~", encoding="utf-8", errors="strict")
+    try:
+        return quote(key, safe="-._~", encoding="utf-8", errors="strict")
+    except UnicodeEncodeError as exc:
+        raise BuildError(f"cannot mint an IRI from id {key!r}: not valid Unicode text ({exc.reason})") from None
 
 
 def _check_base(base_iri: str) -> str:
@@ -703,6 +706,11 @@ def write_rdf(
             paths.append(path)
     except OSError as exc:
         raise BuildError(f"{out_dir}: cannot write RDF: {exc}") from exc
+    except UnicodeEncodeError as exc:
+        bad = exc.object[max(0, exc.start - 40): exc.end + 40]
+        raise BuildError(
+            f"{out_dir}: cannot write RDF: text with unpaired surrogates near {bad!r}"
+        ) from None
     return paths
 
 
