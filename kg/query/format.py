@@ -33,7 +33,8 @@ def _cell(value: Any) -> str:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return float(value) if value == value.to_integral_value() or len(str(value)) < 16 else str(value)
+        f = float(value)  # a JSON number when exact, else the decimal's text
+        return f if Decimal(repr(f)) == value else str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
@@ -48,7 +49,8 @@ def format_rows(rows: Any, fmt: str = "table") -> str:
     fmt : {"table", "csv", "json"}
         ``table``: aligned plain-text columns (cells cut at 80 characters, newlines
         shown as ``\\n``) and a row count; ``csv``: RFC 4180 with a header line;
-        ``json``: a list of objects (decimals as JSON numbers, unbound as null).
+        ``json``: a list of objects (decimals as JSON numbers when a float holds them
+        exactly, else as strings; unbound as null).
 
     Returns
     -------
