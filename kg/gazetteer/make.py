@@ -70,6 +70,7 @@ _BLOCKED = {
         "Mathematical simulation", "Language Structure Modeling", "Dialogue",
         "Classification", "Search", "Coding", "Chat", "Transcription", "Regression",
         "Current SOTA", "Word Level Models", "Character Level Models", "Atari", "Go",
+        "Pattern recognition", "Pattern classification", "Wikipedia",
     )
 }
 _BAD_CHARS = re.compile(r"[:;|\"<>{}\[\]×†*=\\]")

@@ -18,7 +18,9 @@ Matching rule (decides how each surface form is matched; see
 Spelling variants are generated: a hyphen between two words also matches a
 space ("Office-Home" → "Office Home") and, between capitalised words, nothing
 ("OfficeHome"); a hyphen between letters and digits also matches nothing
-("GPT-3" → "GPT3"). All variants share the entry's :func:`~kg.gazetteer.ids.match_key`.
+("GPT-3" → "GPT3"); any inner hyphen also matches a spaced hyphen ("CIFAR - 10",
+as in text extracted from PDFs). All variants share the entry's
+:func:`~kg.gazetteer.ids.match_key`.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _WORD_HYPHEN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _CAP_HYPHEN_CAP = re.compile(r"(?<=[^\W\d_])-(?=[A-Z])")
 _ALPHA_HYPHEN_DIGIT = re.compile(r"(?<=[^\W\d_])-(?=\d)")
+_ANY_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 def _is_all_caps(form: str) -> bool:
@@ -88,7 +91,7 @@ def surface_variants(form: str) -> list[str]:
     -------
     list of str
         E.g. ``"Office-Home"`` → ``["Office-Home", "Office Home", "OfficeHome"]``,
-        ``"GPT-3"`` → ``["GPT-3", "GPT3"]``. All share ``match_key(form)``.
+        ``"GPT-3"`` → ``["GPT-3", "GPT3", "GPT - 3"]``. All share ``match_key(form)``.
     """
     out = [form]
     if _WORD_HYPHEN_WORD.search(form):
@@ -97,6 +100,10 @@ def surface_variants(form: str) -> list[str]:
             out.append(_CAP_HYPHEN_CAP.sub("", form))
     if _ALPHA_HYPHEN_DIGIT.search(form):
         out.append(_ALPHA_HYPHEN_DIGIT.sub("", form))
+    if _ANY_HYPHEN.search(form):
+        # Text extracted from PDFs and pre-tokenised corpora spaces hyphens out
+        # ("CIFAR - 10"); spaCy keeps "CIFAR-10" as one token, so this is a new pattern.
+        out.append(_ANY_HYPHEN.sub(" - ", form))
     seen: list[str] = []
     for v in out:
         if v not in seen:
@@ -144,7 +151,7 @@ def entity_ruler_patterns(
     >>> from kg.gazetteer import GazetteerEntry
     >>> e = GazetteerEntry(id="gpt-3", name="GPT-3", type="Method")
     >>> [p["pattern"] for p in entity_ruler_patterns([e])]
-    [[{'LOWER': 'gpt-3'}], [{'LOWER': 'gpt3'}]]
+    [[{'LOWER': 'gpt-3'}], [{'LOWER': 'gpt3'}], [{'LOWER': 'gpt'}, {'LOWER': '-'}, {'LOWER': '3'}]]
     """
     tok = tokenizer or _blank_tokenizer()
     patterns: list[dict[str, Any]] = []
