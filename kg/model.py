@@ -52,8 +52,10 @@ class Record:
     Attributes
     ----------
     id : str
-        Stable document id: the same item of the same file gets the same id on
-        every run (a hash of source path, position and text, see :mod:`kg.ingest`).
+        Stable document id: the first 16 hex digits of the SHA-256 of the item's
+        normalised text (:func:`kg.ingest.content_id`), so the same item gets the
+        same id on every run and a copy in another file is recognised as a
+        duplicate; JSONL documents keep their given ``id``.
     text : str
         Clean text fed to the NLP pipeline (boilerplate removed).
     title : str or None

@@ -45,6 +45,8 @@ for _ext in ("kg_relations", "kg_results"):
     if not Doc.has_extension(_ext):
         Doc.set_extension(_ext, default=None)
 
+_STRONG_EVAL = {"experiment", "evaluate", "evaluation", "achieve", "outperform", "result",
+                "state-of-the-art", "sota", "accuracy", "surpass", "obtain", "attain"}
 _HEDGE_VERBS = {"aim", "hope", "plan", "expect", "try", "seek", "intend", "want", "wish", "attempt", "goal"}
 _NUM = re.compile(r"^[+\-~]?\d+(?:[.,]\d+)*$")
 _NUM_PCT = re.compile(r"^([+\-~]?\d+(?:\.\d+)?)(%)$")
@@ -178,7 +180,11 @@ class RelationExtractor:
                             add("proposes", None, m.i, sent, "we-propose-appositive", 0.8)
                             proposed.append(m.i)
                 if lem in self.lex["naming_verbs"] and tok.dep_ in ("acl", "relcl", "advcl"):
-                    if doc_proposes:
+                    # "Our method, dubbed SiamMask, …" names the authors' own method
+                    own = tok.head.lemma_.lower() in self.lex["self_methods"] and any(
+                        c.lower_ in ("our", "proposed") for c in tok.head.children
+                    )
+                    if doc_proposes or own:
                         for m in by_sent[id(sent)]:
                             if m.label == "Method" and not m.generic and m.start > tok.i and m.start - tok.i <= 3:
                                 add("proposes", None, m.i, sent, "named", 0.9)
@@ -258,12 +264,17 @@ class RelationExtractor:
                 if self_ref and main is not None:
                     heads = sorted(set(heads) | {main})
                     pattern = "eval-sentence-self"
+                elif not heads and main is not None and lemmas & _STRONG_EVAL:
+                    # "Extensive experiments on X show …" with no method named: the
+                    # document's own method is the one evaluated
+                    heads = [main]
+                    pattern = "eval-sentence-main"
                 trained = {m.i for m in datasets if _after_lemma(m, ("train", "pretrain", "pre-train", "fine-tune", "finetune"), participle=True)}
                 for h in heads:
                     for d in datasets:
                         if d.i in trained:
                             continue
-                        add("evaluatedOn", h, d.i, sent, pattern, 0.8 if pattern == "eval-sentence" else 0.75)
+                        add("evaluatedOn", h, d.i, sent, pattern, {"eval-sentence": 0.8, "eval-sentence-self": 0.75}.get(pattern, 0.6))
                 for h in heads:
                     for d in datasets:
                         if d.i in trained:
