@@ -13,7 +13,11 @@ vis-network reports the end of stabilisation (physics then switched off):
 
 * ``script→stable``: from the page's own script start to stabilisation;
 * ``nav→stable``: from navigation start (includes reading/parsing the HTML and
-  the inlined vis-network) — what a user waits for.
+  the inlined vis-network) — what a user waits for;
+* ``iterations``: physics ticks run; ``converged``: loads whose layout came to
+  rest before the time budget (kg.viz.render.LAYOUT_BUDGET_MS) stopped it.
+
+nodes/edges are those drawn (after the per-node backbone of dense views).
 
 The "100k docs" row builds a synthetic graph of 100,000 documents and 50,000
 entities and times the default overview (``select_view`` with the default top,
@@ -24,6 +28,7 @@ Figures are medians over ``--repeat`` page loads (fresh browser context each).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -47,9 +52,11 @@ ARGS = [
 ]
 
 
-def time_page(browser, path: Path, repeat: int) -> tuple[float, float, int]:
-    """Median (script→stable s, nav→stable s) over ``repeat`` loads, and nodes drawn."""
-    script, nav, drawn = [], [], 0
+def time_page(browser, path: Path, repeat: int) -> tuple[float, float, int, int, int, int]:
+    """Median (script→stable s, nav→stable s) over ``repeat`` loads, nodes and edges
+    drawn, median physics iterations run, and how many loads converged before
+    the time budget."""
+    script, nav, iters, drawn, drawn_edges, converged = [], [], [], 0, 0, 0
     for _ in range(repeat):
         ctx = browser.new_context(viewport={"width": 1280, "height": 820})
         page = ctx.new_page()
@@ -59,12 +66,16 @@ def time_page(browser, path: Path, repeat: int) -> tuple[float, float, int]:
         page.wait_for_function("() => window.kgStatus && window.kgStatus.stabilized", timeout=300_000)
         st = page.evaluate("() => window.kgStatus")
         drawn = page.evaluate("() => network.body.data.nodes.length")
+        drawn_edges = page.evaluate("() => network.body.data.edges.length")
         ctx.close()
         if errors:
             raise RuntimeError(f"{path}: page errors {errors}")
         script.append(st["stabilizeMs"] / 1000)
         nav.append(st["sinceNavigationMs"] / 1000)
-    return statistics.median(script), statistics.median(nav), drawn
+        iters.append(st.get("iterations") or 0)
+        converged += bool(st.get("converged"))
+    return (statistics.median(script), statistics.median(nav), drawn, drawn_edges,
+            int(statistics.median(iters)), converged)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="bench_views_"))
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
+    print(f"load average (1 min) at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=ARGS)
         for n in args.sizes:
@@ -94,9 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             path = render_html(view, out_dir / f"view-{n}.html", title=f"{n} nodes", max_nodes=n)
             t_render = time.perf_counter() - t
-            script, nav, drawn = time_page(browser, path, args.repeat)
-            rows.append((f"{n:,} nodes", drawn, view.number_of_edges(), path.stat().st_size,
-                         t_sel, t_render, script, nav))
+            rows.append((f"{n:,} nodes", path.stat().st_size, t_sel, t_render,
+                         *time_page(browser, path, args.repeat)))
         if not args.no_large:
             t = time.perf_counter()
             S = synthetic_graph(50_000, n_docs=100_000, seed=1, evidence=False)
@@ -109,16 +120,18 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             path = render_html(view, out_dir / "overview-100k-docs.html", title="overview")
             t_render = time.perf_counter() - t
-            script, nav, drawn = time_page(browser, path, args.repeat)
-            rows.append(("100k docs, overview", drawn, view.number_of_edges(), path.stat().st_size,
-                         t_sel, t_render, script, nav))
+            rows.append(("100k docs, overview", path.stat().st_size, t_sel, t_render,
+                         *time_page(browser, path, args.repeat)))
         browser.close()
 
-    head = ("view", "drawn", "edges", "HTML MB", "select s", "render s", "script→stable s", "nav→stable s")
-    print(f"{head[0]:<22}{head[1]:>7}{head[2]:>7}{head[3]:>9}{head[4]:>10}{head[5]:>10}{head[6]:>17}{head[7]:>14}")
-    for name, drawn, edges, size, t_sel, t_render, script, nav in rows:
-        print(f"{name:<22}{drawn:>7}{edges:>7}{size / 1e6:>9.2f}{t_sel:>10.2f}{t_render:>10.2f}"
-              f"{script:>17.2f}{nav:>14.2f}")
+    head = ("view", "nodes", "edges", "HTML MB", "select s", "render s", "script→stable s",
+            "nav→stable s", "iterations", "converged")
+    print(f"{head[0]:<21}{head[1]:>6}{head[2]:>6}{head[3]:>8}{head[4]:>9}{head[5]:>9}{head[6]:>16}"
+          f"{head[7]:>13}{head[8]:>11}{head[9]:>10}")
+    for name, size, t_sel, t_render, script, nav, drawn, drawn_edges, iters, conv in rows:
+        print(f"{name:<21}{drawn:>6}{drawn_edges:>6}{size / 1e6:>8.2f}{t_sel:>9.2f}{t_render:>9.2f}"
+              f"{script:>16.2f}{nav:>13.2f}{iters:>11}{f'{conv}/{args.repeat}':>10}")
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"(medians of {args.repeat} loads; HTML in {out_dir})")
     return 0
 
