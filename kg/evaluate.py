@@ -98,11 +98,18 @@ __all__ = [
 # --------------------------------------------------------------------------- basics
 
 
+_LEADING_THE = re.compile(r"^the\s+")
+_GENERIC_HEAD = re.compile(r"[\s-]+(?:datasets?|data\s+sets?|benchmarks?|corpus|corpora)$")
+
+
 def normalize_name(name: str) -> str:
     """Normalise an entity name for set comparison.
 
-    Unicode NFKC, case-folded, with everything that is not a letter or digit
-    removed (spaces, hyphens, punctuation, underscores), so ``"Office-Home"``,
+    Unicode NFKC, case-folded, with a leading "the" and a trailing generic head
+    word ("dataset(s)", "data set", "benchmark(s)", "corpus") dropped — so "the
+    MNIST dataset" and "MNIST" are one name, as annotators differ on whether to
+    include the head noun — and everything that is not a letter or digit removed
+    (spaces, hyphens, punctuation, underscores), so ``"Office-Home"``,
     ``"OfficeHome"`` and ``"office home"`` all become ``"officehome"``.
 
     Parameters
@@ -121,8 +128,14 @@ def normalize_name(name: str) -> str:
     'officehome'
     >>> normalize_name("ＣＩＦＡＲ－１０")
     'cifar10'
+    >>> normalize_name("the MNIST dataset")
+    'mnist'
     """
-    return _NON_ALNUM.sub("", unicodedata.normalize("NFKC", name).casefold())
+    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    stripped = _GENERIC_HEAD.sub("", _LEADING_THE.sub("", text))
+    if _NON_ALNUM.sub("", stripped):
+        text = stripped
+    return _NON_ALNUM.sub("", text)
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:

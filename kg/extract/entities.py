@@ -313,6 +313,15 @@ class EntityTyper:
                 end = min(end + 1, len(doc))
             out.append(_Cand(sp.start, end, typ, f"pattern:{rule}"))
         for tok in doc:
+            # "an agent architecture, called Reactor": a capitalised name after a naming verb
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            if prev is not None and prev.text == "," and tok.i > 1:
+                prev = doc[tok.i - 2] if doc[tok.i - 2].lemma_.lower() in self.lex["naming_verbs"] else None
+            if (prev is not None and prev.lemma_.lower() in self.lex["naming_verbs"] and tok.text[:1].isupper()
+                    and tok.is_alpha and not tok.is_stop and tok.text not in self.lex.stop_names):
+                t = self._head_type(prev.head) if prev.head.i != prev.i else None
+                out.append(_Cand(tok.i, tok.i + 1, t if t in ("Method", "Dataset", "Benchmark") else "Method", "pattern:named"))
+                continue
             # "our Vega method", "the Persia system", "Vega v2": a capitalised word
             # typed by the head noun or version number after it
             if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.i + 1 >= len(doc):
@@ -327,7 +336,33 @@ class EntityTyper:
                 out.append(_Cand(tok.i, tok.i + 1, t, "pattern:head-noun"))
         out.extend(self._hardware(doc))
         out.extend(self._hardware_phrases(doc))
+        out.extend(self._title_method(doc))
         return out
+
+    def _title_method(self, doc: Doc) -> list[_Cand]:
+        """A paper title that starts with its method's name: "Full-Resolution
+        Residual Networks for Semantic Segmentation", "Learning a Discriminative
+        Feature Network for …" → a Method (only when the body speaks for the
+        authors: "we", "our", "this paper")."""
+        first, sep, body = doc.text.partition("\n")
+        if not sep or len(first) > 200 or not _SELF_BODY.search(body):
+            return []
+        m = _TITLE_SPLIT.search(first)
+        prefix = first[: m.start()] if m else first
+        words = prefix.split()
+        # "Learning a Discriminative Feature Network": the name starts after an article
+        for k, w in enumerate(words):
+            if w.lower() in ("a", "an", "the") and k + 1 < len(words):
+                words = words[k + 1:]
+                break
+        if not (2 <= len(words) <= 7) or not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+            return []
+        head = words[-1].lower().rstrip("s")
+        if self.lex.head_noun_type.get(head) != "Method" and self.lex.head_noun_type.get(words[-1].lower()) != "Method":
+            return []
+        start = first.find(" ".join(words))
+        sp = doc.char_span(start, start + len(" ".join(words)), alignment_mode="contract")
+        return [_Cand(sp.start, sp.end, "Method", "pattern:title")] if sp is not None and len(sp) else []
 
     def _hardware(self, doc: Doc) -> list[_Cand]:
         """Vendor + model number (+ head): "NVIDIA 3090 GPU", "TPU v4", "A100 GPUs"."""
@@ -512,6 +547,8 @@ class EntityTyper:
         return doc
 
 
+_SELF_BODY = re.compile(r"\b(?:we|our|this paper|this work)\b", re.I)
+_TITLE_SPLIT = re.compile(r":| for | via | with | using | in | on | through ")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}
 _ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für", "at", "on", "in", "&"}
 

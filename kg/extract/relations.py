@@ -45,6 +45,7 @@ for _ext in ("kg_relations", "kg_results"):
     if not Doc.has_extension(_ext):
         Doc.set_extension(_ext, default=None)
 
+_TITLE_SPLIT = re.compile(r":| for | via | with | using | through ")
 _STRONG_EVAL = {"experiment", "evaluate", "evaluation", "achieve", "outperform", "result",
                 "state-of-the-art", "sota", "accuracy", "surpass", "obtain", "attain"}
 _HEDGE_VERBS = {"aim", "hope", "plan", "expect", "try", "seek", "intend", "want", "wish", "attempt", "goal"}
@@ -152,11 +153,12 @@ class RelationExtractor:
         proposed: list[int] = []
         title_line = doc.text.split("\n", 1)[0]
         body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", doc.text[len(title_line):], re.I))
-        if ":" in title_line and "\n" in doc.text and len(title_line) < 200 and body_self:
-            colon = title_line.index(":")
+        if "\n" in doc.text and len(title_line) < 200 and body_self:
+            cut = _TITLE_SPLIT.search(title_line)
+            colon = cut.start() if cut else -1
             for m in ms:
-                if m.label == "Method" and m.span.end_char <= colon and m.span.start_char < 40:
-                    add("proposes", None, m.i, doc[m.start:m.end].sent, "title-colon", 0.8)
+                if m.label == "Method" and not m.generic and m.span.end_char <= colon and m.span.start_char < 60:
+                    add("proposes", None, m.i, doc[m.start:m.end].sent, "title", 0.8)
                     proposed.append(m.i)
         doc_proposes = any(
             _is_propose(t, self.lex) and _self_subject(t, self.lex) for t in doc
