@@ -139,3 +139,26 @@ def test_large_view_is_sampled_and_stabilises(open_view, tmp_path):
     assert "drawing the 200 most important" in opened.page.locator("header").text_content()
     assert opened.page.evaluate("network.physics.physicsEnabled") is False
     opened.page.screenshot(path=str(tmp_path / "big.png"))
+
+
+def test_sample_build_pages_in_the_browser(request, open_view, tmp_path):
+    """`kg build data/samples` output (the lead's ``sample_build`` fixture)."""
+    try:
+        build = request.getfixturevalue("sample_build")
+        S = request.getfixturevalue("sample_graph")
+    except pytest.FixtureLookupError:
+        pytest.skip("tests/conftest.py does not provide the sample_build fixture yet")
+    opened = open_view(build / "index.html")
+    opened.assert_clean()
+    assert opened.drawn_nodes() == select_view(S).number_of_nodes()
+    for link in opened.page.locator("nav a").all()[1:]:
+        assert (build / link.get_attribute("href")).is_file()
+    path = view_command(build, tmp_path / "sadga.html", entity="SADGA")
+    opened = open_view(path)
+    opened.assert_clean()
+    labels = set(opened.page.evaluate("nodes.get().map(n => n.label)"))
+    assert {"SADGA", "Spider", "Text-to-SQL"} <= labels
+    sadga = opened.page.evaluate("nodes.get().find(n => n.label === 'SADGA').id")
+    tip = opened.hover_node(sadga)
+    assert "evaluatedOn → Spider" in tip and "benchmark Spider" in tip
+    opened.page.screenshot(path=str(tmp_path / "sample-sadga.png"))
