@@ -429,3 +429,13 @@ def test_dense_views_draw_a_backbone_and_say_so():
     assert all(deg[n] >= 1 for n in linked)  # no node loses all its links
     full, info_all = build_page(v, title="t", max_edges_per_node=None)
     assert info_all["edges"] == info_all["links_in_view"] and "Drawing the strongest" not in full
+
+
+def test_node_tooltips_list_typed_relations_before_mentions(G):
+    v = select_view(G, document="doc:sadga")
+    page, _ = build_page(v, title="t")
+    details = page_data(page)["nodeDetails"]["sadga"]
+    # four relations, three shown: the typed ones win over the document's mention
+    for rel in ("evaluatedOn", "usedFor", "proposes"):
+        assert f"<b>{rel}</b>" in details
+    assert "<b>mentions</b>" not in details

@@ -78,6 +78,8 @@ _PYVIS_LIB = Path(pyvis.__file__).resolve().parent / "templates" / "lib"
 _ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$", re.I)
 _QID_RE = re.compile(r"^Q\d+$")
 _TYPE_ORDER = {t: i for i, t in enumerate(TYPE_STYLES)}
+#: Relations listed after the typed ones in node tooltips (they say least).
+_WEAK = frozenset({"mentions", "coMentioned"})
 
 _env = Environment(
     loader=FileSystemLoader(str(_TEMPLATES)),
@@ -207,7 +209,8 @@ def node_details(view: nx.MultiDiGraph, n: str) -> str:
 
     Shows the name, type, id, aliases, mention count and documents, Wikidata
     link, and up to :data:`NODE_EVIDENCE` evidence sentences of the node's
-    relations in the view with their documents (titles linked to arXiv).
+    relations in the view with their documents (titles linked to arXiv): typed
+    relations first, then ``mentions``/``coMentioned``, each by support.
 
     Parameters
     ----------
@@ -276,7 +279,7 @@ def node_details(view: nx.MultiDiGraph, n: str) -> str:
         total = 0
         inc = [(u, v, k, d) for u, v, k, d in view.out_edges(n, keys=True, data=True)]
         inc += [(u, v, k, d) for u, v, k, d in view.in_edges(n, keys=True, data=True)]
-        inc.sort(key=lambda e: (-(e[3].get("count") or 0), e[2], str(e[0]), str(e[1])))
+        inc.sort(key=lambda e: (e[2] in _WEAK, -(e[3].get("count") or 0), e[2], str(e[0]), str(e[1])))
         for u, v, k, d in inc:
             evs = d.get("evidence") or []
             total += len(evs)
