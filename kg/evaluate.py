@@ -110,7 +110,9 @@ def normalize_name(name: str) -> str:
     MNIST dataset" and "MNIST" are one name, as annotators differ on whether to
     include the head noun — and everything that is not a letter or digit removed
     (spaces, hyphens, punctuation, underscores), so ``"Office-Home"``,
-    ``"OfficeHome"`` and ``"office home"`` all become ``"officehome"``.
+    ``"OfficeHome"`` and ``"office home"`` all become ``"officehome"``; a final
+    plural "s" is dropped from keys longer than four characters ("ReasoNets" =
+    "ReasoNet").
 
     Parameters
     ----------
@@ -135,7 +137,10 @@ def normalize_name(name: str) -> str:
     stripped = _GENERIC_HEAD.sub("", _LEADING_THE.sub("", text))
     if _NON_ALNUM.sub("", stripped):
         text = stripped
-    return _NON_ALNUM.sub("", text)
+    key = _NON_ALNUM.sub("", text)
+    if len(key) > 4 and key.endswith("s") and not key.endswith("ss") and key[-2].isalpha():
+        key = key[:-1]  # plural: "ReasoNets" = "ReasoNet", "Transformers" = "Transformer"
+    return key
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
