@@ -206,6 +206,10 @@ def test_surface_variants():
     assert surface_variants("DeiT-base") == ["DeiT-base", "DeiT base", "DeiT - base"]
     assert surface_variants("COCO") == ["COCO"]
     assert {match_key(v) for v in surface_variants("Text-to-SQL")} == {match_key("Text-to-SQL")}
+    assert surface_variants("neural network") == ["neural network", "neural networks"]
+    assert surface_variants("object detection")[-1] == "object detections"
+    assert surface_variants("recurrent neural networks") == ["recurrent neural networks"]
+    assert surface_variants("Huawei") == ["Huawei"] and surface_variants("accuracy") == ["accuracy", "accuracies"]
 
 
 @pytest.fixture(scope="module")

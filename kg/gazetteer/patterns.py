@@ -19,8 +19,10 @@ Spelling variants are generated: a hyphen between two words also matches a
 space ("Office-Home" → "Office Home") and, between capitalised words, nothing
 ("OfficeHome"); a hyphen between letters and digits also matches nothing
 ("GPT-3" → "GPT3"); any inner hyphen also matches a spaced hyphen ("CIFAR - 10",
-as in text extracted from PDFs). All variants share the entry's
-:func:`~kg.gazetteer.ids.match_key`.
+as in text extracted from PDFs); a generic term ending in a lower-case word gets
+its plural ("neural network" → "neural networks"). Variants other than plurals
+share the entry's :func:`~kg.gazetteer.ids.match_key`; a plural that names
+another entry is not generated.
 """
 
 from __future__ import annotations
@@ -80,6 +82,25 @@ def form_is_case_sensitive(form: str, entry_case_sensitive: bool = True) -> bool
     return entry_case_sensitive
 
 
+_LAST_LOWER_WORD = re.compile(r"(?:^|\s)([a-z]{4,})$")
+
+
+def _plural(form: str) -> str | None:
+    """English plural of a generic term ("neural network" → "neural networks"), or
+    None for names, single short words and words already ending in "s"."""
+    m = _LAST_LOWER_WORD.search(form)
+    if not m or (m.start(1) == 0 and len(form) < 6):
+        return None
+    word = m.group(1)
+    if word.endswith(("s", "x", "z")):
+        return None
+    if word.endswith(("ch", "sh")):
+        return form + "es"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return form[:-1] + "ies"
+    return form + "s"
+
+
 def surface_variants(form: str) -> list[str]:
     """Return the form and its generated spelling variants (form first, no repeats).
 
@@ -91,7 +112,8 @@ def surface_variants(form: str) -> list[str]:
     -------
     list of str
         E.g. ``"Office-Home"`` → ``["Office-Home", "Office Home", "OfficeHome"]``,
-        ``"GPT-3"`` → ``["GPT-3", "GPT3", "GPT - 3"]``. All share ``match_key(form)``.
+        ``"GPT-3"`` → ``["GPT-3", "GPT3", "GPT - 3"]``, ``"photonic processor"`` →
+        ``["photonic processor", "photonic processors"]``.
     """
     out = [form]
     if _WORD_HYPHEN_WORD.search(form):
@@ -100,6 +122,9 @@ def surface_variants(form: str) -> list[str]:
             out.append(_CAP_HYPHEN_CAP.sub("", form))
     if _ALPHA_HYPHEN_DIGIT.search(form):
         out.append(_ALPHA_HYPHEN_DIGIT.sub("", form))
+    plural = _plural(form)
+    if plural:
+        out.append(plural)
     if _ANY_HYPHEN.search(form):
         # Text extracted from PDFs and pre-tokenised corpora spaces hyphens out
         # ("CIFAR - 10"); spaCy keeps "CIFAR-10" as one token, so this is a new pattern.
@@ -154,11 +179,15 @@ def entity_ruler_patterns(
     [[{'LOWER': 'gpt-3'}], [{'LOWER': 'gpt3'}], [{'LOWER': 'gpt'}, {'LOWER': '-'}, {'LOWER': '3'}]]
     """
     tok = tokenizer or _blank_tokenizer()
+    entries = list(entries)
+    owner = {match_key(f): e.id for e in entries for f in e.surface_forms}
     patterns: list[dict[str, Any]] = []
     seen: set[tuple] = set()
     for entry in entries:
         for form in entry.surface_forms:
             for variant in surface_variants(form):
+                if owner.get(match_key(variant), entry.id) != entry.id:
+                    continue  # a generated plural that names another entry
                 exact = form_is_case_sensitive(variant, entry.case_sensitive)
                 texts = [variant]
                 if exact and variant.islower():
