@@ -228,7 +228,7 @@ def main(argv=None) -> int:
                 failures.append(f"{name}: only {ratio:.1f}x faster than rdflib")
             if not ox_rows:
                 failures.append(f"{name}: no rows")
-        del store, mem
+        store = mem = None  # release the RocksDB files before the folder is removed
     print("ratio = rdflib / Oxigraph on-disk store (what kg query uses)")
     print()
     print("targets met" if not failures else "targets missed:\n  " + "\n  ".join(failures))

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.errors import BuildError
