@@ -439,3 +439,17 @@ def test_node_tooltips_list_typed_relations_before_mentions(G):
     for rel in ("evaluatedOn", "usedFor", "proposes"):
         assert f"<b>{rel}</b>" in details
     assert "<b>mentions</b>" not in details
+
+
+def test_large_views_start_from_seeded_positions_and_draw_light():
+    S = synthetic_graph(3000, seed=4)
+    v = select_view(S, top=1200)
+    page, info = build_page(v, title="t")
+    data = page_data(page)
+    assert info["nodes"] == 1200
+    assert all("x" in n and "y" in n for n in data["nodes"])  # sunflower seed
+    assert data["options"]["physics"]["enabled"] is True  # refined in the browser
+    assert not any("label" in e for e in data["edges"])
+    assert data["options"]["nodes"]["scaling"]["label"]["enabled"] is True
+    small, _ = build_page(select_view(S, top=100), title="t")
+    assert all("x" not in n for n in page_data(small)["nodes"])

@@ -23,6 +23,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 import os
 import re
 import tempfile
@@ -70,6 +71,10 @@ SENTENCE_CHARS = 400
 #: evidence stays in the node tooltips) and the page says so. Keeps dense
 #: overviews readable and their layout fast.
 MAX_EDGES_PER_NODE = 6
+#: Views with more drawn nodes than this get a lighter drawing: no edge labels on
+#: the canvas (the edge tooltip names the relations), node labels only once
+#: zoomed in, straight edges, edges hidden while dragging/zooming.
+LARGE_VIEW = 1000
 #: Characters of a node label drawn on the canvas (the tooltip has the full name).
 LABEL_CHARS = 40
 
@@ -427,6 +432,42 @@ def precompute_layout(view: nx.MultiDiGraph, layout: str, seed: int = 42) -> dic
     return {n: (round(float(p[0]) * scale, 1), round(float(p[1]) * scale, 1)) for n, p in pos.items()}
 
 
+def seed_positions(view: nx.MultiDiGraph, spacing: float = 22.0) -> dict[str, tuple[float, float]]:
+    """Starting positions for the in-browser layout of a large view.
+
+    Nodes go on a sunflower (Vogel 1979 phyllotaxis) spiral, the most connected
+    at the centre: point *i* at radius ``spacing * sqrt(i)`` and angle
+    ``i * 137.5°``, a disc of even density. Physics then pulls linked nodes
+    together for the time budget. O(n log n); without it vis-network starts
+    every node on one circle, which a few physics steps on thousands of nodes
+    cannot undo.
+
+    Parameters
+    ----------
+    view : networkx.MultiDiGraph
+        The drawn graph.
+    spacing : float, default 22.0
+        Pixels between neighbouring points.
+
+    Returns
+    -------
+    dict
+        Node id → ``(x, y)`` in canvas pixels.
+    """
+    golden = math.pi * (3.0 - math.sqrt(5.0))
+    order = sorted(
+        view.nodes,
+        key=lambda n: (-view.degree(n), -int(view.nodes[n].get("count") or 0), str(n)),
+    )
+    return {
+        n: (
+            round(spacing * math.sqrt(i) * math.cos(i * golden), 1),
+            round(spacing * math.sqrt(i) * math.sin(i * golden), 1),
+        )
+        for i, n in enumerate(order)
+    }
+
+
 def _physics(n_nodes: int, n_edges: int) -> dict[str, Any]:
     """vis-network physics options: forceAtlas2 (Jacomy et al. 2014, PLoS ONE
     9(6): e98679) with Barnes–Hut approximation; stabilisation runs in chunks of
@@ -510,6 +551,9 @@ def build_page(
         drawn = view
 
     positions = precompute_layout(drawn, layout) if layout else {}
+    seeded = not positions and drawn.number_of_nodes() > LARGE_VIEW
+    if seeded:
+        positions = seed_positions(drawn)
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     node_details_map: dict[str, str] = {}
@@ -539,7 +583,10 @@ def build_page(
         keys = sorted(pairs[(u, v)])
         eid = f"e{i}"
         dashed = all(k in ("mentions", "coMentioned") for k in keys)
-        e = Edge(str(u), str(v), True, id=eid, label=", ".join(keys), value=support[(u, v)], dashes=dashed)
+        opts_e: dict[str, Any] = {"id": eid, "value": support[(u, v)], "dashes": dashed}
+        if drawn.number_of_nodes() <= LARGE_VIEW:
+            opts_e["label"] = ", ".join(keys)
+        e = Edge(str(u), str(v), True, **opts_e)
         net.edges.append(e.options)
         edge_details_map[eid] = edge_details(view, u, v, keys)
 
@@ -555,15 +602,23 @@ def build_page(
                 "hover": {"background": st.colour, "border": "#000000"},
             },
         }
-    phys = None if positions else _physics(len(net.nodes), len(net.edges))
-    big = len(net.nodes) > 1000
+    phys = None if positions and not seeded else _physics(len(net.nodes), len(net.edges))
+    big = len(net.nodes) > LARGE_VIEW
     net.options = {
         "autoResize": True,
         "groups": groups,
         "layout": {"randomSeed": 42, "improvedLayout": len(net.nodes) <= 150},
         "nodes": {
             "borderWidth": 1,
-            "scaling": {"min": 8, "max": 36, "label": {"enabled": False}},
+            "scaling": {
+                "min": 8,
+                "max": 36,
+                # large views: labels scale with the node and are not drawn when
+                # tiny on screen (zoom in to read them); keeps redraws fast
+                "label": {"enabled": True, "min": 10, "max": 26, "drawThreshold": 7}
+                if big
+                else {"enabled": False},
+            },
             "font": {"size": 12, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
         },
         "edges": {

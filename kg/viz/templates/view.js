@@ -35,20 +35,25 @@
   /* Layout: vis-network runs physics in chunks of options.physics.stabilization.iterations
    * ticks without drawing; after each chunk we continue only while the layout has not
    * converged (physics.stabilized), fewer than D.layout.maxIterations ticks have run
-   * and D.layout.budgetMs has not passed. Then physics is switched off for good. */
+   * and another chunk as long as the last one would end inside D.layout.budgetMs.
+   * Then physics is switched off for good. */
   if (D.options.physics && D.options.physics.enabled !== false) {
     var chunk = D.options.physics.stabilization.iterations;
     var ticks = 0;
+    var chunkStart = performance.now();
     network.on("stabilizationProgress", function (p) {
       if (progress) { progress.textContent = (ticks + p.iterations) + " steps"; }
     });
     network.on("stabilizationIterationsDone", function () {
       if (window.kgStatus.stabilized) { return; }
+      var now = performance.now();
+      var lastChunk = now - chunkStart;
       ticks += network.physics.stabilizationIterations || chunk;
       window.kgStatus.iterations = ticks;
       var converged = network.physics.stabilized === true;
-      if (!converged && ticks < D.layout.maxIterations && performance.now() - t0 < D.layout.budgetMs) {
-        setTimeout(function () { network.stabilize(chunk); }, 0);
+      /* start another chunk only if it is expected to end inside the budget */
+      if (!converged && ticks < D.layout.maxIterations && now + lastChunk - t0 < D.layout.budgetMs) {
+        setTimeout(function () { chunkStart = performance.now(); network.stabilize(chunk); }, 0);
       } else {
         window.kgStatus.converged = converged;
         stabilised();
