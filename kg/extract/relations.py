@@ -307,7 +307,9 @@ class RelationExtractor:
                 if root.dep_ == "pobj" and root.head.lower_ == "by":
                     gov = root.head.head
                     for m in methods + hardware:
-                        if m.end <= o.start and (m.span.root.i == gov.i or gov.i in [a.i for a in m.span.root.ancestors] or (gov.head.i == m.span.root.i)) and o.start - m.end < 8:
+                        # the thing made is the phrase "by" hangs from ("X by Org", "X, developed
+                        # by Org"), not a modifier of it ("a BERTology contribution by Org")
+                        if m.end <= o.start and (m.span.root.i == gov.i or gov.head.i == m.span.root.i) and o.start - m.end < 8:
                             add("developedBy", m.i, o.i, sent, "by-org", 0.85)
             # "<Org>'s X", "OpenAI's 175 billion parameter language model GPT-3",
             # "Google, Cambridge, DeepMind & Alan Turing Institute's 'Performer'"
