@@ -229,11 +229,13 @@ def _gold_mentions(gold: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _kept_predictions(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Predicted mentions minus those in ignore regions that match no gold span."""
+    """Predicted mentions minus anaphors and those in ignore regions that match no gold span."""
     ignore = _ignore_spans(gold)
     gold_spans = {(e["start"], e["end"]) for e in _gold_mentions(gold)}
     kept = []
     for e in pred.get("entities", ()):
+        if e.get("source") == "anaphor":
+            continue  # "our method": a reference, not a name (gold anaphors are not scored either)
         span = (e["start"], e["end"])
         if span not in gold_spans and any(_overlaps(span, i) for i in ignore):
             continue
