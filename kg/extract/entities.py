@@ -299,7 +299,7 @@ class EntityTyper:
                 continue
             s = m.start() + lead
             sp = doc.char_span(s, s + len(core), alignment_mode="expand")
-            if sp is None:
+            if sp is None or any(t.like_url or "://" in t.text or t.like_email for t in sp):
                 continue
             typ, rule = self._context_type(doc, sp.start, sp.end)
             if typ is None and shape == "mixed":
