@@ -99,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--labels", default="Method,Dataset,Task,Metric", help="statistical labels used in the combination")
     ap.add_argument("--model-path", type=Path, default=None, help="statistical pipeline (default kg/models/kg_ner)")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
+    ap.add_argument("--names-only", action="store_true", help="statistical spans that read as names only")
+    ap.add_argument("--keep-stop-names", action="store_true", help="keep generic acronyms (AI, ML) from the statistical NER")
     ap.add_argument("--priority", choices=("middle", "last"), default="middle", help="rank of the statistical spans")
     ap.add_argument(
         "--reuse-rules", action="store_true",
@@ -140,7 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         stat = []
         for d in gold:
             stat.append(
-                [{"start": s, "end": e, "label": lab, "text": d["text"][s:e]} for s, e, lab, _ in statistical_spans(ner, d["text"])]
+                [{"start": s, "end": e, "label": lab, "text": d["text"][s:e]} for s, e, lab, _ in statistical_spans(
+                    ner, d["text"], names_only=args.names_only, drop_stop_names=not args.keep_stop_names
+                )]
             )
         t_stat = time.perf_counter() - t0
         words = sum(len(d["text"].split()) for d in gold)

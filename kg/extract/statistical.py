@@ -26,6 +26,7 @@ or, without a pipeline, :func:`load_statistical_ner` and :func:`statistical_span
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ __all__ = [
     "LABELS",
     "load_statistical_ner",
     "statistical_spans",
+    "looks_like_name",
     "StatisticalNER",
     "make_statistical_ner",
 ]
@@ -108,19 +110,68 @@ def _tokens_doc(nlp_ner: Language, doc: Doc) -> Doc:
     return Doc(nlp_ner.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
 
 
-def _plain(doc: Doc, labels: frozenset[str]) -> list[dict[str, Any]]:
+_SENT_END = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+_NAME_CHARS = re.compile(r"[A-Z0-9]")
+
+
+def looks_like_name(text: str, sentence_initial: bool) -> bool:
+    """True if a span reads as a proper name rather than a generic phrase.
+
+    A capital letter or digit anywhere after the first character ("CIFAR-10",
+    "BERT", "Penn Treebank", "ResNet"), or a capital first letter that does not
+    just start the sentence ("... with Adam"). Generic phrases ("deep learning
+    models", "Deep learning" at a sentence start) are not names.
+
+    Parameters
+    ----------
+    text : str
+        The span's text.
+    sentence_initial : bool
+        The span starts a sentence (its first capital says nothing).
+
+    Returns
+    -------
+    bool
+    """
+    if _NAME_CHARS.search(text[1:]):
+        return True
+    return bool(text[:1].isupper() or text[:1].isdigit()) and not sentence_initial
+
+
+def _plain(
+    doc: Doc, labels: frozenset[str], names_only: bool = False, stop_names: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     out = []
+    text = doc.text
     for e in doc.ents:
         if e.label_ not in labels:
             continue
-        text = e.text
-        if not any(c.isalpha() for c in text):
+        span = e.text
+        if not any(c.isalpha() for c in span):
             continue  # "( 3 )", numbers
+        if span in stop_names or span.rstrip("s") in stop_names:
+            continue
+        if names_only and not looks_like_name(span, bool(_SENT_END.search(text[: e.start_char]))):
+            continue
         out.append({"start": e.start_char, "end": e.end_char, "label": e.label_})
     return out
 
 
-def statistical_spans(nlp_ner: Language, doc_text: str) -> list[tuple[int, int, str, float | None]]:
+def _stop_names() -> frozenset[str]:
+    """Generic acronyms and words that are not names (``kg/extract/data/lexicon.json``)."""
+    from kg.extract.lexicon import load_lexicon
+
+    return frozenset(load_lexicon().stop_names)
+
+
+def statistical_spans(
+    nlp_ner: Language,
+    doc_text: str,
+    *,
+    labels: Iterable[str] = LABELS,
+    names_only: bool = False,
+    drop_stop_names: bool = True,
+) -> list[tuple[int, int, str, float | None]]:
     """Entity spans the statistical NER finds in a text.
 
     Parameters
@@ -129,6 +180,13 @@ def statistical_spans(nlp_ner: Language, doc_text: str) -> list[tuple[int, int, 
         From :func:`load_statistical_ner`.
     doc_text : str
         Any text (tokenised with ``nlp_ner``'s tokenizer).
+    labels : iterable of str
+        Labels kept (default all of :data:`LABELS`).
+    names_only : bool
+        Keep only spans that read as names (:func:`looks_like_name`), dropping the
+        generic phrases SciREX annotates ("deep learning models").
+    drop_stop_names : bool
+        Drop spans that are generic acronyms of kg's lexicon ("AI", "ML", "FL").
 
     Returns
     -------
@@ -140,11 +198,16 @@ def statistical_spans(nlp_ner: Language, doc_text: str) -> list[tuple[int, int, 
     Examples
     --------
     >>> nlp_ner = load_statistical_ner()
-    >>> [(doc[s:e], label) for s, e, label, _ in statistical_spans(nlp_ner, doc := "We fine-tune BERT.")]
-    [('BERT', 'Method')]
+    >>> text = "We fine-tune BERT on CIFAR-10."
+    >>> [(text[s:e], label) for s, e, label, _ in statistical_spans(nlp_ner, text)]
+    [('BERT', 'Method'), ('CIFAR-10', 'Dataset')]
     """
     doc = nlp_ner(doc_text)
-    return [(d["start"], d["end"], d["label"], None) for d in _plain(doc, frozenset(LABELS))]
+    stop = _stop_names() if drop_stop_names else frozenset()
+    return [
+        (d["start"], d["end"], d["label"], None)
+        for d in _plain(doc, frozenset(labels), names_only=names_only, stop_names=stop)
+    ]
 
 
 class StatisticalNER:
@@ -159,26 +222,47 @@ class StatisticalNER:
         Labels kept (default all of :data:`LABELS`).
     batch_size : int
         Batch size when the main pipeline calls :meth:`pipe`.
+    names_only : bool
+        Keep only spans that read as names (:func:`looks_like_name`).
+    drop_stop_names : bool
+        Drop generic acronyms of kg's lexicon ("AI", "ML").
+
+    Raises
+    ------
+    KGError
+        Unknown labels, or a model folder that exists but does not load.
     """
 
-    def __init__(self, model_path: str | None = None, labels: Iterable[str] = LABELS, batch_size: int = 256):
+    def __init__(
+        self,
+        model_path: str | None = None,
+        labels: Iterable[str] = LABELS,
+        batch_size: int = 256,
+        names_only: bool = False,
+        drop_stop_names: bool = True,
+    ):
         self.model_path = model_path
         self.labels = frozenset(labels)
         unknown = self.labels - set(LABELS)
         if unknown:
             raise KGError(f"kg_statistical_ner: unknown labels {sorted(unknown)}; expected some of {list(LABELS)}")
         self.batch_size = batch_size
+        self.names_only = names_only
+        self.stop_names = _stop_names() if drop_stop_names else frozenset()
         self.nlp_ner = load_statistical_ner(model_path)
 
     def _ner(self) -> Any:
         return self.nlp_ner.get_pipe("ner") if self.nlp_ner is not None else None
+
+    def _spans(self, doc: Doc) -> list[dict[str, Any]]:
+        return _plain(doc, self.labels, names_only=self.names_only, stop_names=self.stop_names)
 
     def __call__(self, doc: Doc) -> Doc:
         ner = self._ner()
         if ner is None or not len(doc):
             doc._.kg_stat_ents = []
             return doc
-        doc._.kg_stat_ents = _plain(ner(_tokens_doc(self.nlp_ner, doc)), self.labels)
+        doc._.kg_stat_ents = self._spans(ner(_tokens_doc(self.nlp_ner, doc)))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
@@ -190,7 +274,7 @@ class StatisticalNER:
         def flush() -> Iterator[Doc]:
             copies = [_tokens_doc(self.nlp_ner, d) for d in batch]
             for d, c in zip(batch, ner.pipe(copies, batch_size=size)):
-                d._.kg_stat_ents = _plain(c, self.labels)
+                d._.kg_stat_ents = self._spans(c)
                 yield d
 
         for doc in docs:
@@ -209,10 +293,25 @@ class StatisticalNER:
 @Language.factory(
     "kg_statistical_ner",
     assigns=["doc._.kg_stat_ents"],
-    default_config={"model_path": None, "labels": list(LABELS), "batch_size": 256},
+    default_config={
+        "model_path": None,
+        "labels": list(LABELS),
+        "batch_size": 256,
+        "names_only": False,
+        "drop_stop_names": True,
+    },
 )
 def make_statistical_ner(
-    nlp: Language, name: str, model_path: str | None, labels: list[str], batch_size: int
+    nlp: Language,
+    name: str,
+    model_path: str | None,
+    labels: list[str],
+    batch_size: int,
+    names_only: bool,
+    drop_stop_names: bool,
 ) -> StatisticalNER:
     """spaCy factory for :class:`StatisticalNER` (see the module docstring)."""
-    return StatisticalNER(model_path=model_path, labels=labels, batch_size=batch_size)
+    return StatisticalNER(
+        model_path=model_path, labels=labels, batch_size=batch_size,
+        names_only=names_only, drop_stop_names=drop_stop_names,
+    )
