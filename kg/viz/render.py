@@ -46,15 +46,19 @@ from kg.viz.select import node_kind, node_type, top_nodes
 from kg.viz.style import TYPE_STYLES, legend_svg, style_for
 
 #: Above this many nodes a page shows only the most important ones (by PageRank)
-#: and says so. vis-network in headless Chromium on this machine stabilises
-#: 1,000 nodes in ~1 s and 5,000 in several seconds (benchmarks/bench_views.py).
+#: and says so. Measured with benchmarks/bench_views.py (headless Chromium, 2 CPUs
+#: at load ~7): a 5,000-node page is 10 MB and gets only ~10 physics steps in the
+#: layout budget, so larger pages would be slow to open and barely laid out.
 MAX_NODES: int = 3000
 
 #: Time budget of the in-browser layout (ms from the page's script start): physics
 #: runs in chunks until the layout converges, ``LAYOUT_MAX_ITERATIONS`` ticks have
-#: run, or this much time has passed, then stops. Keeps "open to still picture"
-#: under the issue's 5 s target whatever the view size; on this machine a
-#: 300-node view converges well inside it (benchmarks/bench_views.py).
+#: run, or another chunk would overrun this budget, then stops. Keeps "open to
+#: still picture" near the issue's 5 s target whatever the view size (measured
+#: from navigation, two runs at load 6–9 on 2 CPUs: 2.1–3.2 s for 100 and 1,000
+#: nodes and for the 300-node overview, 3.7–5.7 s for 5,000 nodes;
+#: benchmarks/bench_views.py); a 100-node view converges inside it, larger ones
+#: are stopped by it.
 LAYOUT_BUDGET_MS: int = 2500
 LAYOUT_MAX_ITERATIONS: int = 1000
 
@@ -533,11 +537,22 @@ def build_page(
 ) -> tuple[str, dict[str, Any]]:
     """Build the HTML text of a view (see :func:`render_html`) without writing it.
 
+    Parameters
+    ----------
+    view, title, note, links, max_nodes, layout, current, max_edges_per_node
+        As for :func:`render_html`.
+
     Returns
     -------
     tuple
         ``(html, info)``; ``info`` has ``nodes`` (drawn), ``edges`` (drawn,
-        after merging parallel relations), ``nodes_in_view``, ``sampled`` (bool).
+        after merging parallel relations), ``nodes_in_view``, ``sampled`` (bool)
+        and ``links_in_view`` (node pairs with an edge, before the backbone).
+
+    Raises
+    ------
+    RenderError
+        Bad ``max_nodes``, ``layout``, ``max_edges_per_node`` or link scheme.
     """
     if max_nodes < 1:
         raise RenderError(f"max_nodes must be positive, not {max_nodes!r}")

@@ -19,9 +19,9 @@ import networkx as nx
 from kg.errors import KGError
 from kg.model import ENTITY_TYPES, RELATION_TYPES
 
-#: Default number of nodes of an overview. vis-network draws and stabilises a few
-#: hundred nodes in well under a second in headless Chromium on this machine (see
-#: ``benchmarks/bench_views.py``), which keeps panning and hovering smooth.
+#: Default number of nodes of an overview: a page that opens and settles in about
+#: 3 s in headless Chromium on this (loaded, 2-CPU) machine, ~4 MB for a dense
+#: overview, and stays smooth to pan and hover (``benchmarks/bench_views.py``).
 DEFAULT_TOP: int = 300
 
 #: Edge keys of result nodes (see :mod:`kg.build`).
