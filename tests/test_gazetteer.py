@@ -389,3 +389,20 @@ def test_regeneration_reproduces_the_shipped_files(tmp_path):
     assert main(["--sources", str(SOURCES), "--out", str(tmp_path)]) == 0
     for path in sorted(GAZETTEER_DIR.glob("*.jsonl")) + [GAZETTEER_DIR / "manifest.json"]:
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_coverage_reads_bio_and_scores_overlaps(tmp_path, ruler_nlp):
+    from kg.gazetteer.coverage import measure, read_conll
+
+    path = tmp_path / "dev.txt"
+    path.write_text("We\tO\nuse\tO\nCOCO\tB-DATASET\nand\tO\naccuracy\tO\n.\tO\n\n"
+                    "Text-to-SQL\tB-TASK\non\tO\nSpider\tB-DATASET\n", encoding="utf-8")
+    data = list(read_conll(path, {"DATASET": "Dataset", "TASK": "Task"}))
+    assert data[0] == (["We", "use", "COCO", "and", "accuracy", "."], [(2, 3, "Dataset")])
+    table, errors = measure(ruler_nlp, data, {"Dataset", "Task", "Metric"})
+    assert table["Dataset"] == {"predicted": 2, "precision": 1.0, "gold": 2, "recall": 1.0}
+    assert table["Task"]["recall"] == 1.0 and "Metric" not in table
+    assert errors == {("Metric", "accuracy", "O"): 1}
+    (tmp_path / "bad.txt").write_text("token-without-tag\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"bad.txt:1: expected token"):
+        list(read_conll(tmp_path / "bad.txt", {}))

@@ -164,7 +164,9 @@ def entity_ruler_patterns(
     list of dict
         ``{"label": entry.type, "pattern": [token dicts], "id": entry.id}``,
         one per distinct (form variant, case mode), in entry order. Token dicts
-        are ``{"LOWER": ...}`` or ``{"ORTH": ...}`` (see the module docstring).
+        are ``{"LOWER": ...}`` or ``{"ORTH": ...}`` (see the module docstring). A
+        form without spaces that the tokenizer splits ("Text-to-SQL") also gets a
+        one-token pattern, for pre-tokenised input that keeps it whole.
 
     Raises
     ------
@@ -199,15 +201,21 @@ def entity_ruler_patterns(
                             f"{entry.path or '<entry>'}:{entry.line or 0}: surface form "
                             f"{text!r} of {entry.id!r} has no tokens"
                         )
-                    if exact:
-                        pattern = [{"ORTH": t} for t in tokens]
-                    else:
-                        pattern = [{"LOWER": t.lower()} for t in tokens]
-                    key = (entry.id, tuple((next(iter(d)), next(iter(d.values()))) for d in pattern))
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    patterns.append({"label": entry.type, "pattern": pattern, "id": entry.id})
+                    token_lists = [tokens]
+                    if len(tokens) > 1 and not any(c.isspace() for c in text):
+                        # Pre-tokenised input (CoNLL files, other tokenizers) may keep
+                        # "Text-to-SQL" or "k-means" as one token.
+                        token_lists.append([text])
+                    for toks in token_lists:
+                        if exact:
+                            pattern = [{"ORTH": t} for t in toks]
+                        else:
+                            pattern = [{"LOWER": t.lower()} for t in toks]
+                        key = (entry.id, tuple((next(iter(d)), next(iter(d.values()))) for d in pattern))
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        patterns.append({"label": entry.type, "pattern": pattern, "id": entry.id})
     return patterns
 
 
