@@ -453,3 +453,22 @@ def test_large_views_start_from_seeded_positions_and_draw_light():
     assert data["options"]["nodes"]["scaling"]["label"]["enabled"] is True
     small, _ = build_page(select_view(S, top=100), title="t")
     assert all("x" not in n for n in page_data(small)["nodes"])
+
+
+def test_pages_are_byte_identical_across_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from kg.viz import write_site; "
+        "from kg.viz.synthetic import example_graph; write_site(example_graph(), Path(sys.argv[1]))"
+    )
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(out)], check=True, env=env, timeout=120)
+        pages.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert pages[0].keys() == pages[1].keys() and len(pages[0]) == 8
+    assert pages[0] == pages[1]
