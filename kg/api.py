@@ -19,7 +19,7 @@ import networkx as nx
 import pandas as pd
 
 from kg.build import load_graph
-from kg.errors import BuildError, QueryError
+from kg.errors import QueryError
 from kg.query import QueryRows, load_named, open_store, query_store
 
 __all__ = ["KGraph", "load", "sparql", "rows_to_frame", "resolve_query"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import json
 from collections import Counter
-from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -281,3 +280,13 @@ def test_sparql_errors(sample_build, tmp_path):
     with pytest.raises(BuildError):
         load(tmp_path / "nowhere")
     assert resolve_query("SELECT * WHERE { ?s ?p ?o }").startswith("SELECT")
+
+
+def test_sparql_ask_construct_and_unbound(sample_build):
+    ask = sparql(sample_build, "ASK { ?m kg:evaluatedOn ?d }")
+    assert ask.to_dict("records") == [{"ask": True}]
+    g = sparql(sample_build, "CONSTRUCT { ?m kg:evaluatedOn ?d } WHERE { ?m kg:evaluatedOn ?d }")
+    assert list(g.columns) == ["subject", "predicate", "object"] and len(g) > 0
+    opt = sparql(sample_build, """SELECT ?r ?unit WHERE { ?r a kg:Result OPTIONAL { ?r kg:unit ?unit } }""")
+    assert len(opt) > 0 and list(opt.columns) == ["r", "unit"]
+    assert opt["unit"].dtype == object and all(u is None or isinstance(u, str) for u in opt["unit"])

@@ -73,3 +73,18 @@ def test_notebook_runs_without_errors(name, sample_build, monkeypatch):
         assert s in text, f"{name}: {s!r} not in the outputs"
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+
+
+@pytest.mark.slow
+def test_notebook_builds_the_sample_corpus_when_no_build_exists(tmp_path, monkeypatch):
+    """A fresh clone has no build/: the notebook builds data/samples itself."""
+    build = tmp_path / "fresh" / "build"
+    monkeypatch.setenv("KG_BUILD_DIR", str(build))
+    nb = nbformat.read(NOTEBOOKS / "02_sparql.ipynb", as_version=4)
+    nbclient.NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
+    text = _outputs_text(nb)
+    assert "holds no build: building it from" in text
+    assert (build / "graph.json").is_file() and (build / "store").is_dir()
+    assert "COCO" in text and "Spider" in text
