@@ -688,8 +688,10 @@ def project_methods(G: nx.MultiDiGraph) -> nx.Graph:
     """
     B = method_dataset_graph(G)
     methods = sorted((x for x, a in B.nodes(data=True) if a["bipartite"] == 0 and B.degree(x) > 0), key=str)
-    P = bipartite.weighted_projected_graph(B, methods)
     out = nx.Graph()
+    if not methods:
+        return out
+    P = bipartite.weighted_projected_graph(B, methods)
     for x in methods:
         out.add_node(x, label=B.nodes[x]["label"], type="Method", datasets=sorted(B.neighbors(x), key=str))
     for u, v, a in sorted(P.edges(data=True), key=lambda e: tuple(sorted((str(e[0]), str(e[1]))))):

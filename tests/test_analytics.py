@@ -167,6 +167,15 @@ def test_projection_and_datasets_by_methods(small):
     assert df.iloc[0]["method_labels"] == ["RTMDet", "YOLOX"]
 
 
+def test_empty_graph_gives_empty_answers():
+    E = nx.MultiDiGraph()
+    assert A.top_entities(E, by="pagerank").empty and A.communities(E).empty
+    assert A.co_mentioned(E).empty and A.timeline(E).empty and A.datasets_by_methods(E).empty
+    assert A.project_methods(E).number_of_nodes() == 0
+    with pytest.raises(A.AnalyticsError, match="COCO"):
+        A.leaderboard(E, "COCO")
+
+
 def test_no_function_mutates_the_graph(small, sample_graph):
     for G in (small, sample_graph):
         before = _snapshot(G)
