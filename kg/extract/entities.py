@@ -43,7 +43,7 @@ if not Doc.has_extension("kg_mentions"):
 
 KG_TYPES = frozenset(ENTITY_TYPES)
 STOCK_MAP = {"ORG": "Organization", "PERSON": "Person", "GPE": "Location", "LOC": "Location"}
-PRIORITY = {"gazetteer": 0, "abbreviation": 0, "statistical": 1, "pattern": 2, "ner": 3}
+PRIORITY = {"gazetteer": 0, "abbreviation": 0, "pattern": 1, "statistical": 2, "ner": 3}
 
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[a-z]\d|\d[A-Za-z]{2,}")
 _HAS_DIGIT = re.compile(r"\d")
@@ -235,6 +235,18 @@ class EntityTyper:
             if before in "-_" or before.isalnum() or (after in "-_" and e.end_char + 1 < len(text) and text[e.end_char + 1].isalnum()) or after.isalnum():
                 continue
             out.append(_Cand(e.start, e.end, e.label_, "gazetteer", e.ent_id_ or None))
+        return out
+
+    def _statistical(self, doc: Doc) -> list[_Cand]:
+        """Spans of the trained NER (``doc._.kg_stat_ents``), if it ran."""
+        out = []
+        for e in doc._.kg_stat_ents or ():
+            sp = doc.char_span(e["start"], e["end"], alignment_mode="contract")
+            if sp is None or not len(sp):
+                continue
+            if sp.text in self.lex.stop_names:
+                continue
+            out.append(_Cand(sp.start, sp.end, e["label"], "statistical"))
         return out
 
     def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
@@ -514,6 +526,7 @@ class EntityTyper:
         gaz = self._gazetteer(doc)
         cands = list(gaz)
         cands += self._abbreviations(doc, gaz)
+        cands += self._statistical(doc)
         cands += self._names(doc)
         if self.tasks_from_noun_chunks:
             cands += self._tasks(doc)
@@ -541,7 +554,9 @@ class EntityTyper:
                 "gid": c.gid,
                 # a lower-case technique ("federated learning", "FL"): a method, but
                 # not the named thing a paper proposes or evaluates
-                "generic": c.label == "Method" and name.islower() and c.source != "abbreviation",
+                "generic": c.label == "Method" and c.source != "abbreviation" and (
+                    name.islower() or (c.source == "statistical" and not _looks_named(text))
+                ),
             })
         doc._.kg_mentions = mentions
         return doc
@@ -551,6 +566,12 @@ _SELF_BODY = re.compile(r"\b(?:we|our|this paper|this work)\b", re.I)
 _TITLE_SPLIT = re.compile(r":| for | via | with | using | in | on | through ")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}
 _ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für", "at", "on", "in", "&"}
+
+
+def _looks_named(text: str) -> bool:
+    """A proper name rather than a description: a capital or digit after the
+    first character of some word ("BERT", "ResNet-50", "Mask R-CNN")."""
+    return any(any(c.isupper() or c.isdigit() for c in w[1:]) or (w[:1].isupper() and len(text.split()) == 1) for w in text.split())
 
 
 def _headline_tokens(doc: Doc) -> set[int]:
@@ -633,7 +654,7 @@ def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
 
 @Language.factory(
     "kg_entities",
-    requires=["doc.ents", "token.dep", "token.lemma", "token.pos"],
+    requires=["doc.ents", "token.dep", "token.lemma", "token.pos"],  # doc._.kg_stat_ents if present
     assigns=["doc.ents", "doc._.kg_mentions"],
     default_config={"default_unknown": "Method", "tasks_from_noun_chunks": True},
 )

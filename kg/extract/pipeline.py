@@ -31,6 +31,7 @@ from spacy.language import Language
 from kg.extract import abbreviations as _abbr  # noqa: F401
 from kg.extract import entities as _ents  # noqa: F401
 from kg.extract import lines as _lines  # noqa: F401
+from kg.extract import statistical as _stat  # noqa: F401
 from kg.extract import relations as _rels  # noqa: F401
 from kg.errors import KGError
 from kg.model import DocExtraction, Mention, Record, Relation, Result
@@ -46,6 +47,8 @@ def load_pipeline(
     *,
     gazetteer_dir: Path | None = None,
     co_mentions: bool = False,
+    statistical: bool = True,
+    statistical_names_only: bool = False,
 ) -> Language:
     """Load the English pipeline and add kg's components.
 
@@ -58,6 +61,12 @@ def load_pipeline(
         Folder of gazetteer files (default ``data/gazetteers``).
     co_mentions : bool
         Emit weak ``coMentioned`` relations (off by default).
+    statistical : bool
+        Add the trained NER (``kg_statistical_ner``, :mod:`kg.extract.statistical`)
+        as a candidate source for Method/Dataset/Task/Metric; gazetteer and
+        abbreviation matches still win where they overlap.
+    statistical_names_only : bool
+        Keep only statistical spans that read as names (no generic phrases).
 
     Returns
     -------
@@ -92,6 +101,8 @@ def load_pipeline(
     )
     ruler.add_patterns(patterns)
     nlp.add_pipe("kg_abbreviations")
+    if statistical:
+        nlp.add_pipe("kg_statistical_ner", config={"names_only": statistical_names_only})
     typer = nlp.add_pipe("kg_entities")
     typer.gazetteer_index = index_entries(entries)
     nlp.add_pipe("kg_relations", config={"co_mentions": co_mentions})
@@ -102,7 +113,13 @@ def load_pipeline(
     from kg.extract.lexicon import LEXICON_FILE
 
     fp.update(LEXICON_FILE.read_bytes())
-    nlp.meta["kg"] = {"fingerprint": fp.hexdigest()[:16], "patterns": len(patterns)}
+    if statistical:
+        from kg.extract.statistical import MODEL_DIR
+
+        meta = MODEL_DIR / "meta.json"
+        if meta.is_file():
+            fp.update(meta.read_bytes())
+    nlp.meta["kg"] = {"fingerprint": fp.hexdigest()[:16], "patterns": len(patterns), "statistical": statistical}
     return nlp
 
 

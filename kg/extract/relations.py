@@ -217,7 +217,7 @@ class RelationExtractor:
             if not sm:
                 continue
             lemmas = {t.lemma_.lower() for t in sent}
-            methods = [m for m in sm if m.label == "Method"]
+            methods = [m for m in sm if m.label == "Method" and not (m.generic and m.source == "statistical")]
             datasets = [m for m in sm if m.label in DATASETS]
             hardware = [m for m in sm if m.label == "Hardware"]
             orgs = [m for m in sm if m.label == "Organization"]
