@@ -132,11 +132,27 @@ class KGraph:
         return self._store
 
     def sparql(self, query: Union[str, Path], /, **bindings: Any) -> pd.DataFrame:
-        """Run a SPARQL query on the store; see :func:`sparql` for the arguments.
+        """Run a SPARQL query on this build's store.
+
+        Parameters
+        ----------
+        query : str or pathlib.Path
+            SPARQL text, a named query (``"org-develops"``) or a ``.rq`` path
+            (see :func:`resolve_query`).
+        **bindings
+            Variable values passed as RDF terms (see :func:`sparql`).
 
         Returns
         -------
         pandas.DataFrame
+            See :func:`rows_to_frame`.
+
+        Raises
+        ------
+        BuildError
+            If the build has no store.
+        QueryError
+            Unknown name, syntax error or bad binding.
         """
         text = resolve_query(query)
         return rows_to_frame(query_store(self.store, text, bindings=bindings))
