@@ -55,6 +55,7 @@ _STRIP = ".,;:!?()[]{}\"'“”‘’"
 _MODEL_LIKE = re.compile(
     r"(?:-(?:base|large|small|tiny|xl|xxl|medium|mini|nano|huge)\b|(?:Net|BERT|GPT|Former|former|LM|GAN|NN)s?$|^(?:GPT|BERT|T5|ViT|ResNet|LLaMA|Llama)\b)"
 )
+_YEAR_SET = re.compile(r"^(?:[A-Z][A-Za-z]*[A-Z]|CoNLL|SemEval|WMT|NIST|DUC|TAC|TREC|MT)[-'’ ]?(?:19|20)?\d{2}[a-z]?$")
 _VERSION = re.compile(r"^v\d+(?:\.\d+)*$")
 _VENDORS = ("nvidia", "amd", "intel", "google", "apple", "qualcomm", "graphcore",
             "cerebras", "huawei", "tesla", "samsung", "arm", "habana", "sambanova")
@@ -214,6 +215,9 @@ class EntityTyper:
         # f) model-like names: "DeiT-base", "ICRL-Net", "TernaryBERT", "Vega v2"
         if _MODEL_LIKE.search(span.text) or (end < len(doc) and _VERSION.match(doc[end].text)):
             return "Method", "model-like"
+        # e'') test sets named by year: "NIST05", "MT08", "DUC2001", "CoNLL-2003", "WMT14"
+        if _YEAR_SET.match(span.text):
+            return "Dataset", "year-named"
         # g) "on X" / "experiments on X" in an evaluation sentence
         if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across"):
             sent_lemmas = {t.lemma_.lower() for t in root.sent}
