@@ -353,6 +353,36 @@ class EntityTyper:
         out.extend(self._hardware(doc))
         out.extend(self._hardware_phrases(doc))
         out.extend(self._title_method(doc))
+        out.extend(self._dataset_phrases(doc))
+        return out
+
+    def _dataset_phrases(self, doc: Doc) -> list[_Cand]:
+        """Named dataset phrases nobody listed: "the Stanford twitter corpus",
+        "CoNLL 2012 English test set", "Amazon Movie corpus" — a noun phrase headed
+        by a dataset noun whose name part starts with a capitalised word."""
+        out = []
+        for nc in doc.noun_chunks:
+            head = nc.root
+            lem = head.lemma_.lower()
+            if lem in ("set", "data"):
+                prev = doc[head.i - 1] if head.i > nc.start else None
+                if prev is None or prev.lower_ not in ("test", "training", "evaluation", "dev", "development", "validation"):
+                    continue
+                typ = "Dataset"
+            elif lem in ("dataset", "corpus", "corpora", "treebank", "benchmark", "collection"):
+                typ = "Benchmark" if lem == "benchmark" else "Dataset"
+            else:
+                continue
+            toks = [t for t in nc if t.i < head.i]
+            k = 0
+            while k < len(toks) and not (toks[k].text[:1].isupper() or toks[k].like_num and k > 0):
+                k += 1
+            name = toks[k:]
+            if not name or not name[0].text[:1].isupper() or name[0].is_sent_start or name[0].lower_ in ("the", "a", "an", "this", "our", "these"):
+                continue
+            if all(t.text in self.lex.stop_names or t.is_stop for t in name):
+                continue
+            out.append(_Cand(name[0].i, head.i + 1, typ, "pattern:dataset-phrase"))
         return out
 
     def _title_method(self, doc: Doc) -> list[_Cand]:
