@@ -9,15 +9,19 @@ patterns) without touching the extractor::
 For each document of the gold samples (``benchmarks/gold/samples.jsonl``) and of each
 devset's *dev* split:
 
-1. the current extractor (:func:`kg.extract.extract_records`) gives the rules-only
-   mentions, each with its ``source``;
+1. the current extractor without the statistical component
+   (``load_pipeline(statistical=False)``) gives the rules-only mentions, each with
+   its ``source``;
 2. the statistical NER (:mod:`kg.extract.statistical`) gives its spans;
 3. the combination keeps, without overlaps (character ranges), first the rule
    mentions whose source is ``gazetteer`` or ``abbreviation``, then the statistical
    spans (only ``--labels``), then the other rule mentions (``pattern:*``, ``ner``);
 
-and :func:`kg.evaluate.score_namesets` scores the three systems (rules, statistical
-alone, combined) per set and pooled over the devsets' dev splits.
+4. with ``--integrated``, the extractor as it ships (``load_pipeline()``, the
+   component inside ``kg_entities``) is scored too;
+
+and :func:`kg.evaluate.score_namesets` scores the systems (rules, statistical
+alone, combined, integrated) per set and pooled over the devsets' dev splits.
 """
 
 from __future__ import annotations
@@ -99,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--labels", default="Method,Dataset,Task,Metric", help="statistical labels used in the combination")
     ap.add_argument("--model-path", type=Path, default=None, help="statistical pipeline (default kg/models/kg_ner)")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
+    ap.add_argument("--integrated", action="store_true", help="also score the extractor with its statistical component")
     ap.add_argument("--names-only", action="store_true", help="statistical spans that read as names only")
     ap.add_argument("--keep-stop-names", action="store_true", help="keep generic acronyms (AI, ML) from the statistical NER")
     ap.add_argument("--priority", choices=("middle", "last"), default="middle", help="rank of the statistical spans")
@@ -118,13 +123,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in EVAL_DEVSETS:
             docs = sorted(load_jsonl(WORK / f"{name}.dev.jsonl"), key=lambda d: d["id"])
             sets[name] = docs[: args.max_docs]
-        nlp = None if args.reuse_rules else load_pipeline()
+        import inspect
+
+        has_flag = "statistical" in inspect.signature(load_pipeline).parameters
+        nlp = None if args.reuse_rules else (load_pipeline(statistical=False) if has_flag else load_pipeline())
+        nlp_full = load_pipeline() if args.integrated and has_flag else None
         ner = load_statistical_ner(args.model_path, required=True)
     except KGError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     figures: dict[str, Any] = {}
-    pooled: dict[str, list] = {"rules": [], "statistical": [], "combined": []}
+    pooled: dict[str, list] = {"rules": [], "statistical": [], "combined": [], "integrated": []}
     for name, gold in sets.items():
         cache = WORK / "pred_rules" / f"{name}.jsonl"
         t0 = time.perf_counter()
@@ -153,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "statistical": [_doc(g, s) for g, s in zip(gold, stat)],
             "combined": [_doc(g, combine(r["entities"], s, labels, args.priority)) for g, r, s in zip(gold, rules, stat)],
         }
+        if nlp_full is not None:
+            full = [ex.to_json() for ex in extract_records((Record(id=d["id"], text=d["text"]) for d in gold), nlp=nlp_full)]
+            systems["integrated"] = [_doc(g, r["entities"]) for g, r in zip(gold, full)]
         figures[name] = {
             "documents": len(gold),
             "words": words,
@@ -167,9 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{name}: {len(gold)} docs, {words} words; rules {speed}, statistical {words / t_stat:.0f} w/s")
         for sysname in systems:
             print(f"  {sysname:12} {_f1s(figures[name][sysname])}")
-    figures["devsets"] = {s: score_namesets(p) for s, p in pooled.items()}
+    figures["devsets"] = {s: score_namesets(p) for s, p in pooled.items() if p}
     print("devsets pooled (dev splits):")
-    for sysname in pooled:
+    for sysname in figures["devsets"]:
         print(f"  {sysname:12} {_f1s(figures['devsets'][sysname])}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
