@@ -3,8 +3,11 @@ metrics, organizations, hardware) with aliases, fed to spaCy's ``entity_ruler``.
 
 Typical use::
 
-    from kg.gazetteer import load_gazetteers, entity_ruler_patterns
+    from kg.gazetteer import load_gazetteers, add_gazetteer_rulers, entity_ruler_patterns
     entries = load_gazetteers()                      # data/gazetteers/*.jsonl
+    add_gazetteer_rulers(nlp, entries, before="ner")  # fast: two PhraseMatcher rulers
+
+    # or, in one token-pattern ruler (same matches, much slower on long texts):
     ruler = nlp.add_pipe("entity_ruler", before="ner")
     ruler.add_patterns(entity_ruler_patterns(entries, nlp.tokenizer))
 
@@ -23,7 +26,9 @@ from kg.gazetteer.loader import (
     write_gazetteers,
 )
 from kg.gazetteer.patterns import (
+    add_gazetteer_rulers,
     entity_ruler_patterns,
+    gazetteer_phrase_patterns,
     form_is_case_sensitive,
     phrase_lookup,
     surface_variants,
@@ -32,6 +37,8 @@ from kg.gazetteer.patterns import (
 __all__ = [
     "FILE_FOR_TYPE",
     "FORMAT_VERSION",
+    "add_gazetteer_rulers",
+    "gazetteer_phrase_patterns",
     "GAZETTEER_TYPES",
     "GazetteerEntry",
     "canonical_key",

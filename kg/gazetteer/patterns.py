@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from kg.errors import GazetteerError
 from kg.gazetteer.ids import match_key
 from kg.gazetteer.loader import GazetteerEntry
 
 __all__ = [
+    "add_gazetteer_rulers",
+    "gazetteer_phrase_patterns",
     "form_is_case_sensitive",
     "surface_variants",
     "entity_ruler_patterns",
@@ -143,11 +145,48 @@ def _blank_tokenizer() -> Callable[[str], Any]:
     return spacy.blank("en").tokenizer
 
 
+def _pattern_specs(
+    entries: Iterable[GazetteerEntry], tokenizer: Callable[[str], Any] | None
+) -> Iterator[tuple[GazetteerEntry, str, bool, list[str]]]:
+    """Yield ``(entry, text, exact, tokens)`` for every surface variant to match."""
+    tok = tokenizer or _blank_tokenizer()
+    entries = list(entries)
+    owner = {match_key(f): e.id for e in entries for f in e.surface_forms}
+    seen: set[tuple[str, str, bool]] = set()
+    for entry in entries:
+        for form in entry.surface_forms:
+            for variant in surface_variants(form):
+                if owner.get(match_key(variant), entry.id) != entry.id:
+                    continue  # a generated plural that names another entry
+                exact = form_is_case_sensitive(variant, entry.case_sensitive)
+                texts = [variant]
+                if exact and variant.islower():
+                    texts.append(variant[0].upper() + variant[1:])
+                for text in texts:
+                    key = (entry.id, text if exact else text.lower(), exact)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    tokens = [t.text for t in tok(text) if not t.is_space]
+                    if not tokens:
+                        raise GazetteerError(
+                            f"{entry.path or '<entry>'}:{entry.line or 0}: surface form "
+                            f"{text!r} of {entry.id!r} has no tokens"
+                        )
+                    yield entry, text, exact, tokens
+
+
 def entity_ruler_patterns(
     entries: Iterable[GazetteerEntry],
     tokenizer: Callable[[str], Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Build spaCy ``EntityRuler`` token patterns for gazetteer entries.
+
+    Token patterns work in any ``entity_ruler`` but spaCy's ``Matcher`` tries every
+    pattern at every token (about 9k patterns: ~0.4 µs per token × pattern on this
+    machine, i.e. seconds per thousand words). For bulk runs use
+    :func:`add_gazetteer_rulers`, which matches the same forms with
+    ``PhraseMatcher`` hash look-ups.
 
     Parameters
     ----------
@@ -180,43 +219,103 @@ def entity_ruler_patterns(
     >>> [p["pattern"] for p in entity_ruler_patterns([e])]
     [[{'LOWER': 'gpt-3'}], [{'LOWER': 'gpt3'}], [{'LOWER': 'gpt'}, {'LOWER': '-'}, {'LOWER': '3'}]]
     """
-    tok = tokenizer or _blank_tokenizer()
-    entries = list(entries)
-    owner = {match_key(f): e.id for e in entries for f in e.surface_forms}
     patterns: list[dict[str, Any]] = []
     seen: set[tuple] = set()
-    for entry in entries:
-        for form in entry.surface_forms:
-            for variant in surface_variants(form):
-                if owner.get(match_key(variant), entry.id) != entry.id:
-                    continue  # a generated plural that names another entry
-                exact = form_is_case_sensitive(variant, entry.case_sensitive)
-                texts = [variant]
-                if exact and variant.islower():
-                    texts.append(variant[0].upper() + variant[1:])
-                for text in texts:
-                    tokens = [t.text for t in tok(text) if not t.is_space]
-                    if not tokens:
-                        raise GazetteerError(
-                            f"{entry.path or '<entry>'}:{entry.line or 0}: surface form "
-                            f"{text!r} of {entry.id!r} has no tokens"
-                        )
-                    token_lists = [tokens]
-                    if len(tokens) > 1 and not any(c.isspace() for c in text):
-                        # Pre-tokenised input (CoNLL files, other tokenizers) may keep
-                        # "Text-to-SQL" or "k-means" as one token.
-                        token_lists.append([text])
-                    for toks in token_lists:
-                        if exact:
-                            pattern = [{"ORTH": t} for t in toks]
-                        else:
-                            pattern = [{"LOWER": t.lower()} for t in toks]
-                        key = (entry.id, tuple((next(iter(d)), next(iter(d.values()))) for d in pattern))
-                        if key in seen:
-                            continue
-                        seen.add(key)
-                        patterns.append({"label": entry.type, "pattern": pattern, "id": entry.id})
+    for entry, text, exact, tokens in _pattern_specs(entries, tokenizer):
+        token_lists = [tokens]
+        if len(tokens) > 1 and not any(c.isspace() for c in text):
+            # Pre-tokenised input (CoNLL files, other tokenizers) may keep
+            # "Text-to-SQL" or "k-means" as one token.
+            token_lists.append([text])
+        for toks in token_lists:
+            attr = "ORTH" if exact else "LOWER"
+            pattern = [{attr: t if exact else t.lower()} for t in toks]
+            key = (entry.id, attr, tuple(d[attr] for d in pattern))
+            if key in seen:
+                continue
+            seen.add(key)
+            patterns.append({"label": entry.type, "pattern": pattern, "id": entry.id})
     return patterns
+
+
+def gazetteer_phrase_patterns(
+    entries: Iterable[GazetteerEntry],
+    tokenizer: Callable[[str], Any] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split the surface variants into phrase patterns for two ``PhraseMatcher`` rulers.
+
+    Parameters
+    ----------
+    entries : iterable of GazetteerEntry
+    tokenizer : callable, optional
+        As in :func:`entity_ruler_patterns` (used only to check that every form
+        has a token).
+
+    Returns
+    -------
+    (list of dict, list of dict)
+        ``(any_case, exact)``: ``{"label", "pattern": str, "id"}`` dicts; the
+        first list is for a ruler with ``phrase_matcher_attr="LOWER"`` (patterns
+        in lower case), the second for one matching ``ORTH``.
+    """
+    any_case: list[dict[str, Any]] = []
+    exact_list: list[dict[str, Any]] = []
+    for entry, text, exact, _tokens in _pattern_specs(entries, tokenizer):
+        if exact:
+            exact_list.append({"label": entry.type, "pattern": text, "id": entry.id})
+        else:
+            any_case.append({"label": entry.type, "pattern": text.lower(), "id": entry.id})
+    return any_case, exact_list
+
+
+def add_gazetteer_rulers(
+    nlp: Any,
+    entries: Iterable[GazetteerEntry],
+    name: str = "entity_ruler",
+    before: str | None = None,
+    after: str | None = None,
+    overwrite_ents: bool = True,
+) -> tuple[str, str]:
+    """Add the gazetteer to ``nlp`` as two fast phrase-matching ``entity_ruler`` pipes.
+
+    ``name`` matches case-insensitive forms (``phrase_matcher_attr="LOWER"``);
+    ``name + "_exact"``, right after it, matches case-sensitive forms (``ORTH``)
+    and only where the first left no entity, so a longer any-case match ("NVIDIA
+    3090 GPU") wins over an exact one inside it ("NVIDIA"). Same labels and ids
+    (``ent_id_``) as :func:`entity_ruler_patterns`, without its one-token
+    variants for pre-tokenised text; ~9k token patterns cost seconds per
+    thousand words, these two rulers about nothing.
+
+    Parameters
+    ----------
+    nlp : spacy.language.Language
+        Its tokenizer builds the pattern docs, so forms tokenise like the text.
+    entries : iterable of GazetteerEntry
+    name : str
+        Name of the first ruler; the second is ``name + "_exact"``.
+    before, after : str, optional
+        Where to put the first ruler (as in ``nlp.add_pipe``), e.g. ``before="ner"``.
+    overwrite_ents : bool
+        Passed to the first ruler (the exact ruler never overwrites).
+
+    Returns
+    -------
+    (str, str)
+        The names of the two pipes.
+    """
+    any_case, exact = gazetteer_phrase_patterns(entries, nlp.tokenizer)
+    first = nlp.add_pipe(
+        "entity_ruler", name=name, before=before, after=after,
+        config={"phrase_matcher_attr": "LOWER", "overwrite_ents": overwrite_ents, "validate": False},
+    )
+    first.add_patterns(any_case)
+    second_name = name + "_exact"
+    second = nlp.add_pipe(
+        "entity_ruler", name=second_name, after=name,
+        config={"phrase_matcher_attr": None, "overwrite_ents": False, "validate": False},
+    )
+    second.add_patterns(exact)
+    return name, second_name
 
 
 def phrase_lookup(entries: Iterable[GazetteerEntry]) -> dict[str, GazetteerEntry]:
