@@ -47,7 +47,7 @@ for _ext in ("kg_relations", "kg_results"):
 
 _TITLE_SPLIT = re.compile(r":| for | via | with | using | through ")
 _STRONG_EVAL = {"experiment", "evaluate", "evaluation", "achieve", "outperform", "result",
-                "state-of-the-art", "sota", "accuracy", "surpass", "obtain", "attain"}
+                "state-of-the-art", "sota", "accuracy", "surpass", "obtain", "attain", "exceed", "art"}
 _HEDGE_VERBS = {"aim", "hope", "plan", "expect", "try", "seek", "intend", "want", "wish", "attempt", "goal"}
 _NUM = re.compile(r"^[+\-~]?\d+(?:[.,]\d+)*$")
 _NUM_PCT = re.compile(r"^([+\-~]?\d+(?:\.\d+)?)(%)$")
