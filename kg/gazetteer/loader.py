@@ -23,6 +23,7 @@ from typing import Any, Iterable
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.errors import GazetteerError
+from kg.model import ENTITY_TYPES
 from kg.gazetteer.ids import canonical_key, is_canonical_key, match_key
 
 __all__ = [
@@ -39,15 +40,7 @@ __all__ = [
 FORMAT_VERSION: int = 1
 
 #: Entity types a gazetteer entry may have (a subset of :data:`kg.model.ENTITY_TYPES`).
-GAZETTEER_TYPES: tuple[str, ...] = (
-    "Method",
-    "Dataset",
-    "Benchmark",
-    "Task",
-    "Metric",
-    "Organization",
-    "Hardware",
-)
+GAZETTEER_TYPES: tuple[str, ...] = tuple(t for t in ENTITY_TYPES if t not in ("Person", "Location"))
 
 #: File name, inside a gazetteer directory, that holds each type.
 FILE_FOR_TYPE: dict[str, str] = {t: t.lower() + ".jsonl" for t in GAZETTEER_TYPES}
