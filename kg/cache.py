@@ -34,6 +34,7 @@ one cache at a time (SQLite WAL mode, writes retried while the file is busy).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -73,12 +74,15 @@ def default_cache_dir() -> Path:
     return Path(base) / "kg"
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash (16 hex digits) of the source of the extraction code.
 
     Covers every ``.py`` file under ``kg/extract``, ``kg/resolve``,
     ``kg/gazetteer`` and ``kg/model.py``, in sorted path order, so editing a rule
-    invalidates cached results that the rule may have produced.
+    invalidates cached results that the rule may have produced.  Computed once
+    per process (the first call), to describe the code the process runs even if
+    the files change afterwards.
     """
     pkg = Path(__file__).resolve().parent
     files = [pkg / "model.py"]

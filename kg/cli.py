@@ -113,6 +113,9 @@ def _print_build_summary(result) -> None:
         f"documents: {rep.documents_read} read, {len(rep.documents_skipped)} skipped "
         f"({rep.files_read} files)"
     )
+    if result.cache:
+        c = result.cache
+        console.print(f"extraction cache: {c['hits']} reused, {c['misses']} extracted")
     for sk in rep.documents_skipped:
         where = sk.get("span") or sk.get("line") or ""
         console.print(f"  skipped {_plain(str(sk['source']))} {_plain(str(where))}: {_plain(str(sk['reason']))}")
