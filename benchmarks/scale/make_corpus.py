@@ -43,11 +43,18 @@ _HEADINGS = {"section", "subsection", "subsubsection", "paragraph"}
 _HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
 
 
+#: Work-around, 2026-11-21: ``kg build`` fails in the RDF export on a document whose
+#: text has a scheme-less URL ("www.vlfeat.org" → "urls: ... is not an absolute
+#: URL"); until ingest or export normalise such URLs, the corpus gives them a scheme.
+_BARE_WWW = re.compile(r"(?<![/\w.])www\.", re.IGNORECASE)
+
+
 def detokenize(words: list[str]) -> str:
     """Join SciREX tokens into plain text (see the module docstring)."""
     s = " ".join(words)
     s = _NO_SPACE_BEFORE.sub(r"\1", s)
     s = _NO_SPACE_AFTER.sub(r"\1", s)
+    s = _BARE_WWW.sub("https://www.", s)
     return _HYPHEN.sub("-", s)
 
 
