@@ -1,0 +1,220 @@
+"""SPARQL endpoint (issue 10): ``kg serve`` is read-only, loopback by default, has a
+query timeout and a result cap, answers a malformed query with 400 and the parser's
+message, and survives a bounded loopback load (``benchmarks/load_endpoint.py``).
+
+The protocol basics (GET/POST, 404s) are in ``tests/test_serve.py``; here the
+security and robustness properties, on the real sample build.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import json
+import os
+import socket
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kg.serve import start_server
+
+ROOT = Path(__file__).resolve().parents[2]
+ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("load_endpoint", ROOT / "benchmarks" / "load_endpoint.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("load_endpoint", mod)
+    spec.loader.exec_module(sys.modules["load_endpoint"])
+    return sys.modules["load_endpoint"]
+
+
+def _request(url, *, query=None, data=None, ctype=None, method=None,
+             accept="application/sparql-results+json", timeout=30):
+    if query is not None:
+        url = url + "?" + urllib.parse.urlencode({"query": query})
+    headers = {"Accept": accept}
+    if ctype:
+        headers["Content-Type"] = ctype
+    req = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def _count(url) -> int:
+    status, _, body = _request(url, query=COUNT)
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="module")
+def server(sample_build):
+    with start_server(sample_build, port=0, quiet=True) as srv:
+        yield srv
+
+
+def test_loopback_by_default(server):
+    from kg import cli, serve
+
+    assert inspect.signature(start_server).parameters["host"].default == "127.0.0.1"
+    assert inspect.signature(serve.serve).parameters["host"].default == "127.0.0.1"
+    assert inspect.signature(cli.serve).parameters["host"].default.default == "127.0.0.1"
+    assert server.host == "127.0.0.1"
+    assert urllib.parse.urlsplit(server.url).hostname == "127.0.0.1"
+
+
+def _outside_address() -> str | None:
+    """This machine's address on its default route (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            ip = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if ip.startswith("127.") or ip == "0.0.0.0" else ip
+
+
+def test_not_reachable_from_other_interfaces(server):
+    ip = _outside_address()
+    if ip is None:
+        pytest.skip("no non-loopback interface on this machine")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        with pytest.raises(OSError):
+            s.connect((ip, server.port))
+
+
+def test_read_only(server):
+    before = _count(server.url)
+    base = server.url[: -len("query")]
+    insert = b"INSERT DATA { <http://evil.example/s> <http://evil.example/p> 'x' }"
+    assert _request(base + "update", data=insert, ctype="application/sparql-update")[0] == 403
+    assert _request(base + "update", data=b"update=" + urllib.parse.quote_plus(insert).encode(),
+                    ctype="application/x-www-form-urlencoded")[0] == 403
+    assert _request(base + "store", data=b"<http://a> <http://b> <http://c> .",
+                    ctype="application/n-triples", method="POST")[0] == 403
+    assert _request(base + "store", data=b"", method="DELETE")[0] == 403
+    # An update sent as a query is not a query.
+    status, _, body = _request(server.url, query=insert.decode())
+    assert status == 400, body
+    assert _request(server.url, data=b"DROP ALL", ctype="application/sparql-query")[0] == 400
+    assert _count(server.url) == before
+
+
+def test_malformed_query_gets_400_with_the_parser_message(server):
+    import pyoxigraph as ox
+
+    bad = "SELEC * WHERE { ?s ?p ?o }"
+    with pytest.raises(SyntaxError) as parser:
+        ox.Store().query(bad)
+    status, headers, body = _request(server.url, query=bad)
+    assert status == 400
+    assert str(parser.value) in body.decode("utf-8")
+    status, _, body = _request(server.url, query='SELECT ?s WHERE { ?s ?p "unterminated }')
+    assert status == 400 and b"error" in body
+
+
+def test_result_cap(sample_build):
+    with start_server(sample_build, port=0, quiet=True, limit=7) as srv:
+        assert srv.limit == 7
+        status, headers, body = _request(srv.url, query=ALL)
+        assert status == 200 and headers["X-KG-Truncated"] == "7"
+        assert len(json.loads(body)["results"]["bindings"]) == 7
+        status, headers, body = _request(srv.url, query="CONSTRUCT WHERE { ?s ?p ?o }",
+                                         accept="application/n-triples")
+        assert status == 200 and headers["X-KG-Truncated"] == "7"
+        assert len(body.decode().strip().splitlines()) == 7
+        status, headers, body = _request(srv.url, query=COUNT)
+        assert status == 200 and "X-KG-Truncated" not in headers
+
+
+def test_default_result_cap_exists():
+    from kg.serve import DEFAULT_LIMIT
+
+    assert inspect.signature(start_server).parameters["limit"].default == DEFAULT_LIMIT >= 1
+    assert inspect.signature(start_server).parameters["timeout_s"].default > 0
+
+
+@pytest.mark.slow
+def test_runaway_query_is_answered_with_an_error_in_bounded_time(sample_build):
+    with start_server(sample_build, port=0, quiet=True, timeout_s=1) as srv:
+        t0 = time.monotonic()
+        status, _, body = _request(srv.url, query=CROSS, timeout=60)
+        took = time.monotonic() - t0
+        assert status >= 500, body
+        assert took < 15
+        # The endpoint still answers afterwards.
+        assert _request(srv.url, query="ASK { ?s ?p ?o }")[0] == 200
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.xfail(strict=True, reason=(
+    "oxigraph serve-read-only --timeout-s does not stop a running aggregate: with timeout_s=1 a "
+    "COUNT over a 3-way cross join of the sample store gets the front's 504 after ~6 s "
+    "(timeout_s + 5, urllib timeout in kg.serve), but the Oxigraph process keeps one core at "
+    "~100 % afterwards (measured ~2 CPU-s per 2 s for 8 s+); a few such requests pin the server"))
+def test_runaway_query_stops_using_cpu_after_the_timeout(sample_build):
+    with start_server(sample_build, port=0, quiet=True, timeout_s=1) as srv:
+        status, _, _ = _request(srv.url, query=CROSS, timeout=60)
+        assert status >= 500
+        time.sleep(1)
+        c0 = _cpu_seconds(srv._proc.pid)
+        time.sleep(2)
+        assert _cpu_seconds(srv._proc.pid) - c0 < 0.5
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "a streaming SELECT * over a 3-way cross join of the sample store (12,163 triples) gets no answer "
+    "at all (none within 40 s measured, 20 s here) from kg serve with timeout_s=1, limit=10: neither "
+    "Oxigraph's --timeout-s nor the front's urllib timeout (per recv, timeout_s + 5) ends it, and the "
+    "front reads the whole upstream answer before applying the cap (a 2-way join buffers ~42 MB in "
+    "1 s, then answers 502 'cannot apply the result limit' on the cut JSON); the cap should stop "
+    "reading after `limit` rows and the timeout should bound the whole request"))
+def test_unbounded_streaming_query_is_cut_or_refused_in_bounded_time(sample_build):
+    with start_server(sample_build, port=0, quiet=True, timeout_s=1, limit=10) as srv:
+        status, headers, body = _request(
+            srv.url, query="SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=20)
+        assert (status == 200 and headers["X-KG-Truncated"] == "10") or status >= 500
+
+
+@pytest.mark.slow
+def test_large_answer_is_refused_or_cut_not_hung(sample_build):
+    """A 2-way cross join (~148 M rows) is stopped by the engine timeout: an error, in bounded time."""
+    with start_server(sample_build, port=0, quiet=True, timeout_s=1, limit=10) as srv:
+        t0 = time.monotonic()
+        status, headers, body = _request(srv.url, query="SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", timeout=60)
+        assert (status == 200 and headers["X-KG-Truncated"] == "10") or status >= 500, body[:200]
+        assert time.monotonic() - t0 < 20
+        assert _request(srv.url, query="ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_load_small(server):
+    bench = _load_bench()
+    res = bench.run_load(server.url, queries=400, clients=8)
+    assert res.errors == []
+    assert res.queries == 400 and res.throughput > 0
+
+
+def test_load_refuses_non_loopback():
+    bench = _load_bench()
+    with pytest.raises(ValueError, match="loopback"):
+        bench.run_load("http://example.org/query", queries=1, clients=1)
