@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -121,6 +122,8 @@ _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # Characters kept as-is in IRIs taken from text (RFC 3986 reserved + unreserved + "%").
 _IRI_SAFE = "!#$%&'()*+,/:;=?@[]-._~"
 _BASE_RE = re.compile(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?[/#]")
+
+log = logging.getLogger("kg.export.rdf")
 
 
 def encode_key(key: str) -> str:
@@ -240,10 +243,18 @@ def _date(value: Any, where: str) -> Literal:
     raise BuildError(f"{where}: date {value!r} is not ISO 8601 (YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
-def _iri_from_text(url: Any, where: str) -> URIRef:
-    """An IRI from a URL found in text: characters not allowed in IRIs are encoded."""
+def _iri_from_text(url: Any, where: str) -> URIRef | None:
+    """An IRI from a URL found in text: characters not allowed in IRIs are encoded.
+
+    URLs come from the open web: a scheme-less ``www.`` address gets ``http://``;
+    anything else that is not an absolute URL is left out with a logged warning
+    (returns None) rather than failing the whole build.
+    """
+    if isinstance(url, str) and url.lower().startswith("www."):
+        url = "http://" + url
     if not isinstance(url, str) or not _SCHEME_RE.match(url):
-        raise BuildError(f"{where}: {url!r} is not an absolute URL")
+        log.warning("%s: %r is not an absolute URL; left out of the RDF", where, url)
+        return None
     return URIRef(quote(url, safe=_IRI_SAFE, encoding="utf-8", errors="strict"))
 
 
@@ -386,9 +397,13 @@ class _Mapper:
             self.add(t, RDFS.label, Literal(topic))
             self.add(t, SKOS.prefLabel, Literal(topic))
         if data.get("url"):
-            self.add(d, SDO.url, _iri_from_text(data["url"], f"{where} url"))
+            iri = _iri_from_text(data["url"], f"{where} url")
+            if iri is not None:
+                self.add(d, SDO.url, iri)
         for url in _str_list(data.get("urls"), f"{where} urls"):
-            self.add(d, RDFS.seeAlso, _iri_from_text(url, f"{where} urls"))
+            iri = _iri_from_text(url, f"{where} urls")
+            if iri is not None:
+                self.add(d, RDFS.seeAlso, iri)
         if data.get("language"):
             self.add(d, DCTERMS.language, Literal(str(data["language"])))
         if data.get("machine_translated") is not None:
