@@ -4,13 +4,16 @@
 ``edges="edges"``), keys sorted so the same graph gives the same bytes; it is
 what :func:`kg.build.io.load_graph` reads back. GraphML only holds scalar
 attributes, so list and dict attributes (``aliases``, ``docs``, ``evidence``) are
-written as JSON strings; the file opens with ``nx.read_graphml``.
+written as JSON strings; characters XML 1.0 cannot hold (C0 controls other than
+tab/newline/CR) become visible ``\\uXXXX`` escapes; the file opens with
+``nx.read_graphml``. ``graph.json`` keeps every string exactly.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -51,11 +54,22 @@ def read_node_link(path: Path) -> nx.MultiDiGraph:
     return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
 
 
+#: Characters XML 1.0 cannot hold, not even as character references.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(text: str) -> str:
+    """Replace characters XML 1.0 forbids by a visible ``\\uXXXX`` escape."""
+    return _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _scalar(v: Any) -> Any:
     if isinstance(v, (list, dict, tuple)):
-        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        return _xml_safe(json.dumps(v, ensure_ascii=False, sort_keys=True))
     if v is None:
         return ""
+    if isinstance(v, str):
+        return _xml_safe(v)
     return v
 
 

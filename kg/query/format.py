@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -26,8 +27,22 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: Characters a terminal would act on: C0/C1 controls (ANSI escape sequences, bell)
+#: and bidirectional overrides/isolates (U+202A–U+202E, U+2066–U+2069).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+
+def _visible(match: re.Match) -> str:
+    c = match.group(0)
+    return {"\r": "\\r", "\n": "\\n", "\t": " "}.get(c) or (
+        f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+    )
+
+
 def _cell(value: Any) -> str:
-    text = _text(value).replace("\r", "\\r").replace("\n", "\\n").replace("\t", " ")
+    """One table cell: controls and bidi marks shown as escapes (``\\x1b``,
+    ``\\u202e``) so text from the data cannot drive the terminal; cut at 80."""
+    text = _UNSAFE.sub(_visible, _text(value))
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
