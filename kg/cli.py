@@ -273,6 +273,8 @@ def view(
     relation: List[str] = typer.Option([], "--relation", help="Only these relations; repeatable."),
     since: Optional[str] = typer.Option(None, help="Only documents dated on/after YYYY-MM-DD."),
     document: Optional[str] = typer.Option(None, help="One document's subgraph (document id)."),
+    rank: str = typer.Option("pagerank", help="Importance for --top and sampling: pagerank, degree or count."),
+    max_nodes: int = typer.Option(3000, min=1, help="Above this many nodes the view is sampled by importance."),
 ) -> None:
     """Write an interactive, offline HTML view of a build."""
     try:
@@ -280,7 +282,7 @@ def view(
 
         path = view_command(
             build_dir, out, entity=entity, radius=radius, types=type_ or None, top=top,
-            relations=relation or None, since=since, document=document,
+            relations=relation or None, since=since, document=document, rank=rank, max_nodes=max_nodes,
         )
     except KGError as exc:
         _fail(exc)
@@ -294,13 +296,15 @@ def serve(
     build_dir: Path = typer.Argument(..., help="A kg build directory."),
     host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)."),
     port: int = typer.Option(7878, help="TCP port."),
-    timeout: int = typer.Option(10, help="Query timeout in seconds."),
+    timeout: int = typer.Option(10, min=1, help="Query timeout in seconds."),
+    limit: int = typer.Option(10000, min=1, help="Most result rows (or triples) returned per query."),
+    union: bool = typer.Option(False, "--union", help="Default graph = union of all named graphs."),
 ) -> None:
-    """Serve the build read-only as a SPARQL 1.1 Protocol endpoint."""
+    """Serve the build read-only as a SPARQL 1.1 Protocol endpoint (updates refused)."""
     try:
         from kg.serve import serve as _serve
 
-        _serve(build_dir, host=host, port=port, timeout_s=timeout)
+        _serve(build_dir, host=host, port=port, timeout_s=timeout, limit=limit, union_default_graph=union)
     except KGError as exc:
         _fail(exc)
 
