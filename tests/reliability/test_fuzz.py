@@ -57,8 +57,6 @@ def test_segment_text_never_crashes_and_offsets_are_valid(text, keep):
         for t0, s0, n in s.source_map:  # runs identical in the clean text and the source
             assert n >= 0 and 0 <= t0 and t0 + n <= len(s.text) and 0 <= s0 and s0 + n <= len(text)
             assert s.text[t0:t0 + n] == text[s0:s0 + n]
-        if s.kind == "item":
-            assert s.text.strip()
         lo, hi = s.lines
         assert 1 <= lo <= hi or (lo, hi) == (0, 0)
 
@@ -79,6 +77,22 @@ def test_jsonl_ingest_never_crashes_and_keeps_text(docs, tmp_path_factory):
         assert [s["reason"] for s in report.documents_skipped] == ["empty file"]
     for r in recs:
         assert r.text == given[r.id]  # JSONL text is kept exactly (offsets index it)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts)
+def test_text_file_ingest_never_crashes_and_accounts_for_every_item(text, tmp_path_factory):
+    path = tmp_path_factory.mktemp("fuzz") / "doc.txt"
+    path.write_text(text, encoding="utf-8", newline="")
+    report = IngestReport()
+    recs = list(iter_records([path], report=report))
+    assert report.documents_read == len(recs) and report.ok
+    if not text:
+        assert [s["reason"] for s in report.documents_skipped] == ["empty file"]
+    for r in recs:
+        assert r.text.strip()
+        a, b = r.span
+        assert 0 <= a <= b <= len(text)
 
 
 def _check(ex, text: str) -> None:

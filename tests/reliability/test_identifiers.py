@@ -24,15 +24,20 @@ from rdflib.namespace import RDFS
 from kg.export.graphio import read_node_link, write_graphml, write_node_link
 from kg.export.rdf import DEFAULT_BASE_IRI, mint_iri, write_rdf
 
-#: Characters XML 1.0 can carry (https://www.w3.org/TR/xml/#charsets) and that XML
-#: parsers return unchanged (a raw CR is normalised to LF by every XML parser).
-#: GraphML of other control characters is the known bug in test_hostile.py.
-XML_SAFE = st.characters(codec="utf-8", exclude_characters="\r\ufffe\uffff",
-                         exclude_categories=("Cs",)).filter(
-    lambda c: c in "\t\n" or ord(c) >= 0x20)
+#: Any character but CR (a raw CR is normalised to LF by every XML parser: the
+#: strict xfail below).
+NO_CR = st.characters(codec="utf-8", exclude_characters="\r", exclude_categories=("Cs",))
+
+def _xml_visible(text: str) -> str:
+    """GraphML form documented in kg.export.graphio: characters XML 1.0 cannot hold
+    (https://www.w3.org/TR/xml/#charsets) as visible ``\\uXXXX`` escapes."""
+    return "".join(f"\\u{ord(c):04x}" if (ord(c) < 0x20 and c not in "\t\n\r") or c in "\ufffe\uffff" else c
+                   for c in text)
+
 
 names = st.text(min_size=1, max_size=80).filter(lambda s: s not in (".", "..") and s.strip())
-xml_names = st.text(XML_SAFE, min_size=1, max_size=80).filter(lambda s: s not in (".", "..") and s.strip())
+xml_ids = names.filter(lambda s: _xml_visible(s) == s and "\r" not in s)
+no_cr_names = st.text(NO_CR, min_size=1, max_size=80).filter(lambda s: s not in (".", "..") and s.strip())
 
 
 def _graph(id_a: str, label_a: str, id_b: str, label_b: str) -> nx.MultiDiGraph:
@@ -130,17 +135,21 @@ def test_unicode_line_separators_in_labels_survive_turtle_and_jsonld(tmp_path):
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
-@given(id_a=xml_names, label_a=xml_names, id_b=xml_names, label_b=xml_names)
-def test_arbitrary_xml_legal_ids_and_labels_roundtrip_through_graphml(id_a, label_a, id_b, label_b):
-    if not _distinct(id_a, id_b):
+@given(id_a=xml_ids, label_a=no_cr_names, id_b=xml_ids, label_b=no_cr_names)
+def test_arbitrary_ids_and_labels_roundtrip_through_graphml(id_a, label_a, id_b, label_b):
+    """GraphML parses whatever the labels; text XML 1.0 can hold comes back exactly, the
+    rest as the visible escapes kg.export.graphio documents. (Node ids with such
+    characters: the strict xfail below.)"""
+    if not _distinct(id_a, id_b) or _xml_visible(id_a) == _xml_visible(id_b):
         return
     G = _graph(id_a, label_a, id_b, label_b)
     with tempfile.TemporaryDirectory() as tmp:
         H = nx.read_graphml(write_graphml(G, Path(tmp) / "graph.graphml"), force_multigraph=True)
-    assert sorted(H.nodes) == sorted(G.nodes)
-    assert H.nodes[id_a]["label"] == label_a and H.nodes[id_b]["label"] == label_b
-    assert H.nodes["doc:" + id_a]["source"] == label_b
-    assert list(H.edges(keys=True)) == [(id_a, id_b, "outperforms")]
+    v = _xml_visible
+    assert sorted(H.nodes) == sorted(v(n) for n in G.nodes)
+    assert H.nodes[v(id_a)]["label"] == v(label_a) and H.nodes[v(id_b)]["label"] == v(label_b)
+    assert H.nodes[v("doc:" + id_a)]["source"] == v(label_b)
+    assert list(H.edges(keys=True)) == [(v(id_a), v(id_b), "outperforms")]
 
 
 @pytest.mark.parametrize("raw", ["a\rb", "line1\r\nline2"])
@@ -151,3 +160,16 @@ def test_graphml_keeps_carriage_returns(raw, tmp_path):
     G = _graph("a", raw, "b", "B")
     H = nx.read_graphml(write_graphml(G, tmp_path / "graph.graphml"), force_multigraph=True)
     assert H.nodes["a"]["label"] == raw
+
+
+@pytest.mark.parametrize("node_id", ["doc:a\x1bb", "x\x00y", "bell\x07"])
+@pytest.mark.xfail(strict=True, reason=(
+    "kg.export.graphio.write_graphml escapes attribute values (_xml_safe) but not node ids: a node id "
+    "with a character XML 1.0 forbids (e.g. a JSONL document id containing ESC -> node 'doc:a\\x1bb') "
+    "is written raw in <node id>/<edge source|target>, and the file no longer parses "
+    "('not well-formed (invalid token)')"))
+def test_graphml_parses_with_control_characters_in_node_ids(node_id, tmp_path):
+    G = _graph("a", "A", "b", "B")
+    G.add_node(node_id, kind="entity", type="Method", label="L", count=1, docs=["doc:a"], sources=["ner"])
+    H = nx.read_graphml(write_graphml(G, tmp_path / "graph.graphml"), force_multigraph=True)
+    assert _xml_visible(node_id) in H.nodes
