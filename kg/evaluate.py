@@ -661,7 +661,7 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", str(path)) from exc
     docs, seen = [], {}
@@ -764,7 +764,7 @@ def evaluate_files(gold_path: str | Path, pred_path: str | Path) -> dict[str, An
 
 
 def _line_of(path: str | Path, doc_id: str) -> int | None:
-    for no, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for no, raw in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), 1):
         if raw.strip():
             try:
                 if json.loads(raw).get("id") == doc_id:

@@ -54,13 +54,18 @@ def read_node_link(path: Path) -> nx.MultiDiGraph:
     return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
 
 
+#: Stand-in for CR while networkx writes the XML (its writer turns a raw CR into LF);
+#: replaced by the character reference ``&#13;`` afterwards. ASCII, so the writer
+#: keeps it as it is.
+_CR = "KG-CR-5f1b9c"
 #: Characters XML 1.0 cannot hold, not even as character references.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _xml_safe(text: str) -> str:
-    """Replace characters XML 1.0 forbids by a visible ``\\uXXXX`` escape."""
-    return _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    """Replace characters XML 1.0 forbids by a visible ``\\uXXXX`` escape (CR
+    is kept: it is written as ``&#13;`` so that parsers do not turn it into LF)."""
+    return _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text).replace("\r", _CR)
 
 
 def _scalar(v: Any) -> Any:
@@ -81,9 +86,10 @@ def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
     H = nx.MultiDiGraph()
     H.graph.update({k: _scalar(v) for k, v in G.graph.items()})
     for n in sorted(G.nodes):
-        H.add_node(n, **{k: _scalar(v) for k, v in sorted(G.nodes[n].items())})
+        H.add_node(_xml_safe(n), **{k: _scalar(v) for k, v in sorted(G.nodes[n].items())})
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        H.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in sorted(d.items())})
-    text = "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"
+        H.add_edge(_xml_safe(u), _xml_safe(v), key=_xml_safe(k), **{a: _scalar(b) for a, b in sorted(d.items())})
+    # a raw CR in an XML text or attribute value is read back as LF: write it as a reference
+    text = "\n".join(nx.generate_graphml(H, prettyprint=True)).replace(_CR, "&#13;") + "\n"
     _atomic_write_text(Path(path), text)
     return Path(path)

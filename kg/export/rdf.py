@@ -605,14 +605,16 @@ def _sorted_json(value: Any) -> Any:
 
 
 def _sorted_lines(text: str) -> str:
-    lines = sorted({ln for ln in text.splitlines() if ln.strip()})
+    # split at "\n" only: str.splitlines() also breaks at U+2028, U+0085, U+001C…,
+    # which N-Triples keeps raw inside literals
+    lines = sorted({ln.rstrip("\r") for ln in text.split("\n") if ln.strip()})
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _split_turtle(text: str) -> tuple[set[str], str]:
     """Prefix lines and body of a Turtle document written by rdflib."""
     prefixes, body = set(), []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         if line.startswith("@prefix ") and line.rstrip().endswith("."):
             prefixes.add(line.strip())
         else:
@@ -644,7 +646,7 @@ def _trig(ds: Dataset, base_iri: str) -> str:
         if name is None:
             blocks.append(body)
         else:
-            indented = "\n".join(("    " + ln) if ln else "" for ln in body.splitlines())
+            indented = "\n".join(("    " + ln) if ln else "" for ln in body.rstrip("\n").split("\n"))
             blocks.append(f"<{name}> {{\n{indented}\n}}")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(b for b in blocks if b) + "\n"
 

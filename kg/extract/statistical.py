@@ -272,13 +272,16 @@ class StatisticalNER:
         batch: list[Doc] = []
 
         def flush() -> Iterator[Doc]:
-            copies = [_tokens_doc(self.nlp_ner, d) for d in batch]
-            for d, c in zip(batch, ner.pipe(copies, batch_size=size)):
-                d._.kg_stat_ents = self._spans(c)
+            # keep the input order: empty docs wait in the batch like the others
+            full = [d for d in batch if len(d)]
+            copies = [_tokens_doc(self.nlp_ner, d) for d in full]
+            done = {id(d): c for d, c in zip(full, ner.pipe(copies, batch_size=size))}
+            for d in batch:
+                d._.kg_stat_ents = self._spans(done[id(d)]) if id(d) in done else []
                 yield d
 
         for doc in docs:
-            if ner is None or not len(doc):
+            if ner is None:
                 doc._.kg_stat_ents = []
                 yield doc
                 continue

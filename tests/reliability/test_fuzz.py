@@ -120,7 +120,6 @@ def test_extract_records_never_crashes_and_offsets_are_valid(nlp, batch):
 
     recs = [Record(id=f"fuzz-{i}", text=t) for i, t in enumerate(batch)]
     out = list(extract_records(recs, nlp))
-    # (order: see the xfail below; each extraction carries its own record)
     assert sorted(ex.record.id for ex in out) == sorted(r.id for r in recs)
     for ex in out:
         _check(ex, batch[int(ex.record.id.split("-")[1])])
@@ -128,12 +127,6 @@ def test_extract_records_never_crashes_and_offsets_are_valid(nlp, batch):
     assert [ex.record.id for ex in out if ex.record.text] == nonempty
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kg.extract.extract_records yields empty-text records out of input order (docstring: 'One per "
-    "record, in input order'): with the kg pipeline, nlp.pipe(..., as_tuples=True) returns the empty "
-    "doc first ([('', 2), ('0', 1)]; spacy.blank keeps the order), so ['BERT is good.', ''] comes "
-    "back as [r1, r0]; callers that zip outputs with inputs by position mismatch them. kg build is "
-    "not affected (ingest skips empty texts)"))
 def test_extract_records_keeps_input_order_with_empty_texts(nlp):
     from kg.extract import extract_records
 

@@ -24,8 +24,7 @@ from rdflib.namespace import RDFS
 from kg.export.graphio import read_node_link, write_graphml, write_node_link
 from kg.export.rdf import DEFAULT_BASE_IRI, mint_iri, write_rdf
 
-#: Any character but CR (a raw CR is normalised to LF by every XML parser: the
-#: strict xfail below).
+#: Any character but CR (CR has its own test below: it is written as &#13;).
 NO_CR = st.characters(codec="utf-8", exclude_characters="\r", exclude_categories=("Cs",))
 
 def _xml_visible(text: str) -> str:
@@ -117,11 +116,6 @@ def test_arbitrary_ids_and_labels_roundtrip_through_ntriples_trig_nquads(id_a, l
 
 
 @pytest.mark.parametrize("char", list(LINE_BOUNDARIES), ids=[f"U+{ord(c):04X}" for c in LINE_BOUNDARIES])
-@pytest.mark.xfail(strict=True, reason=(
-    "kg.export.rdf._sorted_lines (graph.nt, graph.nq) and the TriG writer split serialised text with "
-    "str.splitlines(), which also breaks at U+000B, U+000C, U+001C-U+001E, U+0085, U+2028, U+2029; "
-    "a label containing one is cut in two lines and graph.nt/graph.nq/graph.trig no longer parse "
-    "(rdflib: 'Invalid line', Oxigraph: syntax error); split on '\\n' only"))
 def test_unicode_line_separators_in_labels_keep_line_formats_parseable(char, tmp_path):
     label = f"before{char}after"
     write_rdf(_graph("a", label, "b", "B"), tmp_path)
@@ -139,7 +133,7 @@ def test_unicode_line_separators_in_labels_survive_turtle_and_jsonld(tmp_path):
 def test_arbitrary_ids_and_labels_roundtrip_through_graphml(id_a, label_a, id_b, label_b):
     """GraphML parses whatever the labels; text XML 1.0 can hold comes back exactly, the
     rest as the visible escapes kg.export.graphio documents. (Node ids with such
-    characters: the strict xfail below.)"""
+    characters: test below.)"""
     if not _distinct(id_a, id_b) or _xml_visible(id_a) == _xml_visible(id_b):
         return
     G = _graph(id_a, label_a, id_b, label_b)
@@ -153,9 +147,6 @@ def test_arbitrary_ids_and_labels_roundtrip_through_graphml(id_a, label_a, id_b,
 
 
 @pytest.mark.parametrize("raw", ["a\rb", "line1\r\nline2"])
-@pytest.mark.xfail(strict=True, reason=(
-    "kg.export.graphio.write_graphml writes a carriage return raw inside GraphML text; XML parsers "
-    "normalise CR/CRLF to LF, so a label 'a\\rb' reads back as 'a\\nb' (should be written as &#13;)"))
 def test_graphml_keeps_carriage_returns(raw, tmp_path):
     G = _graph("a", raw, "b", "B")
     H = nx.read_graphml(write_graphml(G, tmp_path / "graph.graphml"), force_multigraph=True)
@@ -163,11 +154,6 @@ def test_graphml_keeps_carriage_returns(raw, tmp_path):
 
 
 @pytest.mark.parametrize("node_id", ["doc:a\x1bb", "x\x00y", "bell\x07"])
-@pytest.mark.xfail(strict=True, reason=(
-    "kg.export.graphio.write_graphml escapes attribute values (_xml_safe) but not node ids: a node id "
-    "with a character XML 1.0 forbids (e.g. a JSONL document id containing ESC -> node 'doc:a\\x1bb') "
-    "is written raw in <node id>/<edge source|target>, and the file no longer parses "
-    "('not well-formed (invalid token)')"))
 def test_graphml_parses_with_control_characters_in_node_ids(node_id, tmp_path):
     G = _graph("a", "A", "b", "B")
     G.add_node(node_id, kind="entity", type="Method", label="L", count=1, docs=["doc:a"], sources=["ner"])
