@@ -17,14 +17,21 @@ before it) and decides the final, typed, non-overlapping mentions of a ``Doc``:
    it is the subject of ("X achieves/outperforms"), "on X" in an evaluation
    sentence, coordination with a typed name ("on VisDA, Office-Home, and X");
    Task noun phrases by their head noun ("rotated object detection").
-4. **ner** — the stock NER's ORG/PERSON/GPE/LOC mapped to Organization, Person
+4. **statistical** — spans of the NER trained on the devsets
+   (``doc._.kg_stat_ents``, :mod:`kg.extract.statistical`), below the rules;
+   its descriptive lower-case spans are marked ``generic``.
+5. **ner** — the stock NER's ORG/PERSON/GPE/LOC mapped to Organization, Person
    and Location, minus known errors ("AI" as a place, numbers as places,
-   a mixed-case model name as an organisation).
+   a mixed-case model name as an organisation, title-case headlines).
+
+Overlaps are resolved by that priority (gazetteer and abbreviation first, then
+pattern, statistical, ner), longer spans first within a priority.
 
 Results: ``doc.ents`` holds the final spans (labels are kg types, ``ent_id_``
 the gazetteer id where there is one) and ``doc._.kg_mentions`` the same as plain
-dicts ``{"start", "end", "label", "source", "gid"}`` (character offsets;
-``gid`` the gazetteer id or None).
+dicts ``{"start", "end", "label", "source", "gid", "generic"}`` (character
+offsets; ``gid`` the gazetteer id or None; ``generic`` for lower-case technique
+names that relations do not treat as a paper's own method).
 """
 
 from __future__ import annotations
