@@ -1,0 +1,23 @@
+"""The Examples sections of the library's docstrings run as doctests."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "kg.extract.abbreviations",
+    "kg.extract.entities",
+    "kg.extract.relations",
+    "kg.build.merge",
+    "kg.evaluate",
+    "kg.gazetteer.ids",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0
