@@ -255,7 +255,10 @@ class EntityTyper:
             sp = doc.char_span(e["start"], e["end"], alignment_mode="contract")
             if sp is None or not len(sp):
                 continue
-            if sp.text in self.lex.stop_names:
+            text = sp.text
+            if text in self.lex.stop_names or not (text[:1].isalnum() and text[-1:].isalnum()):
+                continue  # "-shot" from "few-shot": a fragment, not a name
+            if sum(c.isalnum() for c in text) < 2:
                 continue
             out.append(_Cand(sp.start, sp.end, e["label"], "statistical"))
         return out
