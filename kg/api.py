@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,47 +18,11 @@ import networkx as nx
 import pandas as pd
 
 from kg.build import load_graph
-from kg.errors import QueryError
-from kg.query import QueryRows, load_named, open_store, query_store
+from kg.query import QueryRows, open_store, query_store, resolve_query
 
 __all__ = ["KGraph", "load", "sparql", "rows_to_frame", "resolve_query"]
 
 #: A named query is a bare file stem: letters, digits, ``-``, ``_`` and ``.``.
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
-def resolve_query(query: Union[str, Path]) -> str:
-    """The SPARQL text of ``query``: a named query, a ``.rq`` file or SPARQL text.
-
-    Parameters
-    ----------
-    query : str or pathlib.Path
-        A name from ``ontology/queries`` (``"datasets-most-methods"``; see
-        :func:`kg.query.list_named_queries`), a :class:`~pathlib.Path` to a
-        ``.rq`` file, or SPARQL text. A string that is a single word of letters,
-        digits, ``-``, ``_`` and ``.`` is taken as a name; anything else as text.
-
-    Returns
-    -------
-    str
-        The query text.
-
-    Raises
-    ------
-    QueryError
-        If a name or file is unknown or unreadable (the message lists the names).
-    """
-    if isinstance(query, Path):
-        try:
-            return query.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise QueryError(f"{query}: cannot read the query file: {exc}") from exc
-    if not isinstance(query, str):
-        raise QueryError(f"query must be SPARQL text, a query name or a Path, not {type(query).__name__}")
-    text = query.strip()
-    if _NAME.fullmatch(text):
-        return load_named(text)
-    return query
 
 
 def _column(values: list[Any]) -> pd.Series:

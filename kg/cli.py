@@ -226,7 +226,7 @@ def query(
     union: bool = typer.Option(False, "--union", help="Query the union of all named graphs."),
 ) -> None:
     """Run a SPARQL query over a build (values in --bind are bound, never pasted)."""
-    from kg.query import list_named_queries, load_named, run_query
+    from kg.query import list_named_queries, resolve_query, run_query
 
     try:
         if list_:
@@ -235,7 +235,7 @@ def query(
             return
         if build_dir is None or sparql is None:
             raise KGError("usage: kg query BUILD_DIR QUERY (or kg query --list)")
-        text = _query_text(sparql, load_named)
+        text = resolve_query(sparql)
         bindings = {}
         for b in bind:
             if "=" not in b:
@@ -247,18 +247,6 @@ def query(
         _fail(exc)
         return
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
-
-
-def _query_text(sparql: str, load_named) -> str:
-    p = Path(sparql)
-    if sparql.endswith(".rq") or (len(sparql) < 256 and "\n" not in sparql and p.is_file()):
-        try:
-            return p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise KGError(f"{sparql}: cannot read query file: {exc}") from exc
-    if " " not in sparql.strip() and "{" not in sparql:
-        return load_named(sparql)
-    return sparql
 
 
 # ---------------------------------------------------------------------------- view

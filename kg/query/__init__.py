@@ -15,7 +15,7 @@ from kg.query.engine import (
     run_query,
 )
 from kg.query.format import FORMATS, format_rows
-from kg.query.named import list_named_queries, load_named
+from kg.query.named import list_named_queries, load_named, resolve_query
 
 __all__ = [
     "PREFIXES",
@@ -28,4 +28,5 @@ __all__ = [
     "format_rows",
     "list_named_queries",
     "load_named",
+    "resolve_query",
 ]
