@@ -42,9 +42,7 @@ sys.path.insert(0, str(HERE))
 from kg.errors import KGError  # noqa: E402
 from kg.evaluate import load_jsonl, score_namesets  # noqa: E402
 
-GOLD_SAMPLES = HERE / "gold" / "samples.jsonl"
-WORK = HERE / "_work"
-EVAL_DEVSETS = ("tdmsci", "crossner_ai", "scirex_abstracts")
+from eval_extractor import EVAL_DEVSETS, GOLD_SAMPLES, WORK  # noqa: E402  (one definition)
 #: Rule sources that outrank the statistical NER.
 FIRST_SOURCES = ("gazetteer", "abbreviation")
 
