@@ -168,15 +168,13 @@ class GraphBuilder:
             documents_skipped=list(self.documents_skipped),
         )
         by_id = self.index[0] if self.index else {}
+        # gazetteer names reachable through an alias: {target id: preferred name}
+        aliased_gaz = {new: self.gaz_name[old] for old, new in sorted(alias.items()) if old in self.gaz_name}
         for dnode in sorted(self.docs):
             G.add_node(dnode, **self.docs[dnode])
         for eid in sorted(counts):
             typ = max(votes[eid].items(), key=lambda kv: (kv[1], -_TYPE_ORDER.get(kv[0], 99)))[0]
-            gaz = self.gaz_name.get(eid)
-            if gaz is None:
-                for old, new in alias.items():
-                    if new == eid and old in self.gaz_name:
-                        gaz = self.gaz_name[old]
+            gaz = self.gaz_name.get(eid) or aliased_gaz.get(eid)
             label = gaz or max(names[eid].items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
             attrs: dict[str, Any] = {
                 "kind": "entity", "type": typ, "label": label,

@@ -39,6 +39,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.entities import _has_self_subject, _is_propose_verb
 from kg.extract.lexicon import Lexicon, load_lexicon
 
 for _ext in ("kg_relations", "kg_results"):
@@ -492,16 +493,8 @@ def _result(method, dataset, metric, value, unit, sent, pattern, conf, condition
     }
 
 
-def _self_subject(verb: Token, lex: Lexicon) -> bool:
-    from kg.extract.entities import _has_self_subject
-
-    return _has_self_subject(verb, lex)
-
-
-def _is_propose(tok: Token, lex: Lexicon) -> bool:
-    from kg.extract.entities import _is_propose_verb
-
-    return _is_propose_verb(tok, lex)
+_self_subject = _has_self_subject
+_is_propose = _is_propose_verb
 
 
 def _direct_object_path(m: _M, verb: Token, lex: Lexicon) -> bool:
