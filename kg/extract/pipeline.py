@@ -196,7 +196,11 @@ def extract_records(
     batch_size : int
         ``nlp.pipe`` batch size.
     n_process : int
-        Worker processes for ``nlp.pipe``.
+        Worker processes. With more than one (and where ``fork`` exists) the
+        records go in batches to forked workers that each run the whole
+        extraction and send back only the plain results
+        (:func:`kg.extract.parallel.extract_parallel`); the output is identical
+        to ``n_process=1``. Without ``fork``, spaCy's own ``n_process``.
 
     Yields
     ------
@@ -205,6 +209,12 @@ def extract_records(
         processed in chunks and its offsets are shifted back into the full text.
     """
     nlp = nlp or load_pipeline()
+    if n_process > 1:
+        from kg.extract.parallel import extract_parallel, fork_available
+
+        if fork_available():
+            yield from extract_parallel(records, nlp, n_process=n_process, batch_size=batch_size)
+            return
     index = getattr(nlp.get_pipe("kg_entities"), "gazetteer_index", None) if "kg_entities" in nlp.pipe_names else None
 
     def pieces():
