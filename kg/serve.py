@@ -1,16 +1,30 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a build's store.
 
-The endpoint is Oxigraph's own server (the ``oxigraph`` binary of the PyPI package
-``oxigraph``, pinned to the pyoxigraph version that wrote the store), started as
-``oxigraph serve-read-only --location STORE --bind 127.0.0.1:<private port>
---timeout-s N``.  It gives the query timeout, refuses SPARQL UPDATE (HTTP 403) and
-answers malformed queries with HTTP 400.  Oxigraph's server has no result limit, so a
-small front (this module, on ``host:port``) forwards ``/query`` (GET and POST, as in
-the SPARQL 1.1 Protocol) and ``/`` (Oxigraph's query page) and cuts answers to
-``limit`` rows (SELECT: JSON, XML, CSV, TSV results) or ``limit`` triples
-(CONSTRUCT/DESCRIBE, any RDF format), marking cut answers with the header
-``X-KG-Truncated: <limit>``.  Every other path is refused: ``/update`` and
-``/store`` with 403, the rest with 404.
+Queries run in a pool of worker processes, each holding the build's store opened
+read-only (``pyoxigraph.Store.read_only``).  A small HTTP front (this module, on
+``host:port``, 127.0.0.1 by default) speaks the SPARQL 1.1 Protocol:
+
+* ``GET /query?query=…`` and ``POST /query`` (``application/sparql-query`` body, or an
+  ``application/x-www-form-urlencoded`` form), with ``default-graph-uri`` and
+  ``named-graph-uri``;
+* content negotiation on ``Accept``: SELECT/ASK answers as SPARQL JSON (default), XML,
+  CSV or TSV; CONSTRUCT/DESCRIBE answers as N-Triples (default), Turtle, RDF/XML,
+  N-Quads, TriG, JSON-LD or N3; 406 when nothing acceptable is offered;
+* a malformed query gets 400 with the parser's message (position included); SPARQL
+  UPDATE is refused (``/update``, ``/store`` and any ``update=`` form: 403; an update
+  sent as a query is a syntax error: 400); other paths get 404.
+
+Result cap: the worker pulls at most ``limit + 1`` solutions (or triples) from
+Oxigraph's lazy iterator and stops, so a streaming answer of any size is cut after
+``limit`` rows without computing the rest; cut answers carry ``X-KG-Truncated:
+<limit>``.  (Aggregates, ``ORDER BY`` and ``DISTINCT`` must still see all their input
+before the first row: the timeout bounds those.)
+
+Timeout: ``timeout_s`` bounds the whole request (waiting for a free worker, running
+the query, serialising the answer).  When it passes, the worker is killed
+(``SIGKILL``) — so the query stops using CPU at once, unlike Oxigraph's own server,
+whose ``--timeout-s`` did not stop a running aggregate — a fresh worker replaces it,
+and the client gets 503 with a message.
 
 Usage::
 
@@ -21,137 +35,393 @@ Usage::
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import multiprocessing
 import os
-import shutil
+import queue
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-import xml.etree.ElementTree as ET
+import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pyoxigraph as ox
 
 from kg.errors import BuildError, KGError
 from kg.export.store import STORE_DIRNAME, is_store
 
-__all__ = ["DEFAULT_LIMIT", "Server", "find_oxigraph", "start_server", "serve", "truncate_answer"]
+__all__ = ["DEFAULT_LIMIT", "Answer", "Server", "answer_query", "negotiate", "start_server", "serve"]
 
 #: Default maximum number of result rows (or triples) per answer.
 DEFAULT_LIMIT = 10_000
 
-_SPARQL_XML_NS = "http://www.w3.org/2005/sparql-results#"
-_RDF_TYPES = {
+#: Largest request body accepted (bytes); a bigger POST gets 413.
+MAX_BODY = 1 << 20
+
+#: SELECT/ASK result formats by media type (first = default for ``*/*``).
+RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+
+#: CONSTRUCT/DESCRIBE formats by media type (first = default for ``*/*``).
+GRAPH_TYPES: dict[str, ox.RdfFormat] = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
     "text/turtle": ox.RdfFormat.TURTLE,
-    "application/trig": ox.RdfFormat.TRIG,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "text/n3": ox.RdfFormat.N3,
 }
-_HOP_HEADERS = {"connection", "transfer-encoding", "content-length", "keep-alive", "server", "date"}
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def find_oxigraph() -> str:
-    """Path of the ``oxigraph`` server binary.
-
-    Looks next to the running Python first (the ``oxigraph`` wheel installs it in the
-    same ``bin/`` folder), then on ``PATH``.
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    KGError
-        If it is not installed (``pip install oxigraph==<pyoxigraph version>``).
-    """
-    here = Path(sys.executable).parent / ("oxigraph.exe" if os.name == "nt" else "oxigraph")
-    if here.is_file() and os.access(here, os.X_OK):
-        return str(here)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise KGError(
-        f"the Oxigraph server binary is not installed: pip install oxigraph=={ox.__version__}"
-    )
-
-
-def _free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def truncate_answer(body: bytes, content_type: str, limit: int) -> tuple[bytes, bool]:
-    """Cut a SPARQL answer to at most ``limit`` rows or triples.
+def negotiate(accept: Optional[str], kind: str) -> Optional[str]:
+    """The media type to answer with, from an HTTP ``Accept`` header.
 
     Parameters
     ----------
-    body : bytes
-        The answer as Oxigraph sent it.
-    content_type : str
-        Its media type (parameters such as ``charset`` are ignored).
-    limit : int
-        Maximum number of solutions (SELECT) or triples (CONSTRUCT/DESCRIBE).
+    accept : str or None
+        The header (``q`` weights honoured; ``type/*`` and ``*/*`` wildcards; a
+        missing or empty header means ``*/*``).
+    kind : {"solutions", "boolean", "graph"}
+        The answer kind: SELECT, ASK, or CONSTRUCT/DESCRIBE.
 
     Returns
     -------
-    body : bytes
-        The answer, cut if needed, in the same format.
-    truncated : bool
-        Whether rows were dropped.  Boolean (ASK) answers are never cut.
+    str or None
+        A key of :data:`RESULT_TYPES` (SELECT/ASK) or :data:`GRAPH_TYPES`
+        (CONSTRUCT/DESCRIBE); ``None`` if nothing offered is acceptable (HTTP 406).
+        Ties go to the type listed first in the header, then to the default
+        (SPARQL JSON, N-Triples).
     """
-    ctype = content_type.split(";")[0].strip().lower()
-    if ctype == "application/sparql-results+json":
-        doc = json.loads(body)
-        rows = (doc.get("results") or {}).get("bindings")
-        if rows is None or len(rows) <= limit:
-            return body, False
-        doc["results"]["bindings"] = rows[:limit]
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8"), True
-    if ctype == "application/sparql-results+xml":
-        ET.register_namespace("", _SPARQL_XML_NS)
-        root = ET.fromstring(body)
-        results = root.find(f"{{{_SPARQL_XML_NS}}}results")
-        if results is None or len(results) <= limit:
-            return body, False
-        for extra in list(results)[limit:]:
-            results.remove(extra)
-        return ET.tostring(root, encoding="utf-8", xml_declaration=True), True
-    if ctype == "text/csv":
-        rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
-        if len(rows) - 1 <= limit:
-            return body, False
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(rows[: limit + 1])
-        return out.getvalue().encode("utf-8"), True
-    if ctype == "text/tab-separated-values":
-        lines = body.decode("utf-8").split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        if len(lines) - 1 <= limit:
-            return body, False
-        return ("\n".join(lines[: limit + 1]) + "\n").encode("utf-8"), True
-    fmt = _RDF_TYPES.get(ctype)
-    if fmt is not None:
-        quads = list(ox.parse(body, format=fmt))
-        if len(quads) <= limit:
-            return body, False
-        return ox.serialize(quads[:limit], format=fmt), True
-    return body, False
+    offered = list(GRAPH_TYPES if kind == "graph" else RESULT_TYPES)
+    if not accept or not accept.strip():
+        return offered[0]
+    best: Optional[str] = None
+    best_key = (0.0, 0)
+    for order, item in enumerate(accept.split(",")):
+        parts = [p.strip() for p in item.split(";")]
+        mtype = parts[0].lower()
+        q = 1.0
+        for p in parts[1:]:
+            if p.lower().startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if q <= 0 or "/" not in mtype:
+            continue
+        if mtype == "*/*":
+            choice = offered[0]
+            spec = 0
+        elif mtype.endswith("/*"):
+            choice = next((o for o in offered if o.startswith(mtype[:-1])), None)
+            spec = 1
+        else:
+            choice = mtype if mtype in offered else None
+            spec = 2
+        if choice is None:
+            continue
+        key = (q, spec)
+        if best is None or key > best_key:
+            best, best_key = choice, key
+    return best
+
+
+def _term_json(term: Any) -> dict:
+    """One RDF term in the SPARQL 1.1 JSON results format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (_XSD_STRING, _RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                            "predicate": _term_json(term.predicate),
+                                            "object": _term_json(term.object)}}
+    raise ValueError(f"cannot write {type(term).__name__} as a SPARQL result term")
+
+
+@dataclass
+class Answer:
+    """An HTTP answer computed by :func:`answer_query` (picklable: workers send it).
+
+    Attributes
+    ----------
+    status : int
+        HTTP status.
+    ctype : str
+        ``Content-Type``.
+    body : bytes
+    truncated : bool
+        Whether rows were dropped by the result cap.
+    """
+
+    status: int
+    ctype: str
+    body: bytes
+    truncated: bool = False
+
+
+def _text(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+def answer_query(
+    store: ox.Store,
+    query: str,
+    *,
+    accept: Optional[str] = None,
+    limit: int = DEFAULT_LIMIT,
+    union_default_graph: bool = False,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+) -> Answer:
+    """Run ``query`` on ``store`` and serialise at most ``limit`` rows, as the endpoint does.
+
+    At most ``limit + 1`` solutions (or triples) are pulled from Oxigraph's lazy
+    iterator: the rest of a streaming answer is never computed.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store
+    query : str
+        SPARQL 1.1 query text (no predeclared prefixes: the protocol passes text as is).
+    accept : str, optional
+        The client's ``Accept`` header (see :func:`negotiate`).
+    limit : int
+        Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) returned.
+    union_default_graph : bool
+        Default graph = union of all graphs (ignored when ``default_graphs`` is given).
+    default_graphs, named_graphs : tuple of str
+        ``default-graph-uri`` / ``named-graph-uri`` protocol parameters (IRIs).
+
+    Returns
+    -------
+    Answer
+        200 with the results; 400 with the parser's message for a malformed query or
+        a bad graph IRI; 406 if ``accept`` allows no format for this answer kind;
+        500 if evaluation fails.  Boolean (ASK) answers are never cut.
+    """
+    kwargs: dict[str, Any] = {}
+    try:
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif union_default_graph:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    except ValueError as exc:
+        return _text(400, f"bad graph IRI: {exc}")
+    try:
+        res = store.query(query, **kwargs)
+        if isinstance(res, ox.QueryBoolean):
+            mtype = negotiate(accept, "boolean")
+            if mtype is None:
+                return _text(406, f"cannot answer an ASK query as {accept}; offered: {', '.join(RESULT_TYPES)}")
+            doc = json.dumps({"head": {}, "boolean": bool(res)}).encode()
+            return Answer(200, _ctype(mtype), _reformat(doc, RESULT_TYPES[mtype]))
+        if isinstance(res, ox.QuerySolutions):
+            mtype = negotiate(accept, "solutions")
+            if mtype is None:
+                return _text(406, f"cannot answer a SELECT query as {accept}; offered: {', '.join(RESULT_TYPES)}")
+            names = [v.value for v in res.variables]
+            rows = []
+            for sol in res:
+                if len(rows) == limit:
+                    cut = True
+                    break
+                rows.append({n: _term_json(sol[n]) for n in names if sol[n] is not None})
+            else:
+                cut = False
+            doc = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}},
+                             ensure_ascii=False).encode("utf-8")
+            return Answer(200, _ctype(mtype), _reformat(doc, RESULT_TYPES[mtype]), cut)
+        mtype = negotiate(accept, "graph")
+        if mtype is None:
+            return _text(406, f"cannot answer a graph query as {accept}; offered: {', '.join(GRAPH_TYPES)}")
+        triples = []
+        cut = False
+        for t in res:
+            if len(triples) == limit:
+                cut = True
+                break
+            triples.append(t)
+        return Answer(200, _ctype(mtype), ox.serialize(triples, format=GRAPH_TYPES[mtype]), cut)
+    except SyntaxError as exc:
+        return _text(400, f"SPARQL syntax error: {exc}")
+    except (OSError, RuntimeError, ValueError) as exc:
+        return _text(500, f"query failed: {exc}")
+
+
+def _ctype(mtype: str) -> str:
+    return mtype + "; charset=utf-8" if mtype.startswith("text/") else mtype
+
+
+def _reformat(json_doc: bytes, fmt: ox.QueryResultsFormat) -> bytes:
+    """SPARQL JSON results → the same results in ``fmt`` (Oxigraph's serialisers)."""
+    if fmt == ox.QueryResultsFormat.JSON:
+        return json_doc
+    return ox.parse_query_results(json_doc, format=fmt.JSON).serialize(format=fmt)
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def _worker_main(store_dir: str, conn) -> None:
+    """Worker process: open the store read-only, answer requests from ``conn`` until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the front's to handle
+    try:
+        store = ox.Store.read_only(store_dir)
+    except OSError as exc:
+        conn.send(("error", str(exc)))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            ans = answer_query(store, **req)
+        except Exception as exc:  # noqa: BLE001 - report, keep serving
+            ans = _text(500, f"query failed: {type(exc).__name__}: {exc}")
+        try:
+            conn.send(ans)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # Workers fork from a single-threaded server that has imported this module
+        # (fast start; never a fork of the threaded front).
+        ctx.set_forkserver_preload(["kg.serve"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Worker:
+    def __init__(self, ctx, store_dir: str, startup_timeout_s: float):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(store_dir, child), daemon=True,
+                                name="kg-serve-worker")
+        self.proc.start()
+        child.close()
+        if not self.conn.poll(startup_timeout_s):
+            self.kill()
+            raise KGError(f"a query worker did not open {store_dir} within {startup_timeout_s} s")
+        try:
+            msg = self.conn.recv()
+        except EOFError:
+            msg = ("error", f"exited with status {self.proc.exitcode}")
+        if msg[0] != "ready":
+            self.kill()
+            raise KGError(f"a query worker cannot open the store {store_dir}: {msg[1]}")
+        self.pid = msg[1]
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=10)
+        self.conn.close()
+
+
+class _Pool:
+    """``size`` worker processes; a request runs on an idle one, killed on timeout."""
+
+    def __init__(self, store_dir: str, size: int, startup_timeout_s: float):
+        self.store_dir = store_dir
+        self.startup_timeout_s = startup_timeout_s
+        self.ctx = _mp_context()
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.all: set[_Worker] = set()
+        self.lock = threading.Lock()
+        self.closed = False
+        self.killed = 0
+        try:
+            for _ in range(size):
+                self._add(_Worker(self.ctx, store_dir, startup_timeout_s))
+        except BaseException:
+            self.close()
+            raise
+
+    def _add(self, w: _Worker) -> None:
+        with self.lock:
+            if self.closed:
+                w.kill()
+                return
+            self.all.add(w)
+        self.idle.put(w)
+
+    def _replace(self, dead: _Worker) -> None:
+        with self.lock:
+            self.all.discard(dead)
+        dead.kill()
+        for attempt in range(3):
+            if self.closed:
+                return
+            try:
+                self._add(_Worker(self.ctx, self.store_dir, self.startup_timeout_s))
+                return
+            except KGError:
+                time.sleep(0.5 * (attempt + 1))
+
+    def pids(self) -> list[int]:
+        with self.lock:
+            return sorted(w.pid for w in self.all)
+
+    def run(self, request: dict, timeout_s: float) -> Answer:
+        deadline = time.monotonic() + timeout_s
+        try:
+            w = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            return _text(503, f"every query worker stayed busy for the {timeout_s:g} s timeout; "
+                              "try again later")
+        try:
+            w.conn.send(request)
+            if w.conn.poll(max(0.0, deadline - time.monotonic())):
+                ans = w.conn.recv()
+                self.idle.put(w)
+                return ans
+        except (EOFError, OSError) as exc:
+            threading.Thread(target=self._replace, args=(w,), daemon=True).start()
+            return _text(500, f"the query worker died: {exc}")
+        # Timed out: kill the worker (its query stops at once) and start a fresh one.
+        self.killed += 1
+        threading.Thread(target=self._replace, args=(w,), daemon=True).start()
+        return _text(503, f"query timed out after {timeout_s:g} s and was stopped")
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            workers = list(self.all)
+            self.all.clear()
+        for w in workers:
+            w.kill()
+
+
+# ----------------------------------------------------------------------------- front
 
 
 @dataclass
@@ -166,34 +436,40 @@ class Server:
         Where the front listens.
     limit : int
         Maximum rows/triples per answer.
+    timeout_s : float
+        Bound on the whole time of one request, in seconds.
     """
 
     url: str
     host: str
     port: int
     limit: int
-    _proc: subprocess.Popen = field(repr=False)
+    timeout_s: float
+    _pool: _Pool = field(repr=False)
     _httpd: ThreadingHTTPServer = field(repr=False)
     _thread: threading.Thread = field(repr=False)
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live query workers (they change when one is killed)."""
+        return self._pool.pids()
+
+    @property
+    def timeouts(self) -> int:
+        """How many requests have timed out (and had their worker killed) so far."""
+        return self._pool.killed
+
     def stop(self) -> None:
-        """Stop the front and the Oxigraph process (idempotent)."""
+        """Stop the front and the workers (idempotent)."""
         if self._thread.is_alive():
             self._httpd.shutdown()
             self._thread.join(timeout=10)
         self._httpd.server_close()
-        if self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait(timeout=10)
+        self._pool.close()
 
     def wait(self) -> None:
-        """Block until the Oxigraph process ends or Ctrl-C, then stop."""
+        """Block until Ctrl-C (or SIGTERM via :func:`serve`), then stop."""
         try:
-            while self._proc.poll() is None:
+            while self._thread.is_alive():
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
@@ -207,7 +483,14 @@ class Server:
         self.stop()
 
 
-def _handler(upstream: str, limit: int, timeout_s: float, quiet: bool):
+_HELP = (
+    "kg serve: read-only SPARQL 1.1 endpoint.\n"
+    "Query with GET /query?query=... or POST /query (application/sparql-query or a form).\n"
+    "Results: SPARQL JSON, XML, CSV, TSV; graphs: N-Triples, Turtle, RDF/XML, JSON-LD.\n"
+)
+
+
+def _handler(pool: _Pool, limit: int, timeout_s: float, union: bool, quiet: bool):
     class Handler(BaseHTTPRequestHandler):
         server_version = "kg-serve"
         protocol_version = "HTTP/1.1"
@@ -216,70 +499,108 @@ def _handler(upstream: str, limit: int, timeout_s: float, quiet: bool):
             if not quiet:
                 super().log_message(fmt, *args)
 
-        def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8",
-                  headers: Optional[dict] = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
+        def _send(self, ans: Answer) -> None:
+            self.send_response(ans.status)
+            self.send_header("Content-Type", ans.ctype)
+            self.send_header("Content-Length", str(len(ans.body)))
+            self.send_header("Vary", "Accept")
+            if ans.truncated:
+                self.send_header("X-KG-Truncated", str(limit))
+            if ans.status == 503:
+                self.send_header("Retry-After", "1")
             self.end_headers()
             if self.command != "HEAD":
-                self.wfile.write(body)
+                self.wfile.write(ans.body)
 
-        def _refuse(self) -> Optional[str]:
-            path = self.path.split("?", 1)[0]
-            if path in ("/update", "/store") or path.startswith("/store/"):
-                self._send(403, b"read-only endpoint: updates are refused\n")
+        def _route(self) -> Optional[tuple[str, dict]]:
+            parts = urllib.parse.urlsplit(self.path)
+            if parts.path in ("/update", "/store") or parts.path.startswith("/store/"):
+                self._send(_text(403, "read-only endpoint: updates are refused"))
                 return None
-            if path not in ("/", "/query"):
-                self._send(404, b"not found: the SPARQL endpoint is /query\n")
+            if parts.path not in ("/", "/query"):
+                self._send(_text(404, "not found: the SPARQL endpoint is /query"))
                 return None
-            return path
-
-        def _forward(self, body: Optional[bytes]) -> None:
-            path = self._refuse()
-            if path is None:
-                return
-            headers = {}
-            for name in ("Accept", "Content-Type"):
-                if self.headers.get(name):
-                    headers[name] = self.headers[name]
-            req = urllib.request.Request(upstream + self.path, data=body, headers=headers,
-                                         method=self.command)
             try:
-                with urllib.request.urlopen(req, timeout=timeout_s + 5) as resp:
-                    status, rbody, rheaders = resp.status, resp.read(), resp.headers
-            except urllib.error.HTTPError as err:
-                status, rbody, rheaders = err.code, err.read(), err.headers
-            except (urllib.error.URLError, TimeoutError, OSError) as err:
-                self._send(504, f"SPARQL engine did not answer: {err}\n".encode())
+                params = urllib.parse.parse_qs(parts.query, keep_blank_values=True,
+                                               errors="strict", max_num_fields=1000)
+            except (ValueError, UnicodeDecodeError) as exc:
+                self._send(_text(400, f"bad query string: {exc}"))
+                return None
+            return parts.path, params
+
+        def _run(self, path: str, params: dict, query: Optional[list]) -> None:
+            if "update" in params:
+                self._send(_text(403, "read-only endpoint: updates are refused"))
                 return
-            ctype = rheaders.get("Content-Type", "application/octet-stream")
-            extra = {}
-            if status == 200 and path == "/query":
-                try:
-                    rbody, cut = truncate_answer(rbody, ctype, limit)
-                except (ValueError, SyntaxError, ET.ParseError, UnicodeDecodeError) as err:
-                    self._send(502, f"cannot apply the result limit: {err}\n".encode())
-                    return
-                if cut:
-                    extra["X-KG-Truncated"] = str(limit)
-            self._send(status, rbody, ctype, extra)
+            if query is None:
+                query = params.get("query", [])
+            if not query:
+                if path == "/":
+                    self._send(_text(200, _HELP))
+                else:
+                    self._send(_text(400, "missing the 'query' parameter"))
+                return
+            if len(query) > 1:
+                self._send(_text(400, "exactly one 'query' parameter is allowed"))
+                return
+            request = {
+                "query": query[0],
+                "accept": self.headers.get("Accept"),
+                "limit": limit,
+                "union_default_graph": union,
+                "default_graphs": tuple(params.get("default-graph-uri", ())),
+                "named_graphs": tuple(params.get("named-graph-uri", ())),
+            }
+            self._send(pool.run(request, timeout_s))
 
         def do_GET(self):  # noqa: N802 - stdlib naming
-            self._forward(None)
+            routed = self._route()
+            if routed is not None:
+                self._run(*routed, None)
 
-        def do_HEAD(self):  # noqa: N802
-            self._forward(None)
+        do_HEAD = do_GET  # noqa: N815
 
         def do_POST(self):  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_BODY:
+                self.close_connection = True
+                self._send(_text(413 if length > MAX_BODY else 400,
+                                 f"request body must be 0..{MAX_BODY} bytes"))
+                return
             body = self.rfile.read(length) if length else b""
-            self._forward(body)
+            routed = self._route()
+            if routed is None:
+                return
+            path, params = routed
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self._send(_text(400, f"the request body is not UTF-8: {exc}"))
+                return
+            if ctype == "application/x-www-form-urlencoded":
+                try:
+                    form = urllib.parse.parse_qs(text, keep_blank_values=True, max_num_fields=1000)
+                except ValueError as exc:
+                    self._send(_text(400, f"bad form: {exc}"))
+                    return
+                for k, v in form.items():
+                    params.setdefault(k, []).extend(v)
+                self._run(path, params, None)
+            elif ctype == "application/sparql-query":
+                self._run(path, params, [text] + params.get("query", []))
+            elif ctype == "application/sparql-update":
+                self._send(_text(403, "read-only endpoint: updates are refused"))
+            else:
+                self._send(_text(415, "POST a query as application/sparql-query or "
+                                      "application/x-www-form-urlencoded"))
 
         def do_PUT(self):  # noqa: N802
-            self._send(403, b"read-only endpoint: updates are refused\n")
+            self.close_connection = True
+            self._send(_text(403, "read-only endpoint: updates are refused"))
 
         do_DELETE = do_PATCH = do_PUT  # noqa: N815
 
@@ -295,6 +616,7 @@ def start_server(
     limit: int = DEFAULT_LIMIT,
     union_default_graph: bool = False,
     quiet: bool = False,
+    workers: Optional[int] = None,
     startup_timeout_s: float = 30,
 ) -> Server:
     """Start the read-only endpoint in the background and return when it answers.
@@ -308,15 +630,19 @@ def start_server(
     port : int
         Port of the endpoint (0 picks a free one).
     timeout_s : float
-        Query timeout in seconds (Oxigraph's ``--timeout-s``).
+        Bound on each request's whole time in seconds (waiting for a worker, running
+        the query, serialising); on expiry the worker is killed and the client gets 503.
     limit : int
         Maximum number of rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per answer.
     union_default_graph : bool
-        Let the default graph be the union of all graphs (``--union-default-graph``).
+        Let the default graph be the union of all graphs.
     quiet : bool
         Do not log requests.
+    workers : int, optional
+        Query worker processes (default: the number of CPUs, at least 2).  At most
+        this many queries run at once; others wait (within their timeout).
     startup_timeout_s : float
-        How long to wait for Oxigraph to answer.
+        How long a worker may take to open the store.
 
     Returns
     -------
@@ -327,48 +653,35 @@ def start_server(
     BuildError
         If the build has no store.
     KGError
-        If the ``oxigraph`` binary is missing, the port is taken, or the server does
-        not start (with Oxigraph's message).
+        If the port is taken, ``limit``/``timeout_s``/``workers`` are out of range,
+        or a worker cannot open the store (with the reason).
     """
     if limit < 1:
         raise KGError(f"result limit must be >= 1, got {limit}")
+    if not timeout_s > 0:
+        raise KGError(f"timeout must be > 0 s, got {timeout_s}")
+    n_workers = workers if workers is not None else max(2, os.cpu_count() or 1)
+    if n_workers < 1:
+        raise KGError(f"workers must be >= 1, got {n_workers}")
     store_dir = Path(build_dir) / STORE_DIRNAME
     if not is_store(store_dir):
         raise BuildError(f"{build_dir}: no Oxigraph store in {store_dir} (run `kg build` first)")
-    binary = find_oxigraph()
     try:
         httpd = ThreadingHTTPServer((host, port), None)  # bind first: fail fast if taken
     except OSError as exc:
         raise KGError(f"cannot listen on {host}:{port}: {exc}") from exc
-    inner = _free_port()
-    cmd = [binary, "serve-read-only", "--location", str(store_dir),
-           "--bind", f"127.0.0.1:{inner}", "--timeout-s", str(int(max(1, timeout_s)))]
-    if union_default_graph:
-        cmd.append("--union-default-graph")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    upstream = f"http://127.0.0.1:{inner}"
-    deadline = time.monotonic() + startup_timeout_s
-    while True:
-        if proc.poll() is not None:
-            httpd.server_close()
-            err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
-            raise KGError(f"oxigraph server exited with status {proc.returncode}: {err}")
-        try:
-            with urllib.request.urlopen(upstream + "/", timeout=2):
-                break
-        except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline:
-                proc.terminate()
-                httpd.server_close()
-                raise KGError(f"oxigraph server did not answer within {startup_timeout_s} s")
-            time.sleep(0.1)
-    httpd.RequestHandlerClass = _handler(upstream, limit, timeout_s, quiet)
+    try:
+        pool = _Pool(str(store_dir.resolve()), n_workers, startup_timeout_s)
+    except BaseException:
+        httpd.server_close()
+        raise
+    httpd.RequestHandlerClass = _handler(pool, limit, timeout_s, union_default_graph, quiet)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="kg-serve", daemon=True)
     thread.start()
     real_host, real_port = httpd.server_address[:2]
-    return Server(f"http://{real_host}:{real_port}/query", real_host, real_port, limit,
-                  proc, httpd, thread)
+    return Server(f"http://{real_host}:{real_port}/query", real_host, real_port, limit, timeout_s,
+                  pool, httpd, thread)
 
 
 def serve(
@@ -379,6 +692,7 @@ def serve(
     timeout_s: float = 10,
     limit: int = DEFAULT_LIMIT,
     union_default_graph: bool = False,
+    workers: Optional[int] = None,
 ) -> None:
     """Serve the build's store as a read-only SPARQL endpoint until Ctrl-C / SIGTERM.
 
@@ -390,9 +704,9 @@ def serve(
         As :func:`start_server`.
     """
     srv = start_server(build_dir, host=host, port=port, timeout_s=timeout_s, limit=limit,
-                       union_default_graph=union_default_graph)
-    print(f"SPARQL endpoint: {srv.url}  (query page: {srv.url[:-len('query')]}; "
-          f"timeout {timeout_s} s, limit {limit} rows; Ctrl-C stops)", flush=True)
+                       union_default_graph=union_default_graph, workers=workers)
+    print(f"SPARQL endpoint: {srv.url}  (timeout {timeout_s:g} s, limit {limit} rows, "
+          f"{len(srv.worker_pids())} workers; Ctrl-C stops)", flush=True)
 
     def _term(*_):
         raise KeyboardInterrupt

@@ -15,16 +15,8 @@ import pytest
 from kg.errors import BuildError
 from kg.export.rdf import graph_to_dataset, write_rdf
 from kg.export.store import write_store
-from kg.serve import find_oxigraph, start_server, truncate_answer
+from kg.serve import negotiate, start_server
 from test_rdf import hand_graph
-
-try:
-    find_oxigraph()
-    HAVE_OXIGRAPH = True
-except Exception:  # noqa: BLE001 - any failure means the binary is unusable
-    HAVE_OXIGRAPH = False
-
-needs_server = pytest.mark.skipif(not HAVE_OXIGRAPH, reason="oxigraph server binary not installed")
 
 LIMIT = 5
 
@@ -56,7 +48,6 @@ def _post(url, body: bytes, ctype: str, accept="application/sparql-results+json"
         return resp.status, resp.headers, resp.read()
 
 
-@needs_server
 def test_select_over_http_get_and_post(server):
     q = ("PREFIX kg: <https://w3id.org/kg/ontology#> "
          "SELECT ?m ?d WHERE { ?m kg:evaluatedOn ?d } ORDER BY ?d")
@@ -71,7 +62,6 @@ def test_select_over_http_get_and_post(server):
     assert json.loads(body)["results"]["bindings"] == rows
 
 
-@needs_server
 def test_update_is_refused(server):
     base = server.url.rsplit("/", 1)[0]
     for url, body, ctype in [
@@ -92,7 +82,6 @@ def test_update_is_refused(server):
     assert json.loads(body)["boolean"] is True
 
 
-@needs_server
 def test_malformed_query_gets_400(server):
     with pytest.raises(urllib.error.HTTPError) as err:
         _get(server.url, "SELECT ?x WHERE { ?x }")
@@ -100,7 +89,6 @@ def test_malformed_query_gets_400(server):
     assert b"1:" in err.value.read()
 
 
-@needs_server
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
                                     "text/csv", "text/tab-separated-values"])
 def test_result_limit(server, accept):
@@ -120,14 +108,12 @@ def test_result_limit(server, accept):
     assert headers.get("X-KG-Truncated") is None
 
 
-@needs_server
 def test_construct_limit(server):
     status, headers, body = _get(server.url, "CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples")
     assert headers["X-KG-Truncated"] == str(LIMIT)
     assert len(body.decode().strip().split("\n")) == LIMIT
 
 
-@needs_server
 def test_other_paths_404(server):
     base = server.url.rsplit("/", 1)[0]
     with pytest.raises(urllib.error.HTTPError) as err:
@@ -135,16 +121,95 @@ def test_other_paths_404(server):
     assert err.value.code == 404
 
 
-@needs_server
 def test_missing_store(tmp_path):
     with pytest.raises(BuildError, match="no Oxigraph store"):
         start_server(tmp_path, port=0)
 
 
-def test_truncate_answer_keeps_ask_and_unknown_types():
-    ask = b'{"head":{},"boolean":true}'
-    assert truncate_answer(ask, "application/sparql-results+json", 1) == (ask, False)
-    assert truncate_answer(b"whatever", "text/plain", 1) == (b"whatever", False)
-    csv_body = b'a\r\n"x\r\ny"\r\nz\r\n'  # a quoted newline is one row, not two
-    out, cut = truncate_answer(csv_body, "text/csv; charset=utf-8", 1)
-    assert cut and list(csv.reader(io.StringIO(out.decode(), newline=""))) == [["a"], ["x\r\ny"]]
+def test_negotiate_accept_header():
+    assert negotiate(None, "solutions") == "application/sparql-results+json"
+    assert negotiate("*/*", "graph") == "application/n-triples"
+    assert negotiate("text/csv;q=0.5, application/sparql-results+xml", "solutions") == \
+        "application/sparql-results+xml"
+    assert negotiate("text/csv, application/sparql-results+xml;q=0.2", "solutions") == "text/csv"
+    # a browser's Accept: XML results for SELECT, the default for graphs
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert negotiate(browser, "solutions") == "application/xml"
+    assert negotiate(browser, "graph") == "application/n-triples"
+    assert negotiate("text/*", "graph") == "text/turtle"
+    assert negotiate("text/turtle", "solutions") is None
+    assert negotiate("text/csv;q=0", "solutions") is None
+
+
+def test_answer_query_caps_rows_and_keeps_ask(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.serve import answer_query
+
+    store = ox.Store()
+    for i in range(5):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/s{i}"), ox.NamedNode("http://e/p"),
+                          ox.Literal(f"line {i}\r\nwith, \"quotes\"")))
+    ans = answer_query(store, "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?s", accept="text/csv", limit=2)
+    assert ans.status == 200 and ans.truncated and ans.ctype.startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(ans.body.decode(), newline="")))
+    assert rows == [["o"], ['line 0\r\nwith, "quotes"'], ['line 1\r\nwith, "quotes"']]
+    ans = answer_query(store, "SELECT ?o WHERE { ?s ?p ?o }", limit=5)
+    assert not ans.truncated and len(json.loads(ans.body)["results"]["bindings"]) == 5
+    ask = answer_query(store, "ASK { ?s ?p ?o }", limit=1, accept="application/sparql-results+xml")
+    assert ask.status == 200 and not ask.truncated and b"<boolean>true</boolean>" in ask.body
+    assert answer_query(store, "ASK { ?s ?p ?o }", accept="text/turtle").status == 406
+    bad = answer_query(store, "SELECT ?x WHERE { ?x }")
+    assert bad.status == 400 and b"1:" in bad.body
+    con = answer_query(store, "CONSTRUCT WHERE { ?s ?p ?o }", accept="text/turtle", limit=3)
+    assert con.truncated and len(list(ox.parse(con.body, format=ox.RdfFormat.TURTLE))) == 3
+
+
+def test_content_negotiation_over_http(server):
+    q = "CONSTRUCT { ?m <http://e/on> ?d } WHERE { ?m <https://w3id.org/kg/ontology#evaluatedOn> ?d }"
+    status, headers, body = _get(server.url, q, "text/turtle")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    import pyoxigraph as ox
+
+    assert len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))) == 2
+    with pytest.raises(urllib.error.HTTPError) as err:
+        _get(server.url, "SELECT * WHERE { ?s ?p ?o }", "image/png")
+    assert err.value.code == 406
+
+
+def test_protocol_errors(server):
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(server.url, timeout=10)  # no query parameter
+    assert err.value.code == 400
+    with pytest.raises(urllib.error.HTTPError) as err:
+        _post(server.url, b"SELECT * WHERE { ?s ?p ?o }", "text/plain")
+    assert err.value.code == 415
+    with pytest.raises(urllib.error.HTTPError) as err:  # an update sent as a form to /query
+        _post(server.url, urllib.parse.urlencode({"update": "DROP ALL"}).encode(),
+              "application/x-www-form-urlencoded")
+    assert err.value.code == 403
+    two = urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK { ?s ?p ?o }")])
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(server.url + "?" + two, timeout=10)
+    assert err.value.code == 400
+    req = urllib.request.Request(server.url + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                                 method="HEAD")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200 and resp.read() == b""
+
+
+def test_named_graph_parameters(server):
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    _, _, body = _get(server.url, q)
+    n_default = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    _, _, body = _get(server.url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g LIMIT 1")
+    g = json.loads(body)["results"]["bindings"][0]["g"]["value"]
+    full = server.url + "?" + urllib.parse.urlencode({"query": q, "default-graph-uri": g})
+    with urllib.request.urlopen(urllib.request.Request(
+            full, headers={"Accept": "application/sparql-results+json"}), timeout=10) as resp:
+        n_g = int(json.loads(resp.read())["results"]["bindings"][0]["n"]["value"])
+    assert 0 < n_g < n_default
+    bad = server.url + "?" + urllib.parse.urlencode({"query": q, "default-graph-uri": "not an iri"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(bad, timeout=10)
+    assert err.value.code == 400
