@@ -242,16 +242,17 @@ def write_outputs(
     ``graph.nt``, ``graph.trig``, ``graph.nq``, ``graph.jsonld``, ``store/``
     (Oxigraph) and the HTML views (``index.html`` + one page per type).
     """
-    from kg.export.rdf import graph_to_dataset, write_rdf
+    from kg.export.rdf import write_rdf
 
     out_dir = Path(out_dir)
     files = [write_node_link(G, out_dir / "graph.json"), write_graphml(G, out_dir / "graph.graphml")]
-    ds = graph_to_dataset(G, base_iri=base_iri)
-    files += write_rdf(G, out_dir, base_iri=base_iri, dataset=ds)
+    rdf_files = write_rdf(G, out_dir, base_iri=base_iri)
+    files += rdf_files
     if store:
         from kg.export.store import write_store
 
-        files.append(write_store(ds, out_dir / "store"))
+        # bulk-load the N-Quads just written (default graph + document graphs)
+        files.append(write_store([p for p in rdf_files if p.name == "graph.nq"], out_dir / "store"))
     if views:
         from kg.viz import write_site
 

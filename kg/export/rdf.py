@@ -55,24 +55,34 @@ Provenance query pattern (document and sentence of a relation)::
 or, with the named graphs: ``GRAPH ?g { ?s kg:evaluatedOn ?o } ?g prov:wasDerivedFrom
 ?doc``.
 
-Output is deterministic: :func:`write_rdf` sorts N-Triples / N-Quads lines the
-JSON-LD node list and the TriG graphs; Turtle is written by rdflib's sorting
-serialiser (verified across hash seeds in ``tests/test_rdf.py``).
+How it is written: the graph is mapped once to the N-Triples text of pyoxigraph
+terms (pyoxigraph checks the IRIs and escapes the literals); the lines are sorted and
+de-duplicated in bounded memory (:class:`_LineSorter`, an external merge sort) and
+every format is streamed from them by pyoxigraph (Turtle, TriG) or by
+:func:`_write_jsonld` — no rdflib ``Dataset`` is built by ``kg build``.  Output is
+deterministic: the same graph gives the same bytes whatever the hash seed or the
+order the graph was built in (``tests/test_rdf.py``, ``tests/reliability``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
+import io
 import json
 import logging
 import re
+import tempfile
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
 
 import networkx as nx
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import BuildError
@@ -86,6 +96,8 @@ __all__ = [
     "encode_key",
     "mint_iri",
     "graph_to_dataset",
+    "graph_lines",
+    "rdf_prefixes",
     "write_rdf",
     "bind_prefixes",
     "default_graph",
@@ -208,54 +220,109 @@ def _hash(*parts: str) -> str:
     return h.hexdigest()[:32]
 
 
-def _decimal(value: Any, where: str) -> Literal:
+# --- terms ------------------------------------------------------------------------------
+# The mapper works on the N-Triples text of pyoxigraph terms (``str(ox.NamedNode(..))``,
+# ``str(ox.Literal(..))``): pyoxigraph checks every IRI and escapes every literal, and
+# the strings sort, deduplicate and stream cheaply.
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_XSD = str(XSD)
+_DT = {name: ox.NamedNode(_XSD + name) for name in ("decimal", "integer", "date", "gYearMonth", "gYear")}
+
+
+@lru_cache(maxsize=4096)
+def _n(iri: str) -> str:
+    """N-Triples text of a constant IRI (vocabulary terms; cached)."""
+    return str(ox.NamedNode(iri))
+
+
+def _named_node(iri: str, where: str) -> str:
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as exc:
+        raise BuildError(f"{where}: {iri!r} is not a valid IRI ({exc})") from None
+
+
+def _surrogate_error(where: str, text: str) -> BuildError:
+    m = _SURROGATE_RE.search(text)
+    i = m.start() if m else 0
+    bad = text[max(0, i - 40): i + 40]
+    return BuildError(f"{where}: cannot write RDF: text with unpaired surrogates near {bad!r}")
+
+
+def _lit(text: str, where: str) -> str:
+    """N-Triples text of a plain (``xsd:string``) literal."""
+    try:
+        return str(ox.Literal(text))
+    except (ValueError, TypeError, UnicodeEncodeError):
+        if isinstance(text, str) and _SURROGATE_RE.search(text):
+            raise _surrogate_error(where, text) from None
+        raise BuildError(f"{where}: cannot write {text!r} as an RDF literal") from None
+
+
+def _typed(lexical: str, datatype: str) -> str:
+    return str(ox.Literal(lexical, datatype=_DT[datatype]))
+
+
+def _decimal(value: Any, where: str) -> str:
     """``xsd:decimal`` literal from a decimal string (exact; never through float)."""
     text = str(value).strip() if isinstance(value, (str, int, Decimal)) else None
     if text is None or not _DECIMAL_RE.fullmatch(text):
         raise BuildError(f"{where}: value {value!r} is not a decimal number string")
-    return Literal(text, datatype=XSD.decimal)
+    return _typed(text, "decimal")
 
 
-def _confidence(value: Any, where: str) -> Literal:
+def _confidence(value: Any, where: str) -> Decimal:
     try:
         d = Decimal(repr(float(value)))
     except (TypeError, ValueError, InvalidOperation):
         raise BuildError(f"{where}: confidence {value!r} is not a number") from None
     if not (0 <= d <= 1):
         raise BuildError(f"{where}: confidence {value!r} is outside [0, 1]")
-    return Literal(format(d, "f"), datatype=XSD.decimal)
+    return d
 
 
-def _int(value: Any, where: str) -> Literal:
+def _conf_lit(d: Decimal) -> str:
+    return _typed(format(d, "f"), "decimal")
+
+
+def _int(value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BuildError(f"{where}: {value!r} is not an integer")
-    return Literal(str(value), datatype=XSD.integer)
+    return _typed(str(value), "integer")
 
 
-def _date(value: Any, where: str) -> Literal:
+def _date(value: Any, where: str) -> str:
     if isinstance(value, str):
         if _DATE_RE.fullmatch(value):
-            return Literal(value, datatype=XSD.date)
+            return _typed(value, "date")
         if _YEAR_MONTH_RE.fullmatch(value):
-            return Literal(value, datatype=XSD.gYearMonth)
+            return _typed(value, "gYearMonth")
         if _YEAR_RE.fullmatch(value):
-            return Literal(value, datatype=XSD.gYear)
+            return _typed(value, "gYear")
     raise BuildError(f"{where}: date {value!r} is not ISO 8601 (YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
-def _iri_from_text(url: Any, where: str) -> URIRef | None:
-    """An IRI from a URL found in text: characters not allowed in IRIs are encoded.
+def _iri_from_text(url: Any, where: str) -> str | None:
+    """N-Triples IRI from a URL found in text: characters not allowed in IRIs are encoded.
 
     URLs come from the open web: a scheme-less ``www.`` address gets ``http://``;
-    anything else that is not an absolute URL is left out with a logged warning
-    (returns None) rather than failing the whole build.
+    ``[`` / ``]`` are percent-encoded unless the URL is only valid with them (IPv6
+    hosts); anything that is still not an absolute IRI is left out with a logged
+    warning (returns None) rather than failing the whole build.
     """
     if isinstance(url, str) and url.lower().startswith("www."):
         url = "http://" + url
     if not isinstance(url, str) or not _SCHEME_RE.match(url):
         log.warning("%s: %r is not an absolute URL; left out of the RDF", where, url)
         return None
-    return URIRef(quote(url, safe=_IRI_SAFE, encoding="utf-8", errors="strict"))
+    for safe in (_IRI_SAFE.replace("[", "").replace("]", ""), _IRI_SAFE):
+        try:
+            return str(ox.NamedNode(quote(url, safe=safe, encoding="utf-8", errors="strict")))
+        except (ValueError, UnicodeEncodeError):
+            continue
+    log.warning("%s: %r is not a valid IRI; left out of the RDF", where, url)
+    return None
 
 
 def _str_list(value: Any, where: str) -> list[str]:
@@ -266,26 +333,52 @@ def _str_list(value: Any, where: str) -> list[str]:
     return list(value)
 
 
-class _Mapper:
-    """Turns one graph into a Dataset (internal; see :func:`graph_to_dataset`)."""
+_TYPE = _n(str(RDF.type))
+_LABEL = _n(str(RDFS.label))
+_PREF = _n(str(SKOS.prefLabel))
+_DERIVED = _n(str(PROV.wasDerivedFrom))
+_SCHEMA_CLASS_NT = {k: _n(str(v)) for k, v in _SCHEMA_CLASS.items()}
 
-    def __init__(self, G: nx.MultiDiGraph, base_iri: str):
+
+class _Mapper:
+    """Turns one graph into N-Triples/N-Quads lines (internal; see :func:`graph_lines`).
+
+    ``emit(line)`` receives ``"<s> <p> o"`` for each default-graph triple and
+    ``emit_named(line)`` ``"<g> <s> <p> o"`` for each named-graph quad; both may see
+    the same line more than once (the callers deduplicate).
+    """
+
+    def __init__(self, G: nx.MultiDiGraph, base_iri: str, emit, emit_named):
         self.G = G
         self.base = _check_base(base_iri)
-        self.ds = Dataset()
-        bind_prefixes(self.ds, self.base)
-        self.default = default_graph(self.ds)
-        self._named: dict[str, Graph] = {}
+        self.emit = emit
+        self.emit_named = emit_named
+        self._iris: dict[str, tuple[str, str]] = {}
+        self._named: dict[str, str] = {}
 
     # IRIs ---------------------------------------------------------------------------
-    def node_iri(self, node: str) -> URIRef:
+    def mint(self, kind: str, key: str) -> tuple[str, str]:
+        """(IRI, its N-Triples text) of an instance."""
+        iri = self.base + kind + "/" + encode_key(key)
+        return iri, _named_node(iri, f"{kind} {key!r}")
+
+    def node_iri(self, node: str) -> tuple[str, str]:
+        hit = self._iris.get(node)
+        if hit is not None:
+            return hit
         data = self.G.nodes[node] if node in self.G else {}
         kind = data.get("kind")
         if kind == "document" or (kind is None and node.startswith("doc:")):
-            return mint_iri(self.base, "doc", self._doc_key(node))
-        if kind == "result" or (kind is None and node.startswith("result:")):
-            return mint_iri(self.base, "result", node[len("result:"):] if node.startswith("result:") else node)
-        return mint_iri(self.base, "entity", node)
+            hit = self.mint("doc", self._doc_key(node))
+        elif kind == "result" or (kind is None and node.startswith("result:")):
+            hit = self.mint("result", node[len("result:"):] if node.startswith("result:") else node)
+        else:
+            hit = self.mint("entity", node)
+        self._iris[node] = hit
+        return hit
+
+    def nt(self, node: str) -> str:
+        return self.node_iri(node)[1]
 
     @staticmethod
     def _doc_key(node: str) -> str:
@@ -293,123 +386,128 @@ class _Mapper:
             raise BuildError(f"document node id {node!r} does not have the form 'doc:<id>'")
         return node[4:]
 
-    def named(self, doc_node: str) -> Graph:
+    def add(self, s: str, p: str, o: str) -> None:
+        self.emit(f"{s} {p} {o}")
+
+    def add_named(self, doc_node: str, s: str, p: str, o: str) -> None:
         g = self._named.get(doc_node)
         if g is None:
-            gi = mint_iri(self.base, "graph", self._doc_key(doc_node))
-            g = self.ds.graph(gi)
+            g = self.mint("graph", self._doc_key(doc_node))[1]
             self._named[doc_node] = g
-            self.add(gi, PROV.wasDerivedFrom, self.node_iri(doc_node))
-        return g
+            self.add(g, _DERIVED, self.nt(doc_node))
+        self.emit_named(f"{g} {s} {p} {o}")
 
     # nodes --------------------------------------------------------------------------
-    def add(self, s, p, o) -> None:
-        self.default.add((s, p, o))
-
     def entity(self, node: str, data: dict[str, Any]) -> None:
         where = f"entity node {node!r}"
         etype = data.get("type")
         if etype not in ENTITY_TYPES:
             raise BuildError(f"{where}: type {etype!r} is not one of {', '.join(ENTITY_TYPES)}")
-        s = self.node_iri(node)
-        self.add(s, RDF.type, KG[etype])
-        if etype in _SCHEMA_CLASS:
-            self.add(s, RDF.type, _SCHEMA_CLASS[etype])
+        s = self.nt(node)
+        add = self.add
+        add(s, _TYPE, _n(str(KG[etype])))
+        if etype in _SCHEMA_CLASS_NT:
+            add(s, _TYPE, _SCHEMA_CLASS_NT[etype])
         label = data.get("label")
         if not isinstance(label, str) or not label:
             raise BuildError(f"{where}: missing label")
-        self.add(s, RDFS.label, Literal(label))
-        self.add(s, SKOS.prefLabel, Literal(label))
+        lab = _lit(label, where)
+        add(s, _LABEL, lab)
+        add(s, _PREF, lab)
+        alt = _n(str(SKOS.altLabel))
         for alias in _str_list(data.get("aliases"), f"{where} aliases"):
             if alias != label:
-                self.add(s, SKOS.altLabel, Literal(alias))
+                add(s, alt, _lit(alias, where))
         if data.get("count") is not None:
-            self.add(s, KG.count, _int(data["count"], f"{where} count"))
+            add(s, _n(str(KG.count)), _int(data["count"], f"{where} count"))
         for src in _str_list(data.get("sources"), f"{where} sources"):
-            self.add(s, KG.extractedBy, Literal(src))
+            add(s, _n(str(KG.extractedBy)), _lit(src, where))
+        mentions = _n(str(KG.mentions))
         for doc in _str_list(data.get("docs"), f"{where} docs"):
-            self.add(self.node_iri(doc), KG.mentions, s)
+            add(self.nt(doc), mentions, s)
         qid = data.get("wikidata")
         if qid is not None:
             if not isinstance(qid, str) or not _QID_RE.fullmatch(qid):
                 raise BuildError(f"{where}: wikidata id {qid!r} is not a QID like 'Q42'")
-            self.add(s, OWL.sameAs, WD[qid])
+            add(s, _n(str(OWL.sameAs)), _n(str(WD[qid])))
         fam = data.get("family")
         if fam is not None:
             if not isinstance(fam, str) or not fam:
                 raise BuildError(f"{where}: family {fam!r} is not a canonical id")
-            self.add(s, KG.family, mint_iri(self.base, "entity", fam))
+            add(s, _n(str(KG.family)), self.mint("entity", fam)[1])
 
     def document(self, node: str, data: dict[str, Any]) -> None:
         where = f"document node {node!r}"
-        d = self.node_iri(node)
-        self.add(d, RDF.type, KG.Document)
+        d = self.nt(node)
+        add = self.add
+        add(d, _TYPE, _n(str(KG.Document)))
         if data.get("arxiv_id") or data.get("doi"):
-            self.add(d, RDF.type, SDO.ScholarlyArticle)
+            add(d, _TYPE, _n(str(SDO.ScholarlyArticle)))
         label = data.get("label") or data.get("title")
         if not isinstance(label, str) or not label:
             raise BuildError(f"{where}: missing label")
-        self.add(d, RDFS.label, Literal(label))
+        add(d, _LABEL, _lit(label, where))
         if data.get("title"):
-            self.add(d, DCTERMS.title, Literal(data["title"]))
+            add(d, _n(str(DCTERMS.title)), _lit(data["title"], where))
         if data.get("date"):
-            self.add(d, DCTERMS.date, _date(data["date"], where))
+            add(d, _n(str(DCTERMS.date)), _date(data["date"], where))
         if data.get("source"):
-            self.add(d, DCTERMS.source, Literal(str(data["source"])))
+            add(d, _n(str(DCTERMS.source)), _lit(str(data["source"]), where))
         span = data.get("span")
         if span is not None:
             if not isinstance(span, (list, tuple)) or len(span) != 2:
                 raise BuildError(f"{where}: span {span!r} is not [start, end]")
-            self.add(d, KG.sourceStart, _int(span[0], f"{where} span"))
-            self.add(d, KG.sourceEnd, _int(span[1], f"{where} span"))
+            add(d, _n(str(KG.sourceStart)), _int(span[0], f"{where} span"))
+            add(d, _n(str(KG.sourceEnd)), _int(span[1], f"{where} span"))
         arxiv = data.get("arxiv_id")
         if arxiv:
             arxiv = str(arxiv)
-            self.add(d, KG.arxivId, Literal(arxiv))
-            self.add(d, DCTERMS.identifier, Literal("arXiv:" + arxiv))
-            abs_url = URIRef("https://arxiv.org/abs/" + quote(arxiv, safe="/.-_~"))
-            self.add(d, SDO.url, abs_url)
-            self.add(d, RDFS.seeAlso, abs_url)
+            add(d, _n(str(KG.arxivId)), _lit(arxiv, where))
+            add(d, _n(str(DCTERMS.identifier)), _lit("arXiv:" + arxiv, where))
+            abs_url = _named_node("https://arxiv.org/abs/" + quote(arxiv, safe="/.-_~"), where)
+            add(d, _n(str(SDO.url)), abs_url)
+            add(d, _n(str(RDFS.seeAlso)), abs_url)
         doi = data.get("doi")
         if doi:
             doi = str(doi)
-            self.add(d, KG.doi, Literal(doi))
-            self.add(d, DCTERMS.identifier, Literal("doi:" + doi))
-            self.add(d, RDFS.seeAlso, URIRef("https://doi.org/" + quote(doi, safe="/.-_~")))
+            add(d, _n(str(KG.doi)), _lit(doi, where))
+            add(d, _n(str(DCTERMS.identifier)), _lit("doi:" + doi, where))
+            add(d, _n(str(RDFS.seeAlso)), _named_node("https://doi.org/" + quote(doi, safe="/.-_~"), where))
         venue = data.get("venue")
         if venue:
-            v = mint_iri(self.base, "venue", str(venue))
-            self.add(d, KG.venue, v)
-            self.add(v, RDF.type, KG.Venue)
-            self.add(v, RDFS.label, Literal(str(venue)))
+            v = self.mint("venue", str(venue))[1]
+            add(d, _n(str(KG.venue)), v)
+            add(v, _TYPE, _n(str(KG.Venue)))
+            add(v, _LABEL, _lit(str(venue), where))
         for name in _str_list(data.get("authors"), f"{where} authors"):
-            p = mint_iri(self.base, "person", name)
-            self.add(d, DCTERMS.creator, p)
-            self.add(d, KG.authoredBy, p)
-            self.add(p, RDF.type, KG.Person)
-            self.add(p, RDF.type, SDO.Person)
-            self.add(p, RDFS.label, Literal(name))
+            p = self.mint("person", name)[1]
+            add(d, _n(str(DCTERMS.creator)), p)
+            add(d, _n(str(KG.authoredBy)), p)
+            add(p, _TYPE, _n(str(KG.Person)))
+            add(p, _TYPE, _n(str(SDO.Person)))
+            add(p, _LABEL, _lit(name, where))
         for topic in _str_list(data.get("topics"), f"{where} topics"):
-            t = mint_iri(self.base, "topic", topic)
-            self.add(d, DCTERMS.subject, t)
-            self.add(d, KG.topic, t)
-            self.add(t, RDF.type, KG.Topic)
-            self.add(t, RDFS.label, Literal(topic))
-            self.add(t, SKOS.prefLabel, Literal(topic))
+            t = self.mint("topic", topic)[1]
+            add(d, _n(str(DCTERMS.subject)), t)
+            add(d, _n(str(KG.topic)), t)
+            add(t, _TYPE, _n(str(KG.Topic)))
+            lit = _lit(topic, where)
+            add(t, _LABEL, lit)
+            add(t, _PREF, lit)
         if data.get("url"):
             iri = _iri_from_text(data["url"], f"{where} url")
             if iri is not None:
-                self.add(d, SDO.url, iri)
+                add(d, _n(str(SDO.url)), iri)
         for url in _str_list(data.get("urls"), f"{where} urls"):
             iri = _iri_from_text(url, f"{where} urls")
             if iri is not None:
-                self.add(d, RDFS.seeAlso, iri)
+                add(d, _n(str(RDFS.seeAlso)), iri)
         if data.get("language"):
-            self.add(d, DCTERMS.language, Literal(str(data["language"])))
+            add(d, _n(str(DCTERMS.language)), _lit(str(data["language"]), where))
         if data.get("machine_translated") is not None:
-            self.add(d, KG.machineTranslated, Literal(bool(data["machine_translated"])))
+            add(d, _n(str(KG.machineTranslated)), str(ox.Literal(bool(data["machine_translated"]))))
 
-    def evidence_node(self, about: str, ev: Any, where: str) -> tuple[URIRef, str, Literal]:
+    def evidence_node(self, about: str, ev: Any, where: str) -> tuple[str, str, Decimal]:
         if not isinstance(ev, dict):
             raise BuildError(f"{where}: evidence item {ev!r} is not a dict")
         missing = [k for k in ("doc", "start", "end", "sentence", "pattern") if k not in ev]
@@ -420,79 +518,84 @@ class _Mapper:
             sort_keys=True,
             ensure_ascii=False,
         )
-        e = mint_iri(self.base, "evidence", _hash(about, key))
+        e = self.mint("evidence", _hash(about, key))[1]
         doc = ev["doc"]
         self._doc_key(doc)
         conf = _confidence(ev.get("confidence", 1.0), where)
-        self.add(e, RDF.type, KG.Evidence)
-        self.add(e, PROV.wasDerivedFrom, self.node_iri(doc))
-        self.add(e, KG.sentence, Literal(str(ev["sentence"])))
-        self.add(e, KG.start, _int(ev["start"], f"{where} evidence start"))
-        self.add(e, KG.end, _int(ev["end"], f"{where} evidence end"))
-        self.add(e, KG.pattern, Literal(str(ev["pattern"])))
-        self.add(e, KG.confidence, conf)
+        add = self.add
+        add(e, _TYPE, _n(str(KG.Evidence)))
+        add(e, _DERIVED, self.nt(doc))
+        add(e, _n(str(KG.sentence)), _lit(str(ev["sentence"]), where))
+        add(e, _n(str(KG.start)), _int(ev["start"], f"{where} evidence start"))
+        add(e, _n(str(KG.end)), _int(ev["end"], f"{where} evidence end"))
+        add(e, _n(str(KG.pattern)), _lit(str(ev["pattern"]), where))
+        add(e, _n(str(KG.confidence)), _conf_lit(conf))
         return e, doc, conf
 
     def result(self, node: str, data: dict[str, Any]) -> None:
         where = f"result node {node!r}"
-        r = self.node_iri(node)
+        r_iri, r = self.node_iri(node)
         doc = data.get("doc")
-        triples = [(r, RDF.type, KG.Result)]
+        triples = [(r, _TYPE, _n(str(KG.Result)))]
         if data.get("label"):
-            self.add(r, RDFS.label, Literal(str(data["label"])))
-        triples.append((r, KG.value, _decimal(data.get("value"), where)))
+            self.add(r, _LABEL, _lit(str(data["label"]), where))
+        triples.append((r, _n(str(KG.value)), _decimal(data.get("value"), where)))
         for attr, prop in (("unit", KG.unit), ("metric", KG.metricName), ("condition", KG.condition)):
             if data.get(attr) is not None:
-                triples.append((r, prop, Literal(str(data[attr]))))
+                triples.append((r, _n(str(prop)), _lit(str(data[attr]), where)))
         for _, tail, key in sorted(self.G.out_edges(node, keys=True)):
             if key not in RESULT_EDGES:
                 raise BuildError(f"{where}: unexpected out-edge {key!r} to {tail!r}")
-            triples.append((r, KG[key], self.node_iri(tail)))
+            triples.append((r, _n(str(KG[key])), self.nt(tail)))
         docs = set()
         if doc is not None:
-            self.add(r, PROV.wasDerivedFrom, self.node_iri(doc))
+            self.add(r, _DERIVED, self.nt(doc))
             docs.add(doc)
         best = None
         for ev in data.get("evidence") or []:
-            e, evdoc, conf = self.evidence_node(str(r), ev, where)
-            self.add(r, KG.evidence, e)
+            e, evdoc, conf = self.evidence_node(r_iri, ev, where)
+            self.add(r, _n(str(KG.evidence)), e)
             docs.add(evdoc)
-            best = conf if best is None or conf.toPython() > best.toPython() else best
+            best = conf if best is None or conf > best else best
         if best is not None:
-            self.add(r, KG.confidence, best)
+            self.add(r, _n(str(KG.confidence)), _conf_lit(best))
         for t in triples:
             self.add(*t)
             for dn in sorted(docs):
-                self.named(dn).add(t)
+                self.add_named(dn, *t)
 
     # edges --------------------------------------------------------------------------
     def relation(self, u: str, v: str, key: str, data: dict[str, Any]) -> None:
         where = f"edge ({u!r}, {v!r}, {key!r})"
         if key not in _RELATION_KEYS:
             raise BuildError(f"{where}: unknown relation {key!r}")
-        s, p, o = self.node_iri(u), KG[key], self.node_iri(v)
+        (s_iri, s), (o_iri, o) = self.node_iri(u), self.node_iri(v)
+        p_iri = str(KG[key])
+        p = _n(p_iri)
         self.add(s, p, o)
         evidence = data.get("evidence") or []
         if not evidence:
             return
-        st = mint_iri(self.base, "statement", _hash(str(s), str(p), str(o)))
-        self.add(st, RDF.type, KG.Statement)
-        self.add(st, RDF.type, RDF.Statement)
-        self.add(st, RDF.subject, s)
-        self.add(st, RDF.predicate, p)
-        self.add(st, RDF.object, o)
-        self.add(st, KG.support, _int(data.get("count", len(evidence)), f"{where} count"))
+        st = self.mint("statement", _hash(s_iri, p_iri, o_iri))[1]
+        add = self.add
+        add(st, _TYPE, _n(str(KG.Statement)))
+        add(st, _TYPE, _n(str(RDF.Statement)))
+        add(st, _n(str(RDF.subject)), s)
+        add(st, _n(str(RDF.predicate)), p)
+        add(st, _n(str(RDF.object)), o)
+        add(st, _n(str(KG.support)), _int(data.get("count", len(evidence)), f"{where} count"))
         best = None
+        ev_p = _n(str(KG.evidence))
         for ev in evidence:
-            e, doc, conf = self.evidence_node(str(st), ev, where)
-            self.add(st, KG.evidence, e)
-            self.named(doc).add((s, p, o))
-            best = conf if best is None or conf.toPython() > best.toPython() else best
+            e, doc, conf = self.evidence_node(st[1:-1], ev, where)
+            add(st, ev_p, e)
+            self.add_named(doc, s, p, o)
+            best = conf if best is None or conf > best else best
         if data.get("confidence") is not None:
             best = _confidence(data["confidence"], where)
-        self.add(st, KG.confidence, best)
+        add(st, _n(str(KG.confidence)), _conf_lit(best))
 
-    def run(self) -> Dataset:
+    def run(self) -> None:
         for node, data in self.G.nodes(data=True):
             if not isinstance(node, str):
                 raise BuildError(f"node id {node!r} is not a string")
@@ -505,11 +608,99 @@ class _Mapper:
                 self.result(node, data)
             else:
                 raise BuildError(f"node {node!r}: kind {kind!r} is not entity, document or result")
+        nodes = self.G.nodes
         for u, v, key, data in self.G.edges(keys=True, data=True):
-            if self.G.nodes[u].get("kind") == "result":
+            if nodes[u].get("kind") == "result":
                 continue  # handled with the result node
             self.relation(u, v, key, data)
-        return self.ds
+
+
+class _LineSorter:
+    """Sorted, de-duplicated lines in bounded memory (an external merge sort).
+
+    Lines are kept in a set until ``chunk`` distinct lines are held, then written
+    sorted to a run file in ``tmp_dir``; iterating merges the runs
+    (:func:`heapq.merge`) and drops duplicates.  Lines must not contain ``"\\n"``
+    (N-Triples text never does: pyoxigraph escapes line feeds in literals).
+    Order is Python string order (code points), the same in every run.
+    """
+
+    def __init__(self, tmp_dir: Path, name: str, chunk: int):
+        self.tmp_dir, self.name, self.chunk = Path(tmp_dir), name, max(1, int(chunk))
+        self.buf: set[str] = set()
+        self.runs: list[Path] = []
+
+    def add(self, line: str) -> None:
+        self.buf.add(line)
+        if len(self.buf) >= self.chunk:
+            self._spill()
+
+    def _spill(self) -> None:
+        path = self.tmp_dir / f"{self.name}.{len(self.runs)}.run"
+        lines = sorted(self.buf)
+        self.buf = set()
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            for ln in lines:
+                fh.write(ln)
+                fh.write("\n")
+        self.runs.append(path)
+
+    def __iter__(self):
+        if not self.runs:
+            lines = sorted(self.buf)
+            self.buf = set()
+            yield from lines
+            return
+        if self.buf:
+            self._spill()
+        files = [open(p, encoding="utf-8", newline="\n") for p in self.runs]
+        try:
+            last = None
+            for ln in heapq.merge(*[(x.rstrip("\n") for x in f) for f in files]):
+                if ln != last:
+                    yield ln
+                    last = ln
+        finally:
+            for f in files:
+                f.close()
+
+
+#: Distinct lines held in memory per sorter before a sorted run is written to disk.
+SORT_CHUNK_LINES = 500_000
+
+
+def graph_lines(
+    G: nx.MultiDiGraph, *, base_iri: str = DEFAULT_BASE_IRI, tmp_dir: Path, chunk: int = SORT_CHUNK_LINES
+) -> tuple[_LineSorter, _LineSorter]:
+    """Map ``G`` to RDF once, as sorted N-Triples text of pyoxigraph terms.
+
+    Returns two iterables of unique, sorted lines without the final `` .``:
+    the default graph (``"<s> <p> o"``) and the named graphs (``"<g> <s> <p> o"``,
+    so sorted by graph first).  Runs of more than ``chunk`` lines go to files in
+    ``tmp_dir`` (which the caller removes).
+
+    Raises
+    ------
+    BuildError
+        As :func:`graph_to_dataset`.
+    """
+    default = _LineSorter(tmp_dir, "default", chunk)
+    named = _LineSorter(tmp_dir, "named", chunk)
+    _Mapper(G, base_iri, default.add, named.add).run()
+    return default, named
+
+
+def rdf_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
+    """The prefixes of every ``kg`` RDF file, ``{prefix: namespace IRI}`` (sorted by prefix):
+    the vocabularies (kg, rdf, rdfs, owl, xsd, skos, dcterms, prov, schema, wd) and one
+    per instance kind under ``base_iri`` (``entity:``, ``doc:``, ``result:`` …)."""
+    out = {
+        "kg": str(KG._NS), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+        "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV), "schema": str(SDO), "wd": str(WD),
+    }
+    for kind in ("entity", "doc", "result", "person", "topic", "venue", "statement", "evidence", "graph"):
+        out[kind] = base_iri + kind + "/"
+    return dict(sorted(out.items()))
 
 
 def default_graph(ds: Dataset) -> Graph:
@@ -520,7 +711,7 @@ def default_graph(ds: Dataset) -> Graph:
 
 
 def bind_prefixes(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> None:
-    """Bind the prefixes used in every ``kg`` RDF file (kg, schema, skos, …).
+    """Bind the prefixes used in every ``kg`` RDF file (:func:`rdf_prefixes`) on an rdflib graph.
 
     Parameters
     ----------
@@ -530,27 +721,16 @@ def bind_prefixes(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> None:
         Instance base; ``entity:``, ``doc:``, ``result:`` … are bound under it.
     """
     ns = graph.namespace_manager
-    for prefix, iri in (
-        ("kg", str(KG._NS)),
-        ("rdf", str(RDF)),
-        ("rdfs", str(RDFS)),
-        ("owl", str(OWL)),
-        ("xsd", str(XSD)),
-        ("skos", str(SKOS)),
-        ("dcterms", str(DCTERMS)),
-        ("prov", str(PROV)),
-        ("schema", str(SDO)),
-        ("wd", str(WD)),
-    ):
+    for prefix, iri in rdf_prefixes(base_iri).items():
         ns.bind(prefix, iri, override=True, replace=True)
-    for kind in ("entity", "doc", "result", "person", "topic", "venue", "statement", "evidence", "graph"):
-        ns.bind(kind, base_iri + kind + "/", override=True, replace=True)
 
 
 def graph_to_dataset(G: nx.MultiDiGraph, *, base_iri: str = DEFAULT_BASE_IRI) -> Dataset:
-    """Convert the merged graph to an RDF dataset (default graph + one graph per document).
+    """Convert the merged graph to an rdflib dataset (default graph + one graph per document).
 
-    See the module docstring for the full mapping and the provenance query pattern.
+    For users and tests that want rdflib objects; ``kg build`` does not call it (it
+    streams the same quads to files with :func:`write_rdf`).  See the module
+    docstring for the full mapping and the provenance query pattern.
 
     Parameters
     ----------
@@ -571,9 +751,21 @@ def graph_to_dataset(G: nx.MultiDiGraph, *, base_iri: str = DEFAULT_BASE_IRI) ->
     BuildError
         On a node or edge that breaks the schema (unknown kind, type or relation,
         missing label, non-decimal result value, malformed date, evidence or
-        Wikidata id, bad base IRI); the message names the node or edge.
+        Wikidata id, bad base IRI, text with unpaired surrogates); the message names
+        the node or edge.
     """
-    return _Mapper(G, base_iri).run()
+    with tempfile.TemporaryDirectory(prefix="kg-rdf-") as tmp:
+        default, named = graph_lines(G, base_iri=base_iri, tmp_dir=Path(tmp))
+        nq = io.StringIO()
+        for ln in default:
+            nq.write(ln + " .\n")
+        for ln in named:
+            g, rest = ln.split(" ", 1)
+            nq.write(f"{rest} {g} .\n")
+    ds = Dataset()
+    bind_prefixes(ds, base_iri)
+    ds.parse(data=nq.getvalue(), format="nquads")
+    return ds
 
 
 def load_context() -> dict[str, Any]:
@@ -594,72 +786,150 @@ def load_context() -> dict[str, Any]:
     return ctx
 
 
-def _sorted_json(value: Any) -> Any:
-    """Sort JSON-LD node lists and multi-values (they are sets) for stable output."""
-    if isinstance(value, dict):
-        return {k: (value[k] if k == "@context" else _sorted_json(value[k])) for k in sorted(value)}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
-    return value
+# --- JSON-LD, compacted with ontology/context.jsonld, one node object per subject -------
+
+_SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CANON_INT = re.compile(r"0|-?[1-9][0-9]*")
 
 
-def _sorted_lines(text: str) -> str:
-    # split at "\n" only: str.splitlines() also breaks at U+2028, U+0085, U+001C…,
-    # which N-Triples keeps raw inside literals
-    lines = sorted({ln.rstrip("\r") for ln in text.split("\n") if ln.strip()})
-    return "\n".join(lines) + ("\n" if lines else "")
+class _Compactor:
+    """Compaction of triples against the (flat) ``kg`` JSON-LD context.
 
-
-def _split_turtle(text: str) -> tuple[set[str], str]:
-    """Prefix lines and body of a Turtle document written by rdflib."""
-    prefixes, body = set(), []
-    for line in text.split("\n"):
-        if line.startswith("@prefix ") and line.rstrip().endswith("."):
-            prefixes.add(line.strip())
-        else:
-            body.append(line)
-    return prefixes, "\n".join(body).strip("\n")
-
-
-def _trig(ds: Dataset, base_iri: str) -> str:
-    """TriG with the default graph first, then the named graphs sorted by IRI.
-
-    rdflib's TriG writer orders graphs by hash, which changes from run to run; each
-    graph is therefore written with the (sorted, deterministic) Turtle writer.
+    Handles what that context uses: prefixes (JSON-LD 1.1 simple terms ending in
+    ``/`` or ``#``), ``@vocab``, ``id``/``type`` aliases, and terms with ``@id`` and
+    an optional ``@type`` of ``@id``, ``@vocab`` or a datatype.  Each value goes under
+    a term whose type mapping fits it (e.g. ``"date"`` only for ``xsd:date``);
+    otherwise under an untyped term or the compact IRI of the property, with a value
+    object.  Subject and object IRIs are written in full.  ``xsd:integer`` and
+    ``xsd:boolean`` literals in canonical form become JSON numbers and booleans
+    (which JSON-LD expands back to the same literals).
     """
-    prefixes: set[str] = set()
-    blocks: list[str] = []
-    graphs = [(None, default_graph(ds))]
-    named = [g for g in ds.graphs() if isinstance(g.identifier, URIRef)
-             and g.identifier != default_graph(ds).identifier]
-    graphs += sorted(((str(g.identifier), g) for g in named), key=lambda x: x[0])
-    for name, g in graphs:
-        if name is not None and len(g) == 0:
-            continue
-        tmp = Graph()
-        bind_prefixes(tmp, base_iri)
-        for t in g:
-            tmp.add(t)
-        pre, body = _split_turtle(tmp.serialize(format="turtle"))
-        prefixes |= pre
-        if name is None:
-            blocks.append(body)
-        else:
-            indented = "\n".join(("    " + ln) if ln else "" for ln in body.rstrip("\n").split("\n"))
-            blocks.append(f"<{name}> {{\n{indented}\n}}")
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(b for b in blocks if b) + "\n"
+
+    def __init__(self, ctx: dict[str, Any]):
+        self.prefixes = {
+            k: v for k, v in ctx.items()
+            if not k.startswith("@") and isinstance(v, str) and v.endswith(("/", "#"))
+        }
+        self.vocab = ctx.get("@vocab")
+        self.id_key = next((k for k, v in ctx.items() if v == "@id"), "@id")
+        self.type_key = next((k for k, v in ctx.items() if v == "@type"), "@type")
+        self.terms: set[str] = set(ctx)
+        # property IRI -> {type mapping (None, "@id", "@vocab" or datatype IRI): term}
+        self.by_prop: dict[str, dict[str | None, str]] = {}
+        for term, d in sorted(ctx.items()):
+            if term.startswith("@") or term in self.prefixes:
+                continue
+            if isinstance(d, str):
+                if d.startswith("@"):
+                    continue
+                iri, typ = self._expand(d), None
+            elif isinstance(d, dict):
+                iri = self._expand(d.get("@id", term)) if "@id" in d else (self.vocab or "") + term
+                typ = d.get("@type")
+                if typ is not None and not typ.startswith("@"):
+                    typ = self._expand(typ)
+                if set(d) - {"@id", "@type"}:
+                    continue  # containers, languages: not used for output
+            else:
+                continue
+            self.by_prop.setdefault(iri, {}).setdefault(typ, term)
+        self._keys: dict[str, str] = {}
+
+    def _expand(self, value: str) -> str:
+        if ":" in value:
+            pre, local = value.split(":", 1)
+            if pre in self.prefixes and not local.startswith("//"):
+                return self.prefixes[pre] + local
+            return value
+        return (self.vocab or "") + value
+
+    def key(self, prop: str) -> str:
+        """Key for a property without a fitting term: vocab name, compact IRI or IRI."""
+        k = self._keys.get(prop)
+        if k is None:
+            k = prop
+            if self.vocab and prop.startswith(self.vocab):
+                local = prop[len(self.vocab):]
+                if _SIMPLE_NAME.fullmatch(local) and local not in self.terms:
+                    k = local
+            if k == prop:
+                for pre, ns in sorted(self.prefixes.items()):
+                    local = prop[len(ns):]
+                    if prop.startswith(ns) and _SIMPLE_NAME.fullmatch(local) and f"{pre}:{local}" not in self.terms:
+                        k = f"{pre}:{local}"
+                        break
+            self._keys[prop] = k
+        return k
+
+    def type_value(self, iri: str) -> str:
+        if self.vocab and iri.startswith(self.vocab):
+            local = iri[len(self.vocab):]
+            if _SIMPLE_NAME.fullmatch(local) and local not in self.terms:
+                return local
+        return iri
+
+    def entry(self, prop: str, obj: Any) -> tuple[str, Any]:
+        """(key, JSON value) of one property value (a pyoxigraph NamedNode or Literal)."""
+        terms = self.by_prop.get(prop, {})
+        if isinstance(obj, ox.NamedNode):
+            if prop == _RDF_TYPE_IRI:
+                return self.type_key, self.type_value(obj.value)
+            for typ in ("@id", "@vocab"):
+                if typ in terms:
+                    return terms[typ], obj.value
+            return terms.get(None) or self.key(prop), {self.id_key: obj.value}
+        if not isinstance(obj, ox.Literal):
+            raise BuildError(f"JSON-LD: unexpected term {obj!r}")
+        lex, dt, lang = obj.value, obj.datatype.value, obj.language
+        if lang:
+            return terms.get(None) or self.key(prop), {"@value": lex, "@language": lang}
+        if dt == _XSD + "string":
+            return terms.get(None) or self.key(prop), lex
+        if dt in terms:
+            return terms[dt], lex
+        key = terms.get(None) or self.key(prop)
+        if dt == _XSD + "integer" and _CANON_INT.fullmatch(lex):
+            return key, int(lex)
+        if dt == _XSD + "boolean" and lex in ("true", "false"):
+            return key, lex == "true"
+        return key, {"@value": lex, "@type": dt}
+
+    def node(self, subject: str, triples: Iterable[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {self.id_key: subject}
+        for t in triples:
+            k, v = self.entry(t.predicate.value, t.object)
+            if k in out:
+                prev = out[k]
+                if isinstance(prev, list):
+                    prev.append(v)
+                else:
+                    out[k] = [prev, v]
+            else:
+                out[k] = v
+        return out
 
 
-def _jsonld(graph: Graph, context: dict[str, Any]) -> str:
-    raw = graph.serialize(format="json-ld", context=context, auto_compact=True, use_native_types=True)
-    doc = json.loads(raw)
-    if isinstance(doc, dict) and "@graph" not in doc and "@context" in doc:
-        ctx = doc.pop("@context")
-        doc = {"@context": ctx, "@graph": [doc] if doc else []}
-    doc = _sorted_json(doc)
-    doc["@context"] = context
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+_RDF_TYPE_IRI = str(RDF.type)
+
+
+def _write_jsonld(nt_path: Path, out_path: Path, context: dict[str, Any]) -> None:
+    """JSON-LD of the (sorted) N-Triples file ``nt_path``: ``{"@context", "@graph"}``,
+    one node object per subject and line, in subject order; streamed."""
+    comp = _Compactor(context)
+    with open(out_path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write('{\n "@context": ')
+        fh.write(json.dumps(context, ensure_ascii=False, indent=1).replace("\n", "\n "))
+        fh.write(',\n "@graph": [')
+        first = True
+        quads = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
+        for subject, group in groupby(quads, key=lambda q: q.subject):
+            if not isinstance(subject, ox.NamedNode):
+                raise BuildError(f"JSON-LD: unexpected subject {subject!r}")
+            node = comp.node(subject.value, group)
+            fh.write("\n  " if first else ",\n  ")
+            fh.write(json.dumps(node, ensure_ascii=False, sort_keys=True))
+            first = False
+        fh.write("\n ]\n}\n")
 
 
 def write_rdf(
@@ -668,14 +938,21 @@ def write_rdf(
     *,
     base_iri: str = DEFAULT_BASE_IRI,
     dataset: Dataset | None = None,
+    chunk_lines: int = SORT_CHUNK_LINES,
 ) -> list[Path]:
     """Write the graph as RDF files into ``out_dir`` (created if missing).
 
-    Files: ``graph.ttl`` (Turtle, default graph), ``graph.nt`` (N-Triples, default
-    graph, sorted lines), ``graph.trig`` (TriG: default graph + named graphs per
-    document), ``graph.nq`` (N-Quads of the same, sorted lines), ``graph.jsonld``
-    (JSON-LD of the default graph compacted with ``ontology/context.jsonld``, which
-    is embedded so the file reads offline).  Same input gives the same bytes.
+    The graph is mapped once (:func:`graph_lines`) to sorted, unique N-Triples text
+    of pyoxigraph terms; every file is then streamed from those lines by pyoxigraph,
+    so no rdflib graph and no whole-file string is held in memory.
+
+    Files: ``graph.nt`` (N-Triples, default graph, lines sorted), ``graph.nq``
+    (N-Quads: the default graph's lines, then the named graphs' quads sorted by graph
+    and triple), ``graph.ttl`` (Turtle of ``graph.nt`` with the :func:`rdf_prefixes`),
+    ``graph.trig`` (TriG of ``graph.nq``: default graph first, then one block per
+    document graph in IRI order), ``graph.jsonld`` (JSON-LD of the default graph
+    compacted with ``ontology/context.jsonld``, which is embedded so the file reads
+    offline; one node object per subject).  Same input gives the same bytes.
 
     Parameters
     ----------
@@ -686,13 +963,15 @@ def write_rdf(
     base_iri : str
         Base of instance IRIs.
     dataset : rdflib.Dataset, optional
-        The result of :func:`graph_to_dataset` if the caller has it already (saves
-        the conversion); otherwise it is built from ``G``.
+        Ignored (kept for compatibility: the files are always written from ``G``).
+    chunk_lines : int
+        Distinct lines sorted in memory before a run goes to a temporary file in
+        ``out_dir`` (bounds memory on large graphs; the output does not depend on it).
 
     Returns
     -------
     list of pathlib.Path
-        The five files written, in the order above.
+        ``graph.ttl``, ``graph.nt``, ``graph.trig``, ``graph.nq``, ``graph.jsonld``.
 
     Raises
     ------
@@ -700,35 +979,37 @@ def write_rdf(
         If ``G`` breaks the schema (see :func:`graph_to_dataset`) or a file cannot be
         written.
     """
+    del dataset
     out_dir = Path(out_dir)
-    ds = dataset if dataset is not None else graph_to_dataset(G, base_iri=base_iri)
-    default = default_graph(ds)
-    dg = Graph()
-    bind_prefixes(dg, base_iri)
-    for t in default:
-        dg.add(t)
-    outputs = {
-        "graph.ttl": lambda: dg.serialize(format="turtle"),
-        "graph.nt": lambda: _sorted_lines(dg.serialize(format="nt")),
-        "graph.trig": lambda: _trig(ds, base_iri),
-        "graph.nq": lambda: _sorted_lines(ds.serialize(format="nquads")),
-        "graph.jsonld": lambda: _jsonld(dg, load_context()),
-    }
-    paths = []
+    names = ("graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld")
+    paths = {n: out_dir / n for n in names}
+    prefixes = rdf_prefixes(base_iri)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for name, make in outputs.items():
-            path = out_dir / name
-            path.write_text(make(), encoding="utf-8", newline="\n")
-            paths.append(path)
+        with tempfile.TemporaryDirectory(prefix=".rdf-sort-", dir=out_dir) as tmp:
+            default, named = graph_lines(G, base_iri=base_iri, tmp_dir=Path(tmp), chunk=chunk_lines)
+            with open(paths["graph.nt"], "w", encoding="utf-8", newline="\n") as nt, \
+                    open(paths["graph.nq"], "w", encoding="utf-8", newline="\n") as nq:
+                for ln in default:
+                    nt.write(ln + " .\n")
+                    nq.write(ln + " .\n")
+                for ln in named:
+                    g, rest = ln.split(" ", 1)
+                    nq.write(f"{rest} {g} .\n")
+        ox.serialize(
+            (q.triple for q in ox.parse(path=str(paths["graph.nt"]), format=ox.RdfFormat.N_TRIPLES)),
+            str(paths["graph.ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes,
+        )
+        ox.serialize(
+            ox.parse(path=str(paths["graph.nq"]), format=ox.RdfFormat.N_QUADS),
+            str(paths["graph.trig"]), ox.RdfFormat.TRIG, prefixes=prefixes,
+        )
+        _write_jsonld(paths["graph.nt"], paths["graph.jsonld"], load_context())
     except OSError as exc:
         raise BuildError(f"{out_dir}: cannot write RDF: {exc}") from exc
-    except UnicodeEncodeError as exc:
-        bad = exc.object[max(0, exc.start - 40): exc.end + 40]
-        raise BuildError(
-            f"{out_dir}: cannot write RDF: text with unpaired surrogates near {bad!r}"
-        ) from None
-    return paths
+    except SyntaxError as exc:  # pyoxigraph could not read back what it wrote: a bug
+        raise BuildError(f"{out_dir}: RDF export produced unreadable N-Triples: {exc}") from exc
+    return [paths[n] for n in names]
 
 
 def iter_documents(G: nx.MultiDiGraph) -> Iterable[str]:
