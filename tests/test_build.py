@@ -146,3 +146,44 @@ def test_load_graph_on_missing_build_is_clear(tmp_path):
     (tmp_path / "partial").mkdir()
     with pytest.raises(BuildError, match="not a complete kg build"):
         load_graph(tmp_path / "partial")
+
+
+def _mentions(nlp, text):
+    doc = nlp(text)
+    return [(text[m["start"]:m["end"]], m["label"], m["gid"]) for m in doc._.kg_mentions]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a listed dataset plus more name words before a dataset head: one Dataset/Benchmark
+        ("Results on the COCO detection benchmark show clear gains.",
+         ("COCO detection benchmark", "Benchmark", None)),
+        # an organisation in front of a dataset head names a data collection
+        ("We report accuracy on the Twitter sarcasm dataset.", ("Twitter sarcasm dataset", "Dataset", None)),
+        ("Both models are trained on the Penn Treebank WSJ corpus.", ("Penn Treebank WSJ corpus", "Dataset", None)),
+        # a listed dataset with a version number is the variant
+        ("We fine-tune on CTB 7.0, a larger treebank.", ("CTB 7.0", "Dataset", None)),
+    ],
+)
+def test_dataset_phrases_win_over_the_names_inside(nlp, text, expected):
+    assert expected in _mentions(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected, absent",
+    [
+        # nothing to add to a listed name: keep it and its gazetteer id
+        ("We report accuracy on the COCO dataset.", ("COCO dataset", "Dataset", "coco"), None),
+        ("The error on the 2012 ImageNet test set drops.", ("ImageNet", "Dataset", "imagenet"), "2012 ImageNet"),
+        # a task's data is not a named collection
+        ("Experiments on nine person ReID datasets confirm this.",
+         ("person ReID", "Task", "person-re-identification"), "person ReID datasets"),
+        # a year that dates an event, not a dataset version
+        ("Our entry won the COCO 2016 challenge.", ("COCO", "Dataset", "coco"), "COCO 2016"),
+    ],
+)
+def test_dataset_phrases_leave_plain_names_alone(nlp, text, expected, absent):
+    got = _mentions(nlp, text)
+    assert expected in got
+    assert absent is None or all(m[0] != absent for m in got)

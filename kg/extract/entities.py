@@ -78,6 +78,21 @@ _HW_COMPUTER_MODS = {"quantum", "optical", "photonic", "analog", "neuromorphic"}
 _HW_GENERIC_MODS = {"first", "new", "next", "such", "these", "those", "most", "many", "several",
                     "huge", "typical", "various", "different", "dedicated", "other", "latest",
                     "industry", "cutting-edge", "next-generation", "so-called", "own", "same"}
+#: Head nouns of a dataset name ("the COCO detection benchmark", "Penn Treebank WSJ corpus").
+_DS_HEADS = {"dataset", "datasets", "corpus", "corpora", "treebank", "treebanks", "benchmark", "benchmarks"}
+#: Split words before "set"/"data" ("test set", "evaluation data").
+_SPLIT_WORDS = {"test", "testing", "training", "train", "dev", "development", "validation", "evaluation",
+                "held-out", "heldout"}
+#: Lower-case modifiers that end a dataset name part ("our new X dataset").
+_DS_STOP_MODS = {"new", "novel", "large", "larger", "largest", "small", "public", "publicly", "standard",
+                 "popular", "several", "various", "different", "other", "existing", "following", "same",
+                 "many", "multiple", "challenging", "widely", "commonly", "benchmark", "own", "such"}
+#: Language names dropped at the start of a dataset name ("English MS-MARCO dataset").
+_LANGUAGES = {"english", "chinese", "german", "french", "japanese", "arabic", "spanish", "russian",
+              "italian", "korean", "portuguese", "dutch", "czech", "hindi", "urdu", "turkish"}
+_DS_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_DS_VERSION = re.compile(r"^v?\d\.\d{1,2}$")
+_UNIT_WORDS = {"million", "billion", "thousand", "k", "m", "images", "sentences", "hours", "points", "percent"}
 _HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "processors",
              "accelerator", "accelerators", "card", "cards", "cpu", "cpus", "npu", "ipu"}
 
@@ -89,6 +104,8 @@ class _Cand:
     label: str
     source: str
     gid: str | None = None
+    #: overrides the source's :data:`PRIORITY` in :func:`_select` (lower wins)
+    rank: int | None = None
 
 
 def name_shape(word: str, lex: Lexicon) -> str | None:
@@ -395,6 +412,122 @@ class EntityTyper:
             out.append(_Cand(name[0].i, head.i + 1, typ, "pattern:dataset-phrase"))
         return out
 
+    def _dataset_extensions(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+        """Arbitration by evidence for dataset names that contain other names.
+
+        A phrase headed by a dataset noun (:data:`_DS_HEADS`: "dataset", "corpus",
+        "treebank", "benchmark", or a split "test/training/evaluation set/data")
+        whose name part starts with a name is one Dataset (Benchmark for
+        "benchmark") and wins over the shorter spans inside it, whatever found
+        them: "the COCO detection benchmark", "IJB-B face recognition dataset",
+        "Penn Treebank WSJ corpus", "Twitter keyword dataset", "NIST 2003 MT
+        evaluation set", "Stanford twitter corpus" (an organisation name in front
+        of a dataset head names a data collection, not the organisation).
+
+        The name part is the run of noun/adjective/number tokens before the head
+        (no determiner, preposition, conjunction or punctuation besides a
+        hyphen), trimmed on the left to its first name-like token (a capital,
+        a listed name or a coined shape; not a leading year or language such as
+        "2013" or "English"). Not extended: a name part that adds nothing to one
+        existing candidate ("the COCO dataset", "ImageNet test set" stay "COCO",
+        "ImageNet"), one made only of Task/Metric names ("ReID datasets",
+        "NER datasets"), a lone organisation ("Google datasets"), or one that
+        contains a listed Method, Metric or Hardware.
+
+        A listed Dataset/Benchmark followed by a year or a version number is
+        extended to the variant: "PASCAL VOC 2011", "SFEW 2.0", "CTB 5.0" (real
+        variants stay apart, as "GPT-3" and "GPT-4" do).
+
+        Returns candidates ranked above every source (``rank=-1``), so that
+        :func:`_select` prefers them to the spans they contain.
+        """
+        out: list[_Cand] = []
+        cover: dict[int, _Cand] = {}
+        for c in sorted(cands, key=lambda c: (PRIORITY[c.source.split(":")[0]], -(c.end - c.start))):
+            if c.source == "ner" and c.label != "Organization":
+                continue
+            for i in range(c.start, c.end):
+                cover.setdefault(i, c)
+        n = len(doc)
+        for tok in doc:
+            low = tok.lower_
+            h0 = tok.i  # first token of the head ("test" of "test set")
+            if low in ("set", "sets", "data") and tok.i > 0 and doc[tok.i - 1].lower_ in _SPLIT_WORDS:
+                h0 = tok.i - 1
+            elif low not in _DS_HEADS:
+                continue
+            if tok.dep_ == "compound" and tok.head.i > tok.i and not doc[tok.i + 1].is_stop:
+                continue  # "dataset construction": the head modifies another noun
+            j = h0
+            while j > 0 and h0 - j < 7:
+                prev = doc[j - 1]
+                if prev.text == "-" or (prev.pos_ in ("PROPN", "NOUN", "ADJ", "NUM", "X") and any(ch.isalnum() for ch in prev.text)):
+                    pass
+                elif prev.tag_ in ("VBG", "VBN") and j - 1 > 0 and doc[j - 2].text == "-":
+                    pass  # "question-answering"
+                else:
+                    break
+                if prev.lower_ in _DS_STOP_MODS or prev.dep_ in ("det", "poss") or (prev.is_stop and prev.text.islower()):
+                    break
+                j -= 1
+            # trim to the first name-like token
+            while j < h0:
+                t = doc[j]
+                c = cover.get(j)
+                starts_cand = c is not None and c.start == j
+                if t.text == "-" or t.lower_ in _LANGUAGES or t.ent_type_ in ("NORP", "LANGUAGE") and not starts_cand:
+                    j += 1
+                    continue
+                if t.like_num and not starts_cand:
+                    j += 1
+                    continue
+                if not any(ch.isupper() for ch in t.text):
+                    j += 1
+                    continue
+                if t.is_sent_start and not starts_cand and not name_shape(t.text, self.lex):
+                    j += 1
+                    continue
+                if c is not None and c.start < j:
+                    j += 1  # inside a longer candidate that starts before the phrase
+                    continue
+                break
+            if j >= h0:
+                continue
+            inner = {id(cover[i]): cover[i] for i in range(j, h0) if i in cover}
+            if any(c.end > tok.i + 1 for c in inner.values()):
+                continue  # a candidate runs past the head: leave the arbitration to _select
+            strong = [c for c in inner.values() if c.source.split(":")[0] in ("gazetteer", "abbreviation")]
+            if any(c.label in ("Method", "Metric", "Hardware") for c in strong):
+                continue
+            uncovered = [i for i in range(j, h0) if i not in cover and doc[i].text != "-"]
+            names = [c for c in inner.values() if c.label not in ("Task", "Metric", "Method")]
+            name_toks = [i for i in uncovered if any(ch.isupper() for ch in doc[i].text)
+                         and doc[i].text not in self.lex.stop_names]
+            if not names and not name_toks:
+                continue  # "ReID datasets": a task's data, not a named collection
+            if not uncovered and len(inner) == 1:
+                continue  # "the COCO dataset", "Google datasets": nothing to add to one name
+            label = "Benchmark" if low.startswith("benchmark") else "Dataset"
+            out.append(_Cand(j, tok.i + 1, label, "pattern:dataset-extension", rank=-1))
+        # listed datasets with a year or version: "PASCAL VOC 2011", "SFEW 2.0"
+        for c in cands:
+            if c.source != "gazetteer" or c.label not in ("Dataset", "Benchmark") or c.end >= n:
+                continue
+            nxt = doc[c.end]
+            after = doc[c.end + 1] if c.end + 1 < n else None
+            if not (_DS_YEAR.match(nxt.text) or _DS_VERSION.match(nxt.text)):
+                continue
+            if after is not None and (after.text in ("%", "/") or after.like_num or after.lower_ in _UNIT_WORDS):
+                continue
+            if after is not None and after.pos_ in ("NOUN", "PROPN") and not (
+                after.lower_ in _DS_HEADS or after.lower_ in _SPLIT_WORDS
+            ):
+                continue  # "the COCO 2016 challenge", "ILSVRC 2015 classification task": an event
+            if doc.text[doc[c.end - 1].idx + len(doc[c.end - 1].text):nxt.idx] != " ":
+                continue
+            out.append(_Cand(c.start, c.end + 1, c.label, "pattern:dataset-version", rank=-1))
+        return out
+
     def _title_method(self, doc: Doc) -> list[_Cand]:
         """A paper title that starts with its method's name: "Full-Resolution
         Residual Networks for Semantic Segmentation", "Learning a Discriminative
@@ -575,6 +708,7 @@ class EntityTyper:
         if self.tasks_from_noun_chunks:
             cands += self._tasks(doc)
         cands += self._stock(doc)
+        cands += self._dataset_extensions(doc, cands)
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
         ents = []
@@ -662,7 +796,9 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     """Choose non-overlapping candidates: lower priority number first, then longer."""
     order = sorted(
         cands,
-        key=lambda c: (PRIORITY[c.source.split(":")[0]], -(c.end - c.start), c.start),
+        key=lambda c: (
+            PRIORITY[c.source.split(":")[0]] if c.rank is None else c.rank, -(c.end - c.start), c.start
+        ),
     )
     taken: set[int] = set()
     chosen = []
@@ -675,6 +811,15 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+#: Pattern sources whose type comes from a head noun or appositive in the name's
+#: own phrase; coordination does not re-type them.
+_TYPED_BY_HEAD = frozenset({
+    "pattern:hardware", "pattern:hardware-class", "pattern:head-noun", "pattern:appositive",
+    "pattern:dataset-phrase", "pattern:dataset-extension", "pattern:dataset-version",
+    "pattern:org-head", "pattern:task-phrase", "pattern:task-name",
+})
+
+
 def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
     """Give a name the type of a gazetteer name it is coordinated with
     ("on VisDA, Office-Home, and X" → X is a Dataset)."""
@@ -683,8 +828,8 @@ def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
         for i in range(c.start, c.end):
             by_tok[i] = c
     for c in chosen:
-        if not c.source.startswith("pattern:") or c.source in ("pattern:hardware",):
-            continue
+        if not c.source.startswith("pattern:") or c.source in _TYPED_BY_HEAD:
+            continue  # a head noun ("the X dataset") is stronger evidence than a conjunct
         root = doc[c.start:c.end].root
         partners = [t for t in list(root.conjuncts) if t.i in by_tok]
         types = {by_tok[t.i].label for t in partners if by_tok[t.i].source in ("gazetteer", "abbreviation")}
