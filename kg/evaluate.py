@@ -40,7 +40,8 @@ over documents before computing precision, recall and F1):
 * mentions, overlap: right if it overlaps a gold mention of the same type (one-to-one
   matching, largest overlap first);
 * name sets: per document, the set of ``(type, normalised name)`` pairs
-  (:func:`normalize_name`);
+  (:func:`normalize_name`; a mention "Penn Treebank (PTB)" gives both names,
+  :func:`name_keys`);
 * relations: per document, the set of ``(label, head, tail)`` where head and tail
   match if any normalised surface form of the predicted entity equals any surface
   form of the gold entity (``"<doc>"`` for a document head);
@@ -81,6 +82,7 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 __all__ = [
     "TYPE_GROUPS",
     "normalize_name",
+    "name_keys",
     "prf",
     "score_mentions",
     "score_namesets",
@@ -100,15 +102,27 @@ __all__ = [
 
 _LEADING_THE = re.compile(r"^the\s+")
 _GENERIC_HEAD = re.compile(r"[\s-]+(?:datasets?|data\s+sets?|benchmarks?|corpus|corpora)$")
+#: split and "data" heads, dropped only after a name ("PASCAL VOC data", not "big data")
+_SPLIT_HEAD = re.compile(
+    r"[\s-]+(?:(?:test|testing|training|train|dev|development|validation|evaluation|held-out)\s+"
+    r"(?:sets?|data|datasets?|data\s+sets?)|data)$",
+    re.I,
+)
+_NAME_MARK = re.compile(r"[A-Z0-9]")
+#: "Penn Treebank (PTB)": a name followed by its parenthesised abbreviation.
+_WITH_ABBREVIATION = re.compile(r"^(?P<long>.*\S)\s*\((?P<short>[^()\s]*[A-Z][^()\s]*)\)$")
 
 
 def normalize_name(name: str) -> str:
     """Normalise an entity name for set comparison.
 
     Unicode NFKC, case-folded, with a leading "the" and a trailing generic head
-    word ("dataset(s)", "data set", "benchmark(s)", "corpus") dropped — so "the
-    MNIST dataset" and "MNIST" are one name, as annotators differ on whether to
-    include the head noun — and everything that is not a letter or digit removed
+    word ("dataset(s)", "data set", "benchmark(s)", "corpus") dropped, and after
+    a name (a capital or digit before it) also "data" and a data split ("test
+    set", "training data", "evaluation set", "dev set") — so "the MNIST dataset",
+    "MNIST data", "the MNIST test set" and "MNIST" are one name, as annotators
+    differ on whether to include the head noun and a split of a dataset is that
+    dataset for a per-document name set, while "big data" stays — and everything that is not a letter or digit removed
     (spaces, hyphens, punctuation, underscores), so ``"Office-Home"``,
     ``"OfficeHome"`` and ``"office home"`` all become ``"officehome"``; a final
     plural "s" is dropped from keys longer than four characters ("ReasoNets" =
@@ -132,8 +146,14 @@ def normalize_name(name: str) -> str:
     'cifar10'
     >>> normalize_name("the MNIST dataset")
     'mnist'
+    >>> normalize_name("CTB test set") == normalize_name("CTB data") == normalize_name("CTB")
+    True
     """
-    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    text = unicodedata.normalize("NFKC", name).strip()
+    m = _SPLIT_HEAD.search(text)
+    if m and _NAME_MARK.search(text[: m.start()]):
+        text = text[: m.start()]
+    text = text.casefold()
     stripped = _GENERIC_HEAD.sub("", _LEADING_THE.sub("", text))
     if _NON_ALNUM.sub("", stripped):
         text = stripped
@@ -298,13 +318,43 @@ def score_mentions(
 # --------------------------------------------------------------------------- name sets
 
 
+def name_keys(text: str) -> set[str]:
+    """The normalised names one mention's text contributes to a name set.
+
+    Usually ``{normalize_name(text)}``. A text that is a name followed by its
+    parenthesised abbreviation — "Penn Treebank (PTB)", which TDMSci annotates as
+    one mention where kg (and the sample gold) mark the long form and the
+    abbreviation as two mentions of one entity — contributes both names, so the
+    two annotation conventions give the same name set. Applied alike to gold and
+    predicted mentions.
+
+    Parameters
+    ----------
+    text : str
+        A mention's surface text.
+
+    Returns
+    -------
+    set of str
+        Non-empty normalised keys (empty set for punctuation only).
+
+    Examples
+    --------
+    >>> sorted(name_keys("Penn Treebank (PTB)"))
+    ['penntreebank', 'ptb']
+    >>> sorted(name_keys("accuracy (%)"))
+    ['accuracy']
+    """
+    m = _WITH_ABBREVIATION.match(text.strip())
+    forms = [m.group("long"), m.group("short")] if m else [text]
+    return {k for k in map(normalize_name, forms) if k}
+
+
 def _name_set(mentions: Iterable[Mapping[str, Any]], labels: set[str]) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for e in mentions:
         if e["label"] in labels:
-            key = normalize_name(e["text"])
-            if key:
-                out.add(key)
+            out |= name_keys(e["text"])
     return out
 
 

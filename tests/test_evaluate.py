@@ -17,6 +17,7 @@ from kg.evaluate import (
     evaluate_files,
     format_report,
     load_jsonl,
+    name_keys,
     normalize_name,
     score_mentions,
     score_namesets,
@@ -77,6 +78,31 @@ def test_normalize_name_merges_case_hyphen_space_variants_only():
     assert normalize_name("ＣＩＦＡＲ－１０") == "cifar10"  # NFKC full-width forms
     assert normalize_name("DeiT-base") != normalize_name("DeiT-small")
     assert normalize_name("GPT-3") != normalize_name("GPT-4")
+
+
+def test_normalize_name_drops_data_split_heads_after_a_name_only():
+    assert normalize_name("the ImageNet test set") == normalize_name("ImageNet") == "imagenet"
+    assert normalize_name("PASCAL VOC data") == normalize_name("PASCAL VOC") == "pascalvoc"
+    assert normalize_name("IWSLT 2010 evaluation datasets") == "iwslt2010"
+    # no name before the head: the words are the name
+    assert normalize_name("training data") == "trainingdata"
+    assert normalize_name("test set") == "testset"
+    # versions stay apart
+    assert normalize_name("CTB 5.0 test set") != normalize_name("CTB 7.0")
+
+
+def test_name_with_parenthesised_abbreviation_gives_both_names():
+    assert name_keys("Penn Treebank (PTB)") == {"penntreebank", "ptb"}
+    assert name_keys("Penn Treebank") == {"penntreebank"}
+    assert name_keys("accuracy (%)") == {"accuracy"}  # no abbreviation in the brackets
+    text = "We parse the Penn Treebank (PTB) and report F1."
+    gold = doc(text, [ent(text, "Penn Treebank (PTB)", "Dataset")])
+    pred = doc(text, [ent(text, "Penn Treebank", "Dataset"), ent(text, "PTB", "Dataset")])
+    ns = score_namesets([(gold, pred)])["Dataset"]
+    assert (ns["tp"], ns["fp"], ns["fn"]) == (2, 0, 0)
+    only_long = doc(text, [ent(text, "Penn Treebank", "Dataset")])
+    ns = score_namesets([(gold, only_long)])["Dataset"]
+    assert (ns["tp"], ns["fp"], ns["fn"]) == (1, 0, 1)
 
 
 def test_exact_vs_overlap_span_match():
