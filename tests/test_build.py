@@ -187,3 +187,17 @@ def test_dataset_phrases_leave_plain_names_alone(nlp, text, expected, absent):
     got = _mentions(nlp, text)
     assert expected in got
     assert absent is None or all(m[0] != absent for m in got)
+
+
+def test_statistical_dataset_spans_that_are_a_language_or_a_tool_are_filtered(nlp):
+    """The typer drops statistical Dataset spans that are a language plus common
+    words ("Chinese texts") and re-types those headed by a method noun ("parser")."""
+    typer = nlp.get_pipe("kg_entities")
+    text = "We parse Chinese texts and Finnish with the C&C n-best parser on the Brown corpus."
+    doc = nlp(text)
+    spans = ["Chinese texts", "Finnish", "C&C n-best parser", "Brown corpus"]
+    doc._.kg_stat_ents = [
+        {"start": text.index(s), "end": text.index(s) + len(s), "label": "Dataset"} for s in spans
+    ]
+    got = {doc[c.start:c.end].text: c.label for c in typer._statistical(doc)}
+    assert got == {"C&C n-best parser": "Method", "Brown corpus": "Dataset"}

@@ -89,7 +89,9 @@ _DS_STOP_MODS = {"new", "novel", "large", "larger", "largest", "small", "public"
                  "many", "multiple", "challenging", "widely", "commonly", "benchmark", "own", "such"}
 #: Language names dropped at the start of a dataset name ("English MS-MARCO dataset").
 _LANGUAGES = {"english", "chinese", "german", "french", "japanese", "arabic", "spanish", "russian",
-              "italian", "korean", "portuguese", "dutch", "czech", "hindi", "urdu", "turkish"}
+              "italian", "korean", "portuguese", "dutch", "czech", "hindi", "urdu", "turkish", "finnish",
+              "swedish", "greek", "hebrew", "persian", "polish", "romanian", "vietnamese", "thai",
+              "indonesian", "bengali", "tamil", "swahili", "danish", "norwegian", "hungarian"}
 _DS_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _DS_VERSION = re.compile(r"^v?\d\.\d{1,2}$")
 _UNIT_WORDS = {"million", "billion", "thousand", "k", "m", "images", "sentences", "hours", "points", "percent"}
@@ -277,7 +279,17 @@ class EntityTyper:
                 continue  # "-shot" from "few-shot": a fragment, not a name
             if sum(c.isalnum() for c in text) < 2:
                 continue
-            out.append(_Cand(sp.start, sp.end, e["label"], "statistical"))
+            label = e["label"]
+            if label == "Dataset":
+                words = re.split(r"[\s-]+", text)
+                if words[0].lower() in _LANGUAGES and all(
+                    w.lower() in _LANGUAGES or not any(ch.isupper() or ch.isdigit() for ch in w) for w in words[1:]
+                ):
+                    continue  # "Chinese texts", "English query", "Finnish": a language's text, not a named set
+                head_type = self._head_type(sp[-1])
+                if head_type in ("Method", "Metric", "Task"):
+                    label = head_type  # "C&C n-best parser"
+            out.append(_Cand(sp.start, sp.end, label, "statistical"))
         return out
 
     def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
