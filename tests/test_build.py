@@ -164,6 +164,8 @@ def _mentions(nlp, text):
         ("Both models are trained on the Penn Treebank WSJ corpus.", ("Penn Treebank WSJ corpus", "Dataset", None)),
         # a listed dataset with a version number is the variant
         ("We fine-tune on CTB 7.0, a larger treebank.", ("CTB 7.0", "Dataset", None)),
+        # a coined name typed only by its shape takes the type of its data head
+        ("Evaluations on the ZorbQA-7 data show that our tags help.", ("ZorbQA-7", "Dataset", None)),
     ],
 )
 def test_dataset_phrases_win_over_the_names_inside(nlp, text, expected):
@@ -201,3 +203,8 @@ def test_statistical_dataset_spans_that_are_a_language_or_a_tool_are_filtered(nl
     ]
     got = {doc[c.start:c.end].text: c.label for c in typer._statistical(doc)}
     assert got == {"C&C n-best parser": "Method", "Brown corpus": "Dataset"}
+
+
+def test_a_name_turned_adjective_before_data_is_not_a_dataset(nlp):
+    got = _mentions(nlp, "Adding the GAN-generated data improves the classifier.")
+    assert not [m for m in got if m[1] in ("Dataset", "Benchmark")], got

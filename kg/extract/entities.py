@@ -92,6 +92,8 @@ _LANGUAGES = {"english", "chinese", "german", "french", "japanese", "arabic", "s
               "italian", "korean", "portuguese", "dutch", "czech", "hindi", "urdu", "turkish", "finnish",
               "swedish", "greek", "hebrew", "persian", "polish", "romanian", "vietnamese", "thai",
               "indonesian", "bengali", "tamil", "swahili", "danish", "norwegian", "hungarian"}
+#: "GAN-generated", "BERT-based": a name turned into an adjective
+_DERIVED_ADJ = re.compile(r"-[a-z]+(?:ed|ing|based|like|style|specific)$")
 _DS_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _DS_VERSION = re.compile(r"^v?\d\.\d{1,2}$")
 _UNIT_WORDS = {"million", "billion", "thousand", "k", "m", "images", "sentences", "hours", "points", "percent"}
@@ -466,7 +468,7 @@ class EntityTyper:
             h0 = tok.i  # first token of the head ("test" of "test set")
             if low in ("set", "sets", "data") and tok.i > 0 and doc[tok.i - 1].lower_ in _SPLIT_WORDS:
                 h0 = tok.i - 1
-            elif low not in _DS_HEADS:
+            elif low not in _DS_HEADS and low != "data":
                 continue
             if tok.dep_ == "compound" and tok.head.i > tok.i and not doc[tok.i + 1].is_stop:
                 continue  # "dataset construction": the head modifies another noun
@@ -487,7 +489,7 @@ class EntityTyper:
                 t = doc[j]
                 c = cover.get(j)
                 starts_cand = c is not None and c.start == j
-                if t.text == "-" or t.lower_ in _LANGUAGES or t.ent_type_ in ("NORP", "LANGUAGE") and not starts_cand:
+                if t.text == "-" or t.lower_.strip("-") in _LANGUAGES or t.ent_type_ in ("NORP", "LANGUAGE") and not starts_cand:
                     j += 1
                     continue
                 if t.like_num and not starts_cand:
@@ -511,15 +513,25 @@ class EntityTyper:
             strong = [c for c in inner.values() if c.source.split(":")[0] in ("gazetteer", "abbreviation")]
             if any(c.label in ("Method", "Metric", "Hardware") for c in strong):
                 continue
+            label = "Benchmark" if low.startswith("benchmark") else "Dataset"
             uncovered = [i for i in range(j, h0) if i not in cover and doc[i].text != "-"]
-            names = [c for c in inner.values() if c.label not in ("Task", "Metric", "Method")]
+            weak = [c for c in inner.values() if c.source == "statistical"
+                    or c.source.startswith("pattern:") and c.source not in _TYPED_BY_HEAD]
+            if not uncovered and len(inner) == 1 and weak and (weak[0].start, weak[0].end) == (j, h0):
+                if weak[0].label not in ("Dataset", "Benchmark") and not _DERIVED_ADJ.search(doc[j:h0].text):
+                    # "the bAbI dataset", "NTCIR-9 data": a coined name typed only by its
+                    # shape or the statistical NER takes the type of its head noun
+                    out.append(_Cand(j, h0, label, "pattern:head-noun", rank=-1))
+                continue
+            if low == "data" and h0 == tok.i:
+                continue  # "X data" only re-types a weakly typed name
+            names = [c for c in inner.values() if c.label not in ("Task", "Metric", "Method") or c in weak]
             name_toks = [i for i in uncovered if any(ch.isupper() for ch in doc[i].text)
                          and doc[i].text not in self.lex.stop_names]
             if not names and not name_toks:
                 continue  # "ReID datasets": a task's data, not a named collection
             if not uncovered and len(inner) == 1:
                 continue  # "the COCO dataset", "Google datasets": nothing to add to one name
-            label = "Benchmark" if low.startswith("benchmark") else "Dataset"
             out.append(_Cand(j, tok.i + 1, label, "pattern:dataset-extension", rank=-1))
         # listed datasets with a year or version: "PASCAL VOC 2011", "SFEW 2.0"
         for c in cands:
