@@ -193,7 +193,16 @@ class RelationExtractor:
                                 add("proposes", None, m.i, sent, "named", 0.9)
                                 proposed.append(m.i)
         main = proposed[0] if proposed else None
-        if main is None and doc_proposes:
+        if main is None and "\n" in doc.text and len(title_line) < 200 and body_self:
+            # "Convolutional Kernel Networks\nIn this paper, we …": a title that is a
+            # method's name, or a "Stacked Hourglass Networks for …" title when the
+            # body proposes an unnamed architecture, names the document's method
+            tm = self._title_method(doc, ms, title_line, doc_proposes)
+            if tm is not None:
+                add("proposes", None, tm.i, doc[tm.start:tm.end].sent, "title-name", 0.7)
+                proposed.append(tm.i)
+                main = tm.i
+        if main is None and (doc_proposes or self._own_method_phrase(doc)):
             # "we propose a method that …; our method outperforms bert2BERT": the
             # unnamed method gets one anaphor mention per "our method" phrase
             for tok in doc:
@@ -260,8 +269,14 @@ class RelationExtractor:
             # --- evaluatedOn
             if datasets and lemmas & self.lex["eval_triggers"]:
                 heads = [m.i for m in methods if m.i not in beaten and not _under_prep(m, None, ("than", "over"))
-                         and m.span.root.dep_ not in ("pobj",) or (m.label == "Method" and m.span.root.dep_ == "pobj" and m.span.root.head.lower_ == "of")]
-                generic = {m.i for m in methods if m.generic}
+                         and m.span.root.dep_ not in ("pobj",) or (m.label == "Method" and m.span.root.dep_ == "pobj" and m.span.root.head.lower_ in ("of", "by"))]
+                # "experiments on IJB-A, YouTube Face, Celebrity-1000 benchmarks": a
+                # "method" listed with the datasets is one of them, not the evaluated method
+                listed = {m.i for m in methods if _listed_with(m, datasets)}
+                heads = [h for h in heads if h not in listed]
+                # "the proposed regularized deep regressor": a description, but the
+                # document's own method
+                generic = {m.i for m in methods if m.generic and not _own_mention(m)}
                 heads = [h for h in heads if h not in beaten and h not in generic]
                 pattern = "eval-sentence"
                 if self_ref and main is not None:
@@ -386,6 +401,47 @@ class RelationExtractor:
         doc._.kg_relations = rels
         doc._.kg_results = results
         return doc
+
+    def _title_method(self, doc: Doc, ms: list[_M], title_line: str, doc_proposes: bool) -> _M | None:
+        """The method a title names when no sentence names the proposed method.
+
+        * The whole title is one Method mention ("Deeply-Supervised Nets",
+          "Convolutional Kernel Networks"), generic or not.
+        * Or, when the body proposes something ("we propose a novel architecture"),
+          a Method mention before the title's cut (":", " for ", " via ", …) whose
+          last word is a method head noun of the lexicon ("Stacked Hourglass
+          Networks for Human Pose Estimation"); a mention ending in another word
+          ("Multi linear Operators for …") may be a tool, not the contribution.
+        """
+        stripped = title_line.strip().rstrip(".")
+        lead = len(title_line) - len(title_line.lstrip())
+        # "Towards General Purpose Vision Systems" states an aim, not a name
+        title_ms = [m for m in ms if m.label == "Method" and m.span.end_char <= len(title_line)
+                    and m.span[0].pos_ not in ("ADP", "SCONJ", "VERB", "PART", "DET", "PRON", "AUX")]
+        for m in title_ms:
+            if m.span.start_char == lead and m.span.end_char - lead == len(stripped):
+                return m
+        if not doc_proposes:
+            return None
+        cut = _TITLE_SPLIT.search(title_line)
+        if cut is None:
+            return None
+        for m in title_ms:
+            last = m.span[-1].lemma_.lower()
+            if (m.span.end_char <= cut.start() and len(m.span) >= 2
+                    and self.lex.head_noun_type.get(last) == "Method"):
+                return m
+        return None
+
+    def _own_method_phrase(self, doc: Doc) -> bool:
+        """True if the text says "our method/approach/model …" (the authors' own
+        method, named or not)."""
+        for tok in doc:
+            if tok.lemma_.lower() in self.lex["self_methods"] and tok.pos_ == "NOUN" and any(
+                c.lower_ == "our" and c.dep_ == "poss" for c in tok.children
+            ):
+                return True
+        return False
 
     def _subjects(self, verb: Token, methods: list[_M], main: int | None) -> list[int]:
         """Methods that are the subject of ``verb`` (through relative pronouns,
@@ -513,6 +569,48 @@ def _direct_object_path(m: _M, verb: Token, lex: Lexicon) -> bool:
             return False
         tok = tok.head
     return True
+
+
+def _listed_with(m: _M, others: list[_M]) -> bool:
+    """True if the mention is coordinated with or in apposition to one of
+    ``others`` ("IJB-A, YouTube Face and Celebrity-1000"), or is a modifier inside
+    one of them."""
+    root = m.span.root
+    seen = {root.i}
+    todo = [root]
+    while todo:
+        t = todo.pop()
+        nbrs = [c for c in t.children if c.dep_ in ("conj", "appos")]
+        if t.dep_ in ("conj", "appos", "compound") and t.head.i != t.i:
+            nbrs.append(t.head)
+        for n in nbrs:
+            if n.i not in seen:
+                seen.add(n.i)
+                todo.append(n)
+    seen.discard(root.i)
+    if any(o.start <= i < o.end for o in others for i in seen):
+        return True
+    doc = m.span.doc
+    # the parse often breaks long name lists: "YouTube Face, Celebrity-1000 video
+    # face recognition benchmarks" — a name whose neighbour in a ", / and" list is a
+    # dataset, or that modifies a dataset head noun, is a dataset
+    lex = load_lexicon()
+    if root.dep_ == "compound" and lex.head_noun_type.get(root.head.lemma_.lower()) in DATASETS:
+        return True
+    for o in others:
+        lo, hi = (o.end, m.start) if o.end <= m.start else (m.end, o.start)
+        between = doc[lo:hi]
+        if 0 < len(between) <= 2 and all(t.text in (",", "and", "or", "&", ";") for t in between):
+            return True
+    return False
+
+
+def _own_mention(m: _M) -> bool:
+    """True for "our X" / "the proposed X" mentions (the authors' own method)."""
+    for t in m.span.root.children:
+        if t.lower_ == "our" or (t.lower_ == "proposed" and t.i < m.start):
+            return True
+    return m.start > 0 and m.span.doc[m.start - 1].lower_ in ("our", "proposed")
 
 
 def _under_prep(m: _M, stop: Token | None, preps: tuple[str, ...]) -> bool:

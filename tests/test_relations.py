@@ -1,0 +1,86 @@
+"""Relation patterns of ``kg_relations`` on real text.
+
+Texts are documents of the sample corpus (taken from the gold file, which holds
+each item's text exactly as in ``data/samples``) and SciREX abstracts (title +
+abstract, shortened to the sentences a pattern needs).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.paths import ROOT
+
+GOLD = ROOT / "benchmarks" / "gold" / "samples.jsonl"
+
+
+@pytest.fixture(scope="module")
+def sample_texts() -> dict[str, str]:
+    with GOLD.open(encoding="utf-8") as fh:
+        return {d["id"]: d["text"] for d in map(json.loads, fh)}
+
+
+def rels(nlp, text: str) -> set[tuple[str, str | None, str]]:
+    """``{(label, head text or None for the document, tail text)}`` of ``text``."""
+    doc = nlp(text)
+    ms = doc._.kg_mentions
+    def name(i):
+        return None if i is None else text[ms[i]["start"]:ms[i]["end"]]
+    return {(r["label"], name(r["head"]), name(r["tail"])) for r in doc._.kg_relations}
+
+
+def test_our_approach_without_a_proposal_verb_is_the_evaluated_method(nlp, sample_texts):
+    # "The contribution of this work is … a method …": no "we propose", but "our
+    # approach" is still the authors' method
+    got = rels(nlp, sample_texts["002-02-reviews"])
+    for ds in ("IMDb", "Yelp-2013", "Yelp-2014"):
+        assert ("evaluatedOn", "our approach", ds) in got
+    assert ("basedOn", "our approach", "BERT-base") in got
+
+
+def test_our_method_still_outperforms_when_the_title_names_a_tool(nlp, sample_texts):
+    # "Reusing Models by Multi linear Operators for Efficient Training": the title
+    # names a tool, not the proposed method
+    got = rels(nlp, sample_texts["000-04-reuse"])
+    assert ("outperforms", "our method", "bert2BERT") in got
+    assert ("outperforms", "our method", "LiGO") in got
+
+
+def test_title_that_states_an_aim_is_not_a_proposed_method(nlp, sample_texts):
+    got = rels(nlp, sample_texts["003-16-gpv"])
+    assert not [r for r in got if r[0] == "proposes"]
+
+
+CKN = (
+    "Convolutional Kernel Networks\n"
+    "In this paper, we address this goal with a new type of convolutional neural network (CNN) "
+    "whose invariance is encoded by a reproducing kernel. We evaluate our methodology on visual "
+    "recognition tasks where CNNs have proven to perform well, e.g., digit recognition with the "
+    "MNIST dataset, and the more challenging CIFAR-10 and STL-10 datasets, where our accuracy is "
+    "competitive with the state of the art."
+)
+
+
+def test_title_that_is_a_method_name_is_the_documents_method(nlp):
+    got = rels(nlp, CKN)
+    assert ("proposes", None, "Convolutional Kernel Networks") in got
+    for ds in ("CIFAR-10", "STL-10"):
+        assert ("evaluatedOn", "Convolutional Kernel Networks", ds) in got
+
+
+NAN = (
+    "Neural Aggregation Network for Video Face Recognition\n"
+    "This paper presents a Neural Aggregation Network (NAN) for video face recognition. "
+    "The experiments on IJB-A, YouTube Face, Celebrity-1000 video face recognition benchmarks "
+    "show that it consistently outperforms naive aggregation methods and achieves the "
+    "state-of-the-art accuracy."
+)
+
+
+def test_a_name_listed_with_the_datasets_is_not_the_evaluated_method(nlp):
+    got = rels(nlp, NAN)
+    evaluated = {(h, t) for label, h, t in got if label == "evaluatedOn"}
+    assert ("Neural Aggregation Network", "IJB-A") in evaluated or ("NAN", "IJB-A") in evaluated
+    assert not [h for h, _ in evaluated if h == "Celebrity-1000"]
