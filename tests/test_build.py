@@ -208,3 +208,16 @@ def test_statistical_dataset_spans_that_are_a_language_or_a_tool_are_filtered(nl
 def test_a_name_turned_adjective_before_data_is_not_a_dataset(nlp):
     got = _mentions(nlp, "Adding the GAN-generated data improves the classifier.")
     assert not [m for m in got if m[1] in ("Dataset", "Benchmark")], got
+
+
+@pytest.mark.parametrize(
+    "text, long_form, short",
+    [
+        ("We present parsing results for the Penn Parsed Corpus of Modern British English (PPCMBE).",
+         "Penn Parsed Corpus of Modern British English", "PPCMBE"),
+        ("We report accuracy on the Real-World Affective Faces (RAF) Database.", "Real-World Affective Faces", "RAF"),
+    ],
+)
+def test_abbreviation_with_a_dataset_head_is_a_dataset(nlp, text, long_form, short):
+    got = _mentions(nlp, text)
+    assert (long_form, "Dataset", None) in got and (short, "Dataset", None) in got, got

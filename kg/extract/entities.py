@@ -311,6 +311,20 @@ class EntityTyper:
                     break
             rule = "gazetteer" if typ else ""
             if typ is None:
+                # a capitalised long form with a dataset head inside ("Penn Parsed Corpus
+                # of Modern British English (PPCMBE)") or right after the short form
+                # ("Real-World Affective Faces (RAF) Database") names a dataset
+                close = sf.end + 1 if sf.end < len(doc) and doc[sf.end].text == ")" else sf.end
+                after = doc[close] if close < len(doc) else None
+                heads = [t for t in lf if t.lower_ in _DS_HEADS or t.lower_ == "database"]
+                if after is not None and (after.lower_ in _DS_HEADS or after.lower_ in ("database", "databases")):
+                    heads.append(after)
+                if heads and lf[0].text[:1].isupper() and all(
+                    t.text[:1].isupper() or t.is_stop or not t.is_alpha for t in lf
+                ):
+                    typ = "Benchmark" if heads[-1].lower_.startswith("benchmark") else "Dataset"
+                    rule = "dataset-head"
+            if typ is None:
                 ctx, rule = self._context_type(doc, lf.start, lf.end)
                 if rule in ("proposed", "named", "proposal-sentence") and name_shape(short, self.lex):
                     typ = "Method"
@@ -332,7 +346,7 @@ class EntityTyper:
                 typ == "Method"
                 and lf.text.islower()
                 and name_shape(short, self.lex) != "mixed"
-                and rule not in ("proposed", "named", "proposal-sentence", "gazetteer")
+                and rule not in ("proposed", "named", "proposal-sentence", "gazetteer", "dataset-head")
             ):
                 continue
             out.append(_Cand(lf.start, lf.end, typ, "abbreviation", gid))
