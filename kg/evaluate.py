@@ -101,7 +101,7 @@ __all__ = [
 
 
 _LEADING_THE = re.compile(r"^the\s+")
-_GENERIC_HEAD = re.compile(r"[\s-]+(?:datasets?|data\s+sets?|benchmarks?|corpus|corpora)$")
+_GENERIC_HEAD = re.compile(r"[\s-]+(?:datasets?|data\s+sets?|databases?|benchmarks?|corpus|corpora)$")
 #: split and "data" heads, dropped only after a name ("PASCAL VOC data", not "big data")
 _SPLIT_HEAD = re.compile(
     r"[\s-]+(?:(?:test|testing|training|train|dev|development|validation|evaluation|held-out)\s+"
@@ -117,7 +117,7 @@ def normalize_name(name: str) -> str:
     """Normalise an entity name for set comparison.
 
     Unicode NFKC, case-folded, with a leading "the" and a trailing generic head
-    word ("dataset(s)", "data set", "benchmark(s)", "corpus") dropped, and after
+    word ("dataset(s)", "data set", "database(s)", "benchmark(s)", "corpus") dropped, and after
     a name (a capital or digit before it) also "data" and a data split ("test
     set", "training data", "evaluation set", "dev set") — so "the MNIST dataset",
     "MNIST data", "the MNIST test set" and "MNIST" are one name, as annotators

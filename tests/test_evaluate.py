@@ -84,6 +84,7 @@ def test_normalize_name_drops_data_split_heads_after_a_name_only():
     assert normalize_name("the ImageNet test set") == normalize_name("ImageNet") == "imagenet"
     assert normalize_name("PASCAL VOC data") == normalize_name("PASCAL VOC") == "pascalvoc"
     assert normalize_name("IWSLT 2010 evaluation datasets") == "iwslt2010"
+    assert normalize_name("the CACD database") == normalize_name("CACD") == "cacd"
     # no name before the head: the words are the name
     assert normalize_name("training data") == "trainingdata"
     assert normalize_name("test set") == "testset"
