@@ -79,7 +79,8 @@ _HW_GENERIC_MODS = {"first", "new", "next", "such", "these", "those", "most", "m
                     "huge", "typical", "various", "different", "dedicated", "other", "latest",
                     "industry", "cutting-edge", "next-generation", "so-called", "own", "same"}
 #: Head nouns of a dataset name ("the COCO detection benchmark", "Penn Treebank WSJ corpus").
-_DS_HEADS = {"dataset", "datasets", "corpus", "corpora", "treebank", "treebanks", "benchmark", "benchmarks"}
+_DS_HEADS = {"dataset", "datasets", "corpus", "corpora", "treebank", "treebanks", "benchmark", "benchmarks",
+             "database", "databases"}
 #: Split words before "set"/"data" ("test set", "evaluation data").
 _SPLIT_WORDS = {"test", "testing", "training", "train", "dev", "development", "validation", "evaluation",
                 "held-out", "heldout"}
@@ -316,8 +317,8 @@ class EntityTyper:
                 # ("Real-World Affective Faces (RAF) Database") names a dataset
                 close = sf.end + 1 if sf.end < len(doc) and doc[sf.end].text == ")" else sf.end
                 after = doc[close] if close < len(doc) else None
-                heads = [t for t in lf if t.lower_ in _DS_HEADS or t.lower_ == "database"]
-                if after is not None and (after.lower_ in _DS_HEADS or after.lower_ in ("database", "databases")):
+                heads = [t for t in lf if t.lower_ in _DS_HEADS]
+                if after is not None and after.lower_ in _DS_HEADS:
                     heads.append(after)
                 if heads and lf[0].text[:1].isupper() and all(
                     t.text[:1].isupper() or t.is_stop or not t.is_alpha for t in lf
