@@ -25,7 +25,13 @@ before it) and decides the final, typed, non-overlapping mentions of a ``Doc``:
    a mixed-case model name as an organisation, title-case headlines).
 
 Overlaps are resolved by that priority (gazetteer and abbreviation first, then
-pattern, statistical, ner), longer spans first within a priority.
+pattern, statistical, ner), longer spans first within a priority — with one
+arbitration by evidence above it (:meth:`EntityTyper._dataset_extensions`): a
+phrase headed by a dataset noun whose name part starts with a name is one
+Dataset/Benchmark and wins over the spans inside it ("the COCO detection
+benchmark", "Twitter sarcasm dataset", "Penn Treebank WSJ corpus"), a listed
+dataset followed by a version is the variant ("CTB 7.0"), and a coined name typed
+only by its shape takes the type of its dataset head ("the NTCIR-9 data").
 
 Results: ``doc.ents`` holds the final spans (labels are kg types, ``ent_id_``
 the gazetteer id where there is one) and ``doc._.kg_mentions`` the same as plain
