@@ -134,3 +134,32 @@ def test_write_outputs_builds_no_rdflib_graph(tmp_path, monkeypatch):
     store = ox.Store.read_only(str(tmp_path / "store"))
     assert len(store) == len((tmp_path / "graph.nq").read_bytes().splitlines())
     del store
+
+
+def test_streamed_node_link_has_the_bytes_of_one_json_dump(sample_graph, tmp_path):
+    from kg.export.graphio import node_link, read_node_link, write_node_link
+
+    path = write_node_link(sample_graph, tmp_path / "graph.json")
+    ref = json.dumps(node_link(sample_graph), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    assert path.read_text(encoding="utf-8") == ref
+    back = read_node_link(path)
+    assert sorted(back.edges(keys=True)) == sorted(sample_graph.edges(keys=True))
+
+
+def test_streamed_graphml_reads_back_with_networkx(sample_graph, tmp_path):
+    import networkx as nx
+
+    from kg.export.graphio import write_graphml
+
+    H = nx.read_graphml(write_graphml(sample_graph, tmp_path / "g.graphml"), force_multigraph=True)
+    assert sorted(H.nodes) == sorted(sample_graph.nodes)
+    assert sorted(H.edges(keys=True)) == sorted(sample_graph.edges(keys=True))
+    for n, d in sample_graph.nodes(data=True):
+        h = H.nodes[n]
+        assert h["label"] == d["label"] and h["kind"] == d["kind"]
+        if "docs" in d:
+            assert json.loads(h["docs"]) == d["docs"]
+        if "count" in d:
+            assert h["count"] == d["count"]  # typed int, not a string
+    u, v, k, d = next(iter(sample_graph.edges(keys=True, data=True)))
+    assert json.loads(H.edges[u, v, k]["evidence"]) == d["evidence"]

@@ -15,22 +15,32 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import networkx as nx
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+@contextmanager
+def _atomic_open(path: Path) -> Iterator[TextIO]:
+    """A text file (UTF-8, LF) written under a temporary name and renamed onto
+    ``path`` once complete; removed if writing fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    with _atomic_open(path) as fh:
+        fh.write(text)
 
 
 def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
@@ -42,8 +52,37 @@ def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
 
 
 def write_node_link(G: nx.MultiDiGraph, path: Path) -> Path:
-    """Write ``G`` as node-link JSON (UTF-8, sorted keys). Returns ``path``."""
-    _atomic_write_text(Path(path), json.dumps(node_link(G), ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    """Write ``G`` as node-link JSON (UTF-8, sorted keys, ``indent=1``). Returns ``path``.
+
+    The bytes are those of ``json.dumps(node_link(G), ensure_ascii=False,
+    sort_keys=True, indent=1)``, but written one node and one edge at a time, so the
+    whole document never sits in memory as one string.
+    """
+    if not G.is_directed() or not G.is_multigraph():
+        _atomic_write_text(Path(path), json.dumps(node_link(G), ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+        return Path(path)
+
+    def item(obj: Any) -> str:  # an element of a top-level list: indented two levels
+        return "  " + json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n  ")
+
+    def block(fh: TextIO, items: Iterator[Any]) -> None:
+        first = True
+        for obj in items:
+            fh.write("[\n" if first else ",\n")
+            fh.write(item(obj))
+            first = False
+        fh.write("[]" if first else "\n ]")
+
+    nodes = (dict(G.nodes[n], id=n) for n in sorted(G.nodes))
+    edges = (dict(G.edges[u, v, k], source=u, target=v, key=k) for u, v, k in sorted(G.edges(keys=True)))
+    with _atomic_open(Path(path)) as fh:
+        fh.write('{\n "directed": true,\n "edges": ')
+        block(fh, edges)
+        fh.write(',\n "graph": ')
+        fh.write(json.dumps(G.graph, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n "))
+        fh.write(',\n "multigraph": true,\n "nodes": ')
+        block(fh, nodes)
+        fh.write("\n}\n")
     return Path(path)
 
 
@@ -54,42 +93,108 @@ def read_node_link(path: Path) -> nx.MultiDiGraph:
     return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
 
 
-#: Stand-in for CR while networkx writes the XML (its writer turns a raw CR into LF);
-#: replaced by the character reference ``&#13;`` afterwards. ASCII, so the writer
-#: keeps it as it is.
-_CR = "KG-CR-5f1b9c"
 #: Characters XML 1.0 cannot hold, not even as character references.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_TEXT_ESC = re.compile("[&<>\r]")
+_ATTR_ESC = re.compile('[&<>"\r\n\t]')
+_ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
 
 
 def _xml_safe(text: str) -> str:
-    """Replace characters XML 1.0 forbids by a visible ``\\uXXXX`` escape (CR
-    is kept: it is written as ``&#13;`` so that parsers do not turn it into LF)."""
-    return _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text).replace("\r", _CR)
+    """Replace characters XML 1.0 forbids by a visible ``\\uXXXX`` escape."""
+    return _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _xml_text(text: str) -> str:
+    """Element content: markup characters and CR as references (a raw CR would be
+    read back as LF), LF and tab as they are."""
+    return _TEXT_ESC.sub(lambda m: _ESC[m.group(0)], _xml_safe(text))
+
+
+def _xml_attr(text: str) -> str:
+    """Attribute value in double quotes: CR, LF and tab as references too (attribute
+    value normalisation would turn them into spaces)."""
+    return _ATTR_ESC.sub(lambda m: _ESC[m.group(0)], _xml_safe(text))
 
 
 def _scalar(v: Any) -> Any:
     if isinstance(v, (list, dict, tuple)):
-        return _xml_safe(json.dumps(v, ensure_ascii=False, sort_keys=True))
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
     if v is None:
         return ""
-    if isinstance(v, str):
-        return _xml_safe(v)
     return v
 
 
-def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
-    """Write ``G`` as GraphML with list/dict attributes JSON-encoded.
+#: GraphML ``attr.type`` of the Python types kg writes (as networkx maps them).
+_GRAPHML_TYPE = {str: "string", bool: "boolean", int: "int", float: "double"}
 
-    The graph is copied first; ``G`` is not changed. Returns ``path``.
+
+def _graphml_type(v: Any) -> str:
+    if isinstance(v, (list, dict, tuple, str)) or v is None:
+        return "string"
+    t = _GRAPHML_TYPE.get(type(v))
+    if t is None:
+        raise nx.NetworkXError(f"GraphML writer does not support {type(v)} as data values.")
+    return t
+
+
+def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
+    """Write ``G`` as GraphML with list/dict attributes JSON-encoded; streamed.
+
+    One pass collects the attribute keys (name, GraphML type, node/edge/graph; ids
+    ``d0``, ``d1``, … in sorted order), a second writes the graph data, the nodes
+    (sorted by id) and the edges (sorted by ``(source, target, key)``; the key is the
+    edge ``id``) one element at a time.  Text XML 1.0 cannot hold becomes a visible
+    ``\\uXXXX`` escape; CR is written ``&#13;``.  ``nx.read_graphml`` reads it back.
+    ``G`` is not changed. Returns ``path``.
     """
-    H = nx.MultiDiGraph()
-    H.graph.update({k: _scalar(v) for k, v in G.graph.items()})
-    for n in sorted(G.nodes):
-        H.add_node(_xml_safe(n), **{k: _scalar(v) for k, v in sorted(G.nodes[n].items())})
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        H.add_edge(_xml_safe(u), _xml_safe(v), key=_xml_safe(k), **{a: _scalar(b) for a, b in sorted(d.items())})
-    # a raw CR in an XML text or attribute value is read back as LF: write it as a reference
-    text = "\n".join(nx.generate_graphml(H, prettyprint=True)).replace(_CR, "&#13;") + "\n"
-    _atomic_write_text(Path(path), text)
+    keys: dict[tuple[str, str, str], str] = {}
+    found: set[tuple[str, str, str]] = set()
+    for k, v in G.graph.items():
+        found.add(("graph", str(k), _graphml_type(v)))
+    for _, d in G.nodes(data=True):
+        for k, v in d.items():
+            found.add(("node", str(k), _graphml_type(v)))
+    for _, _, d in G.edges(data=True):
+        for k, v in d.items():
+            found.add(("edge", str(k), _graphml_type(v)))
+    for i, key in enumerate(sorted(found)):
+        keys[key] = f"d{i}"
+
+    def data(fh: TextIO, scope: str, attrs: dict[str, Any], indent: str) -> None:
+        for k in sorted(attrs, key=str):
+            v = attrs[k]
+            kid = keys[(scope, str(k), _graphml_type(v))]
+            v = _scalar(v)
+            text = _xml_text(v) if isinstance(v, str) else str(v)
+            fh.write(f'{indent}<data key="{kid}">{text}</data>\n')
+
+    with _atomic_open(Path(path)) as fh:
+        fh.write("<?xml version='1.0' encoding='utf-8'?>\n")
+        fh.write('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                 'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                 'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for (scope, name, typ), kid in keys.items():
+            fh.write(f'  <key id="{kid}" for="{scope}" attr.name="{_xml_attr(name)}" attr.type="{typ}" />\n')
+        fh.write(f'  <graph edgedefault="{"directed" if G.is_directed() else "undirected"}">\n')
+        data(fh, "graph", G.graph, "    ")
+        for n in sorted(G.nodes):
+            attrs = G.nodes[n]
+            if attrs:
+                fh.write(f'    <node id="{_xml_attr(str(n))}">\n')
+                data(fh, "node", attrs, "      ")
+                fh.write("    </node>\n")
+            else:
+                fh.write(f'    <node id="{_xml_attr(str(n))}" />\n')
+        for u, v, k in sorted(G.edges(keys=True)):
+            attrs = G.edges[u, v, k]
+            head = f'    <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}" id="{_xml_attr(str(k))}"'
+            if attrs:
+                fh.write(head + ">\n")
+                data(fh, "edge", attrs, "      ")
+                fh.write("    </edge>\n")
+            else:
+                fh.write(head + " />\n")
+        fh.write("  </graph>\n</graphml>\n")
     return Path(path)
