@@ -84,3 +84,46 @@ def test_a_name_listed_with_the_datasets_is_not_the_evaluated_method(nlp):
     evaluated = {(h, t) for label, h, t in got if label == "evaluatedOn"}
     assert ("Neural Aggregation Network", "IJB-A") in evaluated or ("NAN", "IJB-A") in evaluated
     assert not [h for h, _ in evaluated if h == "Celebrity-1000"]
+
+
+def test_title_method_with_a_method_head_noun_when_the_body_proposes_an_unnamed_one(nlp):
+    text = (
+        "Stacked Hourglass Networks for Human Pose Estimation\n"
+        "This work introduces a novel convolutional network architecture for the task of human "
+        "pose estimation. State-of-the-art results are achieved on the FLIC and MPII benchmarks "
+        "outcompeting all recent methods."
+    )
+    got = rels(nlp, text)
+    assert ("evaluatedOn", "Stacked Hourglass Networks", "FLIC") in got
+    assert ("evaluatedOn", "Stacked Hourglass Networks", "MPII") in got
+
+
+def test_subtitle_that_is_a_method_name(nlp):
+    text = (
+        "Striving for Simplicity: The All Convolutional Net\n"
+        "Following this finding, we propose a new architecture that consists solely of "
+        "convolutional layers and yields competitive or state of the art performance on several "
+        "object recognition datasets (CIFAR-10, CIFAR-100, ImageNet)."
+    )
+    got = rels(nlp, text)
+    assert ("proposes", None, "All Convolutional Net") in got
+    assert ("evaluatedOn", "All Convolutional Net", "CIFAR-10") in got
+
+
+def test_the_proposed_description_is_the_evaluated_method(nlp):
+    text = (
+        "Regularizing Face Verification Nets For Pain Intensity Regression\n"
+        "The proposed regularized deep regressor is applied to estimate the pain expression "
+        "intensity and verified on the widely-used UNBC-McMaster Shoulder-Pain dataset, achieving "
+        "the state-of-the-art performance."
+    )
+    got = rels(nlp, text)
+    assert ("evaluatedOn", "regularized deep regressor", "UNBC-McMaster Shoulder-Pain dataset") in got
+
+
+def test_trigger_word_inside_a_benchmark_name_is_no_evaluation(nlp, sample_texts):
+    # "SuperGLUE is more challenging than the widely used general language
+    # understanding evaluation (GLUE) benchmark": GLUE is compared, not used
+    got = rels(nlp, sample_texts["001-01-vega"])
+    assert ("evaluatedOn", "Vega v2", "SuperGLUE") in got
+    assert not [r for r in got if r[0] == "evaluatedOn" and r[2] in ("GLUE", "general language understanding evaluation")]

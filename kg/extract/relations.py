@@ -226,8 +226,12 @@ class RelationExtractor:
             sm = by_sent[id(sent)]
             if not sm:
                 continue
-            lemmas = {t.lemma_.lower() for t in sent}
-            methods = [m for m in sm if m.label == "Method" and not (m.generic and m.source == "statistical")]
+            # trigger words inside a name ("general language understanding
+            # evaluation", "Benchmark X") do not make the sentence an evaluation
+            in_name = {i for m in sm if m.label in ("Method",) + DATASETS for i in range(m.start, m.end)}
+            lemmas = {t.lemma_.lower() for t in sent if t.i not in in_name}
+            methods = [m for m in sm if m.label == "Method"
+                       and not (m.generic and m.source == "statistical" and not _own_mention(m))]
             datasets = [m for m in sm if m.label in DATASETS]
             hardware = [m for m in sm if m.label == "Hardware"]
             orgs = [m for m in sm if m.label == "Organization"]
@@ -415,21 +419,34 @@ class RelationExtractor:
         """
         stripped = title_line.strip().rstrip(".")
         lead = len(title_line) - len(title_line.lstrip())
-        # "Towards General Purpose Vision Systems" states an aim, not a name
+        # "Towards General Purpose Vision Systems" states an aim and "Reusing Models
+        # by …" an action, not a name
         title_ms = [m for m in ms if m.label == "Method" and m.span.end_char <= len(title_line)
-                    and m.span[0].pos_ not in ("ADP", "SCONJ", "VERB", "PART", "DET", "PRON", "AUX")]
+                    and m.span[0].pos_ not in ("ADP", "SCONJ", "VERB", "PART", "DET", "PRON", "AUX")
+                    and m.span[0].tag_ != "VBG" and not m.span[0].lower_.endswith("ing")]
         for m in title_ms:
             if m.span.start_char == lead and m.span.end_char - lead == len(stripped):
                 return m
+        # "Striving for Simplicity: The All Convolutional Net": the subtitle is the name
+        colon = title_line.find(":")
+        if colon > 0:
+            sub = title_line[colon + 1:].strip().rstrip(".")
+            sub_start = title_line.index(sub, colon) if sub else -1
+            for m in title_ms:
+                before = title_line[sub_start:m.span.start_char].strip().lower()
+                if sub and m.span.end_char == sub_start + len(sub) and before in ("", "the", "a", "an"):
+                    return m
         if not doc_proposes:
             return None
         cut = _TITLE_SPLIT.search(title_line)
         if cut is None:
             return None
         for m in title_ms:
-            last = m.span[-1].lemma_.lower()
+            last = m.span[-1]
+            # "Networks" as a proper noun keeps its plural lemma
+            heads = {last.lemma_.lower(), last.lower_, last.lower_.rstrip("s")}
             if (m.span.end_char <= cut.start() and len(m.span) >= 2
-                    and self.lex.head_noun_type.get(last) == "Method"):
+                    and any(self.lex.head_noun_type.get(h) == "Method" for h in heads)):
                 return m
         return None
 
