@@ -236,6 +236,12 @@ def _n(iri: str) -> str:
     return str(ox.NamedNode(iri))
 
 
+@lru_cache(maxsize=256)
+def _kg(name: str) -> str:
+    """N-Triples text of ``kg:<name>`` (AttributeError for a name not in the ontology)."""
+    return str(ox.NamedNode(str(KG[name])))
+
+
 def _named_node(iri: str, where: str) -> str:
     try:
         return str(ox.NamedNode(iri))
@@ -333,10 +339,61 @@ def _str_list(value: Any, where: str) -> list[str]:
     return list(value)
 
 
-_TYPE = _n(str(RDF.type))
-_LABEL = _n(str(RDFS.label))
-_PREF = _n(str(SKOS.prefLabel))
-_DERIVED = _n(str(PROV.wasDerivedFrom))
+#: N-Triples text of the vocabulary terms the mapper writes (looked up once).
+_C: dict[str, str] = {
+    "DCTERMS.creator": _n(str(DCTERMS.creator)),
+    "DCTERMS.date": _n(str(DCTERMS.date)),
+    "DCTERMS.identifier": _n(str(DCTERMS.identifier)),
+    "DCTERMS.language": _n(str(DCTERMS.language)),
+    "DCTERMS.source": _n(str(DCTERMS.source)),
+    "DCTERMS.subject": _n(str(DCTERMS.subject)),
+    "DCTERMS.title": _n(str(DCTERMS.title)),
+    "KG.Document": _n(str(KG.Document)),
+    "KG.Evidence": _n(str(KG.Evidence)),
+    "KG.Person": _n(str(KG.Person)),
+    "KG.Result": _n(str(KG.Result)),
+    "KG.Statement": _n(str(KG.Statement)),
+    "KG.Topic": _n(str(KG.Topic)),
+    "KG.Venue": _n(str(KG.Venue)),
+    "KG.arxivId": _n(str(KG.arxivId)),
+    "KG.authoredBy": _n(str(KG.authoredBy)),
+    "KG.confidence": _n(str(KG.confidence)),
+    "KG.count": _n(str(KG.count)),
+    "KG.doi": _n(str(KG.doi)),
+    "KG.end": _n(str(KG.end)),
+    "KG.evidence": _n(str(KG.evidence)),
+    "KG.extractedBy": _n(str(KG.extractedBy)),
+    "KG.family": _n(str(KG.family)),
+    "KG.machineTranslated": _n(str(KG.machineTranslated)),
+    "KG.mentions": _n(str(KG.mentions)),
+    "KG.pattern": _n(str(KG.pattern)),
+    "KG.sentence": _n(str(KG.sentence)),
+    "KG.sourceEnd": _n(str(KG.sourceEnd)),
+    "KG.sourceStart": _n(str(KG.sourceStart)),
+    "KG.start": _n(str(KG.start)),
+    "KG.support": _n(str(KG.support)),
+    "KG.topic": _n(str(KG.topic)),
+    "KG.value": _n(str(KG.value)),
+    "KG.venue": _n(str(KG.venue)),
+    "OWL.sameAs": _n(str(OWL.sameAs)),
+    "PROV.wasDerivedFrom": _n(str(PROV.wasDerivedFrom)),
+    "RDF.Statement": _n(str(RDF.Statement)),
+    "RDF.object": _n(str(RDF.object)),
+    "RDF.predicate": _n(str(RDF.predicate)),
+    "RDF.subject": _n(str(RDF.subject)),
+    "RDF.type": _n(str(RDF.type)),
+    "RDFS.label": _n(str(RDFS.label)),
+    "RDFS.seeAlso": _n(str(RDFS.seeAlso)),
+    "SDO.Person": _n(str(SDO.Person)),
+    "SDO.ScholarlyArticle": _n(str(SDO.ScholarlyArticle)),
+    "SDO.url": _n(str(SDO.url)),
+    "SKOS.altLabel": _n(str(SKOS.altLabel)),
+    "SKOS.prefLabel": _n(str(SKOS.prefLabel)),
+}
+_TYPE = _C["RDF.type"]
+_LABEL = _C["RDFS.label"]
+_PREF = _C["SKOS.prefLabel"]
+_DERIVED = _C["PROV.wasDerivedFrom"]
 _SCHEMA_CLASS_NT = {k: _n(str(v)) for k, v in _SCHEMA_CLASS.items()}
 
 
@@ -405,7 +462,7 @@ class _Mapper:
             raise BuildError(f"{where}: type {etype!r} is not one of {', '.join(ENTITY_TYPES)}")
         s = self.nt(node)
         add = self.add
-        add(s, _TYPE, _n(str(KG[etype])))
+        add(s, _TYPE, _kg(etype))
         if etype in _SCHEMA_CLASS_NT:
             add(s, _TYPE, _SCHEMA_CLASS_NT[etype])
         label = data.get("label")
@@ -414,98 +471,98 @@ class _Mapper:
         lab = _lit(label, where)
         add(s, _LABEL, lab)
         add(s, _PREF, lab)
-        alt = _n(str(SKOS.altLabel))
+        alt = _C["SKOS.altLabel"]
         for alias in _str_list(data.get("aliases"), f"{where} aliases"):
             if alias != label:
                 add(s, alt, _lit(alias, where))
         if data.get("count") is not None:
-            add(s, _n(str(KG.count)), _int(data["count"], f"{where} count"))
+            add(s, _C["KG.count"], _int(data["count"], f"{where} count"))
         for src in _str_list(data.get("sources"), f"{where} sources"):
-            add(s, _n(str(KG.extractedBy)), _lit(src, where))
-        mentions = _n(str(KG.mentions))
+            add(s, _C["KG.extractedBy"], _lit(src, where))
+        mentions = _C["KG.mentions"]
         for doc in _str_list(data.get("docs"), f"{where} docs"):
             add(self.nt(doc), mentions, s)
         qid = data.get("wikidata")
         if qid is not None:
             if not isinstance(qid, str) or not _QID_RE.fullmatch(qid):
                 raise BuildError(f"{where}: wikidata id {qid!r} is not a QID like 'Q42'")
-            add(s, _n(str(OWL.sameAs)), _n(str(WD[qid])))
+            add(s, _C["OWL.sameAs"], _n(str(WD[qid])))
         fam = data.get("family")
         if fam is not None:
             if not isinstance(fam, str) or not fam:
                 raise BuildError(f"{where}: family {fam!r} is not a canonical id")
-            add(s, _n(str(KG.family)), self.mint("entity", fam)[1])
+            add(s, _C["KG.family"], self.mint("entity", fam)[1])
 
     def document(self, node: str, data: dict[str, Any]) -> None:
         where = f"document node {node!r}"
         d = self.nt(node)
         add = self.add
-        add(d, _TYPE, _n(str(KG.Document)))
+        add(d, _TYPE, _C["KG.Document"])
         if data.get("arxiv_id") or data.get("doi"):
-            add(d, _TYPE, _n(str(SDO.ScholarlyArticle)))
+            add(d, _TYPE, _C["SDO.ScholarlyArticle"])
         label = data.get("label") or data.get("title")
         if not isinstance(label, str) or not label:
             raise BuildError(f"{where}: missing label")
         add(d, _LABEL, _lit(label, where))
         if data.get("title"):
-            add(d, _n(str(DCTERMS.title)), _lit(data["title"], where))
+            add(d, _C["DCTERMS.title"], _lit(data["title"], where))
         if data.get("date"):
-            add(d, _n(str(DCTERMS.date)), _date(data["date"], where))
+            add(d, _C["DCTERMS.date"], _date(data["date"], where))
         if data.get("source"):
-            add(d, _n(str(DCTERMS.source)), _lit(str(data["source"]), where))
+            add(d, _C["DCTERMS.source"], _lit(str(data["source"]), where))
         span = data.get("span")
         if span is not None:
             if not isinstance(span, (list, tuple)) or len(span) != 2:
                 raise BuildError(f"{where}: span {span!r} is not [start, end]")
-            add(d, _n(str(KG.sourceStart)), _int(span[0], f"{where} span"))
-            add(d, _n(str(KG.sourceEnd)), _int(span[1], f"{where} span"))
+            add(d, _C["KG.sourceStart"], _int(span[0], f"{where} span"))
+            add(d, _C["KG.sourceEnd"], _int(span[1], f"{where} span"))
         arxiv = data.get("arxiv_id")
         if arxiv:
             arxiv = str(arxiv)
-            add(d, _n(str(KG.arxivId)), _lit(arxiv, where))
-            add(d, _n(str(DCTERMS.identifier)), _lit("arXiv:" + arxiv, where))
+            add(d, _C["KG.arxivId"], _lit(arxiv, where))
+            add(d, _C["DCTERMS.identifier"], _lit("arXiv:" + arxiv, where))
             abs_url = _named_node("https://arxiv.org/abs/" + quote(arxiv, safe="/.-_~"), where)
-            add(d, _n(str(SDO.url)), abs_url)
-            add(d, _n(str(RDFS.seeAlso)), abs_url)
+            add(d, _C["SDO.url"], abs_url)
+            add(d, _C["RDFS.seeAlso"], abs_url)
         doi = data.get("doi")
         if doi:
             doi = str(doi)
-            add(d, _n(str(KG.doi)), _lit(doi, where))
-            add(d, _n(str(DCTERMS.identifier)), _lit("doi:" + doi, where))
-            add(d, _n(str(RDFS.seeAlso)), _named_node("https://doi.org/" + quote(doi, safe="/.-_~"), where))
+            add(d, _C["KG.doi"], _lit(doi, where))
+            add(d, _C["DCTERMS.identifier"], _lit("doi:" + doi, where))
+            add(d, _C["RDFS.seeAlso"], _named_node("https://doi.org/" + quote(doi, safe="/.-_~"), where))
         venue = data.get("venue")
         if venue:
             v = self.mint("venue", str(venue))[1]
-            add(d, _n(str(KG.venue)), v)
-            add(v, _TYPE, _n(str(KG.Venue)))
+            add(d, _C["KG.venue"], v)
+            add(v, _TYPE, _C["KG.Venue"])
             add(v, _LABEL, _lit(str(venue), where))
         for name in _str_list(data.get("authors"), f"{where} authors"):
             p = self.mint("person", name)[1]
-            add(d, _n(str(DCTERMS.creator)), p)
-            add(d, _n(str(KG.authoredBy)), p)
-            add(p, _TYPE, _n(str(KG.Person)))
-            add(p, _TYPE, _n(str(SDO.Person)))
+            add(d, _C["DCTERMS.creator"], p)
+            add(d, _C["KG.authoredBy"], p)
+            add(p, _TYPE, _C["KG.Person"])
+            add(p, _TYPE, _C["SDO.Person"])
             add(p, _LABEL, _lit(name, where))
         for topic in _str_list(data.get("topics"), f"{where} topics"):
             t = self.mint("topic", topic)[1]
-            add(d, _n(str(DCTERMS.subject)), t)
-            add(d, _n(str(KG.topic)), t)
-            add(t, _TYPE, _n(str(KG.Topic)))
+            add(d, _C["DCTERMS.subject"], t)
+            add(d, _C["KG.topic"], t)
+            add(t, _TYPE, _C["KG.Topic"])
             lit = _lit(topic, where)
             add(t, _LABEL, lit)
             add(t, _PREF, lit)
         if data.get("url"):
             iri = _iri_from_text(data["url"], f"{where} url")
             if iri is not None:
-                add(d, _n(str(SDO.url)), iri)
+                add(d, _C["SDO.url"], iri)
         for url in _str_list(data.get("urls"), f"{where} urls"):
             iri = _iri_from_text(url, f"{where} urls")
             if iri is not None:
-                add(d, _n(str(RDFS.seeAlso)), iri)
+                add(d, _C["RDFS.seeAlso"], iri)
         if data.get("language"):
-            add(d, _n(str(DCTERMS.language)), _lit(str(data["language"]), where))
+            add(d, _C["DCTERMS.language"], _lit(str(data["language"]), where))
         if data.get("machine_translated") is not None:
-            add(d, _n(str(KG.machineTranslated)), str(ox.Literal(bool(data["machine_translated"]))))
+            add(d, _C["KG.machineTranslated"], str(ox.Literal(bool(data["machine_translated"]))))
 
     def evidence_node(self, about: str, ev: Any, where: str) -> tuple[str, str, Decimal]:
         if not isinstance(ev, dict):
@@ -523,30 +580,30 @@ class _Mapper:
         self._doc_key(doc)
         conf = _confidence(ev.get("confidence", 1.0), where)
         add = self.add
-        add(e, _TYPE, _n(str(KG.Evidence)))
+        add(e, _TYPE, _C["KG.Evidence"])
         add(e, _DERIVED, self.nt(doc))
-        add(e, _n(str(KG.sentence)), _lit(str(ev["sentence"]), where))
-        add(e, _n(str(KG.start)), _int(ev["start"], f"{where} evidence start"))
-        add(e, _n(str(KG.end)), _int(ev["end"], f"{where} evidence end"))
-        add(e, _n(str(KG.pattern)), _lit(str(ev["pattern"]), where))
-        add(e, _n(str(KG.confidence)), _conf_lit(conf))
+        add(e, _C["KG.sentence"], _lit(str(ev["sentence"]), where))
+        add(e, _C["KG.start"], _int(ev["start"], f"{where} evidence start"))
+        add(e, _C["KG.end"], _int(ev["end"], f"{where} evidence end"))
+        add(e, _C["KG.pattern"], _lit(str(ev["pattern"]), where))
+        add(e, _C["KG.confidence"], _conf_lit(conf))
         return e, doc, conf
 
     def result(self, node: str, data: dict[str, Any]) -> None:
         where = f"result node {node!r}"
         r_iri, r = self.node_iri(node)
         doc = data.get("doc")
-        triples = [(r, _TYPE, _n(str(KG.Result)))]
+        triples = [(r, _TYPE, _C["KG.Result"])]
         if data.get("label"):
             self.add(r, _LABEL, _lit(str(data["label"]), where))
-        triples.append((r, _n(str(KG.value)), _decimal(data.get("value"), where)))
+        triples.append((r, _C["KG.value"], _decimal(data.get("value"), where)))
         for attr, prop in (("unit", KG.unit), ("metric", KG.metricName), ("condition", KG.condition)):
             if data.get(attr) is not None:
                 triples.append((r, _n(str(prop)), _lit(str(data[attr]), where)))
         for _, tail, key in sorted(self.G.out_edges(node, keys=True)):
             if key not in RESULT_EDGES:
                 raise BuildError(f"{where}: unexpected out-edge {key!r} to {tail!r}")
-            triples.append((r, _n(str(KG[key])), self.nt(tail)))
+            triples.append((r, _kg(key), self.nt(tail)))
         docs = set()
         if doc is not None:
             self.add(r, _DERIVED, self.nt(doc))
@@ -554,11 +611,11 @@ class _Mapper:
         best = None
         for ev in data.get("evidence") or []:
             e, evdoc, conf = self.evidence_node(r_iri, ev, where)
-            self.add(r, _n(str(KG.evidence)), e)
+            self.add(r, _C["KG.evidence"], e)
             docs.add(evdoc)
             best = conf if best is None or conf > best else best
         if best is not None:
-            self.add(r, _n(str(KG.confidence)), _conf_lit(best))
+            self.add(r, _C["KG.confidence"], _conf_lit(best))
         for t in triples:
             self.add(*t)
             for dn in sorted(docs):
@@ -570,22 +627,22 @@ class _Mapper:
         if key not in _RELATION_KEYS:
             raise BuildError(f"{where}: unknown relation {key!r}")
         (s_iri, s), (o_iri, o) = self.node_iri(u), self.node_iri(v)
-        p_iri = str(KG[key])
-        p = _n(p_iri)
+        p = _kg(key)
+        p_iri = p[1:-1]
         self.add(s, p, o)
         evidence = data.get("evidence") or []
         if not evidence:
             return
         st = self.mint("statement", _hash(s_iri, p_iri, o_iri))[1]
         add = self.add
-        add(st, _TYPE, _n(str(KG.Statement)))
-        add(st, _TYPE, _n(str(RDF.Statement)))
-        add(st, _n(str(RDF.subject)), s)
-        add(st, _n(str(RDF.predicate)), p)
-        add(st, _n(str(RDF.object)), o)
-        add(st, _n(str(KG.support)), _int(data.get("count", len(evidence)), f"{where} count"))
+        add(st, _TYPE, _C["KG.Statement"])
+        add(st, _TYPE, _C["RDF.Statement"])
+        add(st, _C["RDF.subject"], s)
+        add(st, _C["RDF.predicate"], p)
+        add(st, _C["RDF.object"], o)
+        add(st, _C["KG.support"], _int(data.get("count", len(evidence)), f"{where} count"))
         best = None
-        ev_p = _n(str(KG.evidence))
+        ev_p = _C["KG.evidence"]
         for ev in evidence:
             e, doc, conf = self.evidence_node(st[1:-1], ev, where)
             add(st, ev_p, e)
@@ -593,7 +650,7 @@ class _Mapper:
             best = conf if best is None or conf > best else best
         if data.get("confidence") is not None:
             best = _confidence(data["confidence"], where)
-        add(st, _n(str(KG.confidence)), _conf_lit(best))
+        add(st, _C["KG.confidence"], _conf_lit(best))
 
     def run(self) -> None:
         for node, data in self.G.nodes(data=True):
@@ -834,6 +891,7 @@ class _Compactor:
                 continue
             self.by_prop.setdefault(iri, {}).setdefault(typ, term)
         self._keys: dict[str, str] = {}
+        self._rules: dict[tuple[str, str | None], tuple[str, str]] = {}
 
     def _expand(self, value: str) -> str:
         if ":" in value:
@@ -870,29 +928,54 @@ class _Compactor:
 
     def entry(self, prop: str, obj: Any) -> tuple[str, Any]:
         """(key, JSON value) of one property value (a pyoxigraph NamedNode or Literal)."""
-        terms = self.by_prop.get(prop, {})
         if isinstance(obj, ox.NamedNode):
-            if prop == _RDF_TYPE_IRI:
-                return self.type_key, self.type_value(obj.value)
-            for typ in ("@id", "@vocab"):
-                if typ in terms:
-                    return terms[typ], obj.value
-            return terms.get(None) or self.key(prop), {self.id_key: obj.value}
+            rule = self._rules.get((prop, None))
+            if rule is None:
+                rule = self._rules[(prop, None)] = self._iri_rule(prop)
+            key, mode = rule
+            if mode == "type":
+                return key, self.type_value(obj.value)
+            return key, (obj.value if mode == "str" else {self.id_key: obj.value})
         if not isinstance(obj, ox.Literal):
             raise BuildError(f"JSON-LD: unexpected term {obj!r}")
-        lex, dt, lang = obj.value, obj.datatype.value, obj.language
+        lex, lang = obj.value, obj.language
+        terms = self.by_prop.get(prop, {})
         if lang:
             return terms.get(None) or self.key(prop), {"@value": lex, "@language": lang}
-        if dt == _XSD + "string":
-            return terms.get(None) or self.key(prop), lex
-        if dt in terms:
-            return terms[dt], lex
-        key = terms.get(None) or self.key(prop)
-        if dt == _XSD + "integer" and _CANON_INT.fullmatch(lex):
+        dt = obj.datatype.value
+        rule = self._rules.get((prop, dt))
+        if rule is None:
+            rule = self._rules[(prop, dt)] = self._literal_rule(prop, dt)
+        key, mode = rule
+        if mode == "lex":
+            return key, lex
+        if mode == "int" and _CANON_INT.fullmatch(lex):
             return key, int(lex)
-        if dt == _XSD + "boolean" and lex in ("true", "false"):
+        if mode == "bool" and lex in ("true", "false"):
             return key, lex == "true"
         return key, {"@value": lex, "@type": dt}
+
+    def _iri_rule(self, prop: str) -> tuple[str, str]:
+        if prop == _RDF_TYPE_IRI:
+            return self.type_key, "type"
+        terms = self.by_prop.get(prop, {})
+        for typ in ("@id", "@vocab"):
+            if typ in terms:
+                return terms[typ], "str"
+        return terms.get(None) or self.key(prop), "obj"
+
+    def _literal_rule(self, prop: str, dt: str) -> tuple[str, str]:
+        terms = self.by_prop.get(prop, {})
+        if dt == _XSD + "string":
+            return terms.get(None) or self.key(prop), "lex"
+        if dt in terms:
+            return terms[dt], "lex"
+        key = terms.get(None) or self.key(prop)
+        if dt == _XSD + "integer":
+            return key, "int"
+        if dt == _XSD + "boolean":
+            return key, "bool"
+        return key, "obj"
 
     def node(self, subject: str, triples: Iterable[Any]) -> dict[str, Any]:
         out: dict[str, Any] = {self.id_key: subject}
