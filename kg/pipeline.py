@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,52 @@ class BuildResult:
     graph: nx.MultiDiGraph | None = None
     #: ``{"hits", "misses", "writes"}`` of the extraction cache (empty without one).
     cache: dict[str, int] = field(default_factory=dict)
+    #: Seconds per phase, see :class:`PhaseTimer` (``extract`` = ingest, cache and
+    #: extraction; ``merge``; ``extractions_jsonl``; ``outputs``).
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its waited-for children (the extraction workers)."""
+    import resource
+
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+class PhaseTimer:
+    """Wall and CPU seconds per named phase of a build.
+
+    ``with timer("merge"): ...`` adds the block's wall time
+    (``time.perf_counter``) and CPU time (user + system of this process *and* of
+    its terminated children, from ``getrusage``; extraction workers count once
+    they have exited, i.e. when the extraction stream closes) to the phase.
+    :meth:`to_dict` gives ``{phase: {"s": wall, "cpu_s": cpu}}``.
+    """
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        import time
+
+        w, c = time.perf_counter(), _cpu()
+        try:
+            yield
+        finally:
+            self.wall[phase] = self.wall.get(phase, 0.0) + time.perf_counter() - w
+            self.cpu[phase] = self.cpu.get(phase, 0.0) + _cpu() - c
+
+    def add(self, phase: str, wall: float, cpu: float) -> None:
+        """Add measured seconds to ``phase`` (negative to move time out of it)."""
+        self.wall[phase] = self.wall.get(phase, 0.0) + wall
+        self.cpu[phase] = self.cpu.get(phase, 0.0) + cpu
+
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        """``{phase: {"s": wall seconds, "cpu_s": CPU seconds}}``, rounded to ms."""
+        return {k: {"s": round(self.wall[k], 3), "cpu_s": round(self.cpu[k], 3)} for k in self.wall}
 
 
 @contextmanager
@@ -203,28 +250,42 @@ def run_build(
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
     cache_stats: dict[str, int] = {}
+    timer = PhaseTimer()
+    clock, cpu = time.perf_counter, time.process_time  # per document: cheap clocks, this process only
     try:
-        with open(tmp / EXTRACTIONS_FILE, "w", encoding="utf-8") as fh, extraction_stream(
+        add_w = add_c = out_w = out_c = 0.0
+        with timer("extract"), open(tmp / EXTRACTIONS_FILE, "w", encoding="utf-8") as fh, extraction_stream(
             _counted(records, on_record), nlp, model=model, jobs=jobs, cache_dir=cache_dir, dask=dask,
             stats=cache_stats,
         ) as stream:
             for ex in stream:
+                w0, c0 = clock(), cpu()
                 builder.add(ex)
+                w1, c1 = clock(), cpu()
                 fh.write(json.dumps(_slim(ex), ensure_ascii=False, sort_keys=True) + "\n")
-        for skipped in report.documents_skipped:
-            builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
-        G = builder.graph()
+                add_w, add_c = add_w + w1 - w0, add_c + c1 - c0
+                out_w, out_c = out_w + clock() - w1, out_c + cpu() - c1
+        timer.add("extract", -add_w - out_w, -add_c - out_c)
+        timer.add("merge", add_w, add_c)
+        timer.add("extractions_jsonl", out_w, out_c)
+        with timer("merge"):
+            for skipped in report.documents_skipped:
+                builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
+            G = builder.graph()
         G.graph["built_from"] = [str(p) for p in inputs]
-        files = write_outputs(G, tmp, base_iri=base_iri, views=views, store=store)
-        summary = graph_summary(G)
-        rep = {"ingest": report.to_dict(), "graph": summary, "relations_dropped": G.graph.get("relations_dropped", {})}
-        (tmp / REPORT_FILE).write_text(json.dumps(rep, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
-        _swap_into_place(tmp, out_dir)
+        with timer("outputs"):
+            files = write_outputs(G, tmp, base_iri=base_iri, views=views, store=store)
+            summary = graph_summary(G)
+            rep = {"ingest": report.to_dict(), "graph": summary, "relations_dropped": G.graph.get("relations_dropped", {})}
+            (tmp / REPORT_FILE).write_text(json.dumps(rep, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+                                           encoding="utf-8")
+            _swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     final = [out_dir / p.relative_to(tmp) for p in files] + [out_dir / REPORT_FILE, out_dir / EXTRACTIONS_FILE]
-    return BuildResult(out_dir=out_dir, ingest=report, summary=summary, files=final, graph=G, cache=cache_stats)
+    return BuildResult(out_dir=out_dir, ingest=report, summary=summary, files=final, graph=G, cache=cache_stats,
+                       timings=timer.to_dict())
 
 
 def _slim(ex: DocExtraction) -> dict[str, Any]:
