@@ -26,6 +26,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 #: The queries cycled through: small, typical look-ups of a kg build.
 QUERIES: tuple[str, ...] = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
