@@ -211,10 +211,16 @@ def query_store(
     Bindings are passed to Oxigraph as ``substitutions`` (RDF-dev SEP-0007): the
     variable takes the value as an RDF term, so no text is pasted into the query.  A
     bound variable must be in the ``SELECT`` clause (or the query ``SELECT *``).
-    Oxigraph 0.5 does not plan substituted values into the joins: on a 1.1 M-triple
-    graph a 2-hop query with a substituted label took 180–290 ms against 16–70 ms
-    with the same label written as a constant (``benchmarks/bench_sparql.py``
-    machine, measured under load).  Constants in trusted query text stay fastest.
+    Oxigraph 0.5 plans the joins before it sees the substituted values: it orders
+    patterns by their constants, breaking ties by text order, so a query is fast with
+    a binding when the pattern holding the bound variable comes first and no
+    two-constant pattern (``?x a kg:T``) is left in the join to be planned before
+    it (write type tests as ``FILTER EXISTS``).  On the 1.15 M-triple graph of
+    ``benchmarks/bench_sparql.py`` (machine load ~6 on 2 cores), ``?org rdfs:label
+    ?orgLabel`` first took 0.5 ms with ``orgLabel`` substituted against 36–46 ms
+    when it came second; the same label as a constant took 0.2 ms.  Such an order
+    is slower unbound (it starts from every label), so the named queries use it only
+    where a binding is their documented use (``evidence``, ``results-on-dataset``).
 
     Parameters
     ----------
