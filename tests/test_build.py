@@ -183,6 +183,8 @@ def test_dataset_phrases_win_over_the_names_inside(nlp, text, expected):
          ("person ReID", "Task", "person-re-identification"), "person ReID datasets"),
         # a year that dates an event, not a dataset version
         ("Our entry won the COCO 2016 challenge.", ("COCO", "Dataset", "coco"), "COCO 2016"),
+        # a score after a dataset name is not a version
+        ("The error on MNIST 0.5 is low.", ("MNIST", "Dataset", "mnist"), "MNIST 0.5"),
     ],
 )
 def test_dataset_phrases_leave_plain_names_alone(nlp, text, expected, absent):

@@ -102,7 +102,7 @@ _LANGUAGES = {"english", "chinese", "german", "french", "japanese", "arabic", "s
 #: "GAN-generated", "BERT-based": a name turned into an adjective
 _DERIVED_ADJ = re.compile(r"-[a-z]+(?:ed|ing|based|like|style|specific)$")
 _DS_YEAR = re.compile(r"^(?:19|20)\d\d$")
-_DS_VERSION = re.compile(r"^v?\d\.\d{1,2}$")
+_DS_VERSION = re.compile(r"^v?[1-9]\.\d{1,2}$")
 _UNIT_WORDS = {"million", "billion", "thousand", "k", "m", "images", "sentences", "hours", "points", "percent"}
 _HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "processors",
              "accelerator", "accelerators", "card", "cards", "cpu", "cpus", "npu", "ipu"}
