@@ -163,3 +163,11 @@ def test_streamed_graphml_reads_back_with_networkx(sample_graph, tmp_path):
             assert h["count"] == d["count"]  # typed int, not a string
     u, v, k, d = next(iter(sample_graph.edges(keys=True, data=True)))
     assert json.loads(H.edges[u, v, k]["evidence"]) == d["evidence"]
+
+
+def test_store_loaded_in_small_chunks_holds_the_same_quads(files, tmp_path):
+    out, _ = files
+    whole = ox.Store.read_only(str(write_store([out / "graph.nq"], tmp_path / "a", chunk_lines=10**9)))
+    small = ox.Store.read_only(str(write_store([out / "graph.nq"], tmp_path / "b", chunk_lines=3)))
+    assert set(whole) == set(small) and len(small) > 100
+    del whole, small
