@@ -223,3 +223,24 @@ def test_a_name_turned_adjective_before_data_is_not_a_dataset(nlp):
 def test_abbreviation_with_a_dataset_head_is_a_dataset(nlp, text, long_form, short):
     got = _mentions(nlp, text)
     assert (long_form, "Dataset", None) in got and (short, "Dataset", None) in got, got
+
+
+@pytest.mark.parametrize(
+    "text, expected, absent",
+    [
+        ("We evaluate on the Paris and Holidays datasets.",
+         [("Paris", "Dataset"), ("Holidays", "Dataset")], "Paris and Holidays datasets"),
+        ("Results on MNIST, SVHN and USPS benchmarks are strong.",
+         [("MNIST", "Dataset"), ("SVHN", "Dataset"), ("USPS", "Benchmark")], "USPS benchmarks"),
+        # organisations' or tasks' datasets, and years, are not dataset names
+        ("We compare to Google and Facebook datasets.", [("Google", "Organization")], None),
+        ("We use the NER and POS datasets.", [("NER", "Task")], None),
+        ("We use the 2014 and 2015 datasets of the challenge.", [], "2014"),
+    ],
+)
+def test_names_coordinated_under_a_dataset_head_are_each_a_dataset(nlp, text, expected, absent):
+    got = [(m[0], m[1]) for m in _mentions(nlp, text)]
+    assert all(e in got for e in expected), got
+    assert absent is None or all(m[0] != absent for m in got), got
+    if not expected:
+        assert not [m for m in got if m[1] in ("Dataset", "Benchmark")], got

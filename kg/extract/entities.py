@@ -484,6 +484,7 @@ class EntityTyper:
             for i in range(c.start, c.end):
                 cover.setdefault(i, c)
         n = len(doc)
+        out += self._coordinated_datasets(doc, cands)
         for tok in doc:
             low = tok.lower_
             h0 = tok.i  # first token of the head ("test" of "test set")
@@ -571,6 +572,91 @@ class EntityTyper:
             if doc.text[doc[c.end - 1].idx + len(doc[c.end - 1].text):nxt.idx] != " ":
                 continue
             out.append(_Cand(c.start, c.end + 1, c.label, "pattern:dataset-version", rank=-1))
+        return out
+
+    def _coordinated_datasets(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+        """Names coordinated under one plural dataset head are each a Dataset:
+        "the Paris and Holidays datasets", "CNN and Daily Mail datasets", "on
+        MNIST, SVHN and USPS benchmarks" (Benchmark for "benchmarks").
+
+        Each conjunct must be one name: a single candidate that is not a Task,
+        Metric or Hardware ("NER and POS datasets" stay tasks), or capitalised /
+        digit-bearing words only ("image and video datasets" are no names).
+        Conjuncts already typed Dataset/Benchmark keep their candidate (and id).
+        Returns candidates with ``rank=-1`` (see :meth:`_dataset_extensions`).
+        """
+        out: list[_Cand] = []
+        plural = {"datasets", "corpora", "benchmarks", "treebanks", "databases"}
+        for tok in doc:
+            h0 = tok.i
+            if tok.lower_ == "sets" and tok.i > 0 and doc[tok.i - 1].lower_ in _SPLIT_WORDS:
+                h0 = tok.i - 1
+            elif tok.lower_ not in plural:
+                continue
+            j, coords = h0, []
+            while j > 0 and h0 - j < 16:
+                prev = doc[j - 1]
+                if prev.lower_ in ("and", "or", ",", "&"):
+                    coords.append(j - 1)
+                elif not (prev.text == "-" or prev.pos_ in ("PROPN", "NOUN", "ADJ", "NUM", "X")) or prev.dep_ in ("det", "poss"):
+                    break
+                j -= 1
+            if not coords:
+                continue
+            bounds = sorted(coords)
+            segs, start = [], j
+            for b in bounds:
+                segs.append((start, b))
+                start = b + 1
+            segs.append((start, h0))
+            segs = [(a, b) for a, b in segs if b > a]
+            if len(segs) < 2:
+                continue
+            # candidates inside the coordination (not those that run into the head,
+            # such as a noun-chunk phrase "Paris and Holidays datasets")
+            cover: dict[int, _Cand] = {}
+            for c in sorted(cands, key=lambda c: (PRIORITY[c.source.split(":")[0]], -(c.end - c.start))):
+                if c.end > h0 or c.start < j or c.source == "ner" and c.label != "Organization":
+                    continue
+                for i in range(c.start, c.end):
+                    cover.setdefault(i, c)
+            # the leftmost conjunct may carry leading modifiers: trim to its name
+            a0, b0 = segs[0]
+            while a0 < b0 and not (cover.get(a0) is not None and cover[a0].start == a0) and not any(
+                ch.isupper() or ch.isdigit() for ch in doc[a0].text
+            ):
+                a0 += 1
+            segs[0] = (a0, b0)
+            label = "Benchmark" if tok.lower_ == "benchmarks" else "Dataset"
+            new: list[_Cand] = []
+            ok = True
+            for a, b in segs:
+                if a >= b:
+                    ok = False
+                    break
+                c = cover.get(a)
+                if c is not None and (c.start, c.end) == (a, b):
+                    if c.label in ("Task", "Metric", "Hardware", "Person", "Location", "Organization"):
+                        ok = False  # "NER and POS datasets"; "Google and Facebook datasets"
+                        break
+                    if not (c.source == "gazetteer" and c.label in ("Dataset", "Benchmark")):
+                        new.append(_Cand(a, b, label, "pattern:coordinated-dataset", rank=-1))
+                    continue
+                words = doc[a:b]
+                if any(i in cover and not (cover[i].start >= a and cover[i].end <= b) for i in range(a, b)):
+                    ok = False  # a candidate crosses the conjunct's edge
+                    break
+                if not all(t.text == "-" or any(ch.isupper() or ch.isdigit() for ch in t.text) for t in words):
+                    ok = False
+                    break
+                if words[0].is_sent_start or all(t.text in self.lex.stop_names for t in words) or not any(
+                    ch.isalpha() for ch in words.text
+                ):  # "the 2014 and 2015 datasets": years, not names
+                    ok = False
+                    break
+                new.append(_Cand(a, b, label, "pattern:coordinated-dataset", rank=-1))
+            if ok:
+                out.extend(new)
         return out
 
     def _title_method(self, doc: Doc) -> list[_Cand]:
@@ -861,6 +947,7 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
 _TYPED_BY_HEAD = frozenset({
     "pattern:hardware", "pattern:hardware-class", "pattern:head-noun", "pattern:appositive",
     "pattern:dataset-phrase", "pattern:dataset-extension", "pattern:dataset-version",
+    "pattern:coordinated-dataset",
     "pattern:org-head", "pattern:task-phrase", "pattern:task-name",
 })
 
