@@ -127,3 +127,35 @@ def test_trigger_word_inside_a_benchmark_name_is_no_evaluation(nlp, sample_texts
     got = rels(nlp, sample_texts["001-01-vega"])
     assert ("evaluatedOn", "Vega v2", "SuperGLUE") in got
     assert not [r for r in got if r[0] == "evaluatedOn" and r[2] in ("GLUE", "general language understanding evaluation")]
+
+
+# partOf: the samples state no Dataset -> Benchmark membership (benchmarks/gold/README.md),
+# so these are real sentences of SciREX papers (MT-DNN; Very Deep Multilingual CNNs).
+
+
+@pytest.mark.parametrize("sentence, dataset", [
+    ("STS-B is the only example of the task in GLUE.", "STS-B"),
+    ("Although QNLI is defined as a binary classification task in GLUE, in this study we "
+     "formulate it as a pairwise ranking task.", "QNLI"),
+])
+def test_part_of_a_benchmark(nlp, sentence, dataset):
+    assert ("partOf", dataset, "GLUE") in rels(nlp, sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    # members counted, not named
+    "MT-DNN obtains new state-of-the-art results on ten NLU tasks, including SNLI, SciTail, and "
+    "eight out of nine GLUE tasks, pushing the GLUE benchmark to 82.2% (1.8% absolute improvement).",
+    # a parenthesis after a benchmark that is not a list of its members
+    "We then evaluate the very deep CNNs on the Hub5’00 benchmark (using the 262 hours of SWB-1 "
+    "training data) achieving a word error rate of 11.8% after cross-entropy training.",
+])
+def test_no_part_of_without_a_membership_statement(nlp, sentence):
+    assert not [r for r in rels(nlp, sentence) if r[0] == "partOf"]
+
+
+def test_no_part_of_on_the_samples(nlp, sample_texts):
+    # "SuperGLUE … containing eight difficult language understanding tasks, including
+    # question answering, …" names tasks, not datasets
+    for text in sample_texts.values():
+        assert not [r for r in rels(nlp, text) if r[0] == "partOf"]
