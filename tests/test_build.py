@@ -236,6 +236,8 @@ def test_abbreviation_with_a_dataset_head_is_a_dataset(nlp, text, long_form, sho
         ("We compare to Google and Facebook datasets.", [("Google", "Organization")], None),
         ("We use the NER and POS datasets.", [("NER", "Task")], None),
         ("We use the 2014 and 2015 datasets of the challenge.", [], "2014"),
+        # a language's split is not a dataset name
+        ("We gain 1.5 BLEU points on the English test set.", [], "English test set"),
     ],
 )
 def test_names_coordinated_under_a_dataset_head_are_each_a_dataset(nlp, text, expected, absent):

@@ -251,7 +251,7 @@ class EntityTyper:
         if _MODEL_LIKE.search(span.text) or (end < len(doc) and _VERSION.match(doc[end].text)):
             return "Method", "model-like"
         # e'') test sets named by year: "NIST05", "MT08", "DUC2001", "CoNLL-2003", "WMT14"
-        if _YEAR_SET.match(span.text):
+        if _YEAR_SET.match(span.text) and sum(c.isalpha() for c in span.text) <= 12:
             return "Dataset", "year-named"
         # g) "on X" / "experiments on X" in an evaluation sentence
         if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across"):
@@ -444,6 +444,9 @@ class EntityTyper:
                 continue
             if all(t.text in self.lex.stop_names or t.is_stop for t in name):
                 continue
+            if all(t.lower_.strip("-") in _LANGUAGES or t.lower_ in _SPLIT_WORDS or not t.text[:1].isupper()
+                   for t in name):
+                continue  # "the English test set": a language's split, not a name
             out.append(_Cand(name[0].i, head.i + 1, typ, "pattern:dataset-phrase"))
         return out
 
