@@ -159,3 +159,29 @@ def test_no_part_of_on_the_samples(nlp, sample_texts):
     # question answering, …" names tasks, not datasets
     for text in sample_texts.values():
         assert not [r for r in rels(nlp, text) if r[0] == "partOf"]
+
+
+def test_used_for_state_of_the_art_on_tasks(nlp, sample_texts):
+    # "… and obtains new state-of-the-art performance on real-time instance
+    # segmentation and rotated object detection" (the parser reads "rotated" as a verb)
+    got = rels(nlp, sample_texts["002-04-rtmdet"])
+    assert ("usedFor", "RTMDet", "real-time instance segmentation") in got
+    assert ("usedFor", "RTMDet", "rotated object detection") in got
+    # the aim "a detector that exceeds the YOLO series and is easily extensible for
+    # many object recognition tasks such as instance segmentation" is not a result
+    assert ("usedFor", "RTMDet", "instance segmentation") not in got
+
+
+def test_used_for_purpose_of_the_proposal(nlp, sample_texts):
+    # "To better handle long-tail cases in the sequence labeling (SL) task, in this
+    # work, we introduce graph neural networks sequence labeling (GNN-SL)"
+    got = rels(nlp, sample_texts["002-09-gnnsl"])
+    assert ("usedFor", "GNN-SL", "sequence labeling") in got
+
+
+def test_used_for_the_task_the_paper_studies(nlp, sample_texts):
+    # "We investigate a practical domain adaptation task, called source-free
+    # unsupervised domain adaptation (SFUDA)": the named task, not the modifier
+    got = rels(nlp, sample_texts["000-03-dac"])
+    assert ("usedFor", "Divide and Contrast", "source-free unsupervised domain adaptation") in got
+    assert ("usedFor", "Divide and Contrast", "domain adaptation") not in got
