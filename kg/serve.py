@@ -36,15 +36,18 @@ Usage::
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import queue
 import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Optional
 
@@ -286,9 +289,24 @@ def _reformat(json_doc: bytes, fmt: ox.QueryResultsFormat) -> bytes:
 # --------------------------------------------------------------------------- workers
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this worker when its parent (the fork server) dies, so a worker
+    busy on a runaway query does not outlive a killed ``kg serve``."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # best effort: an idle worker still exits on EOF from the front
+
+
 def _worker_main(store_dir: str, conn) -> None:
-    """Worker process: open the store read-only, answer requests from ``conn`` until EOF."""
+    """Worker loop: open the store read-only, answer requests from ``conn`` until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the front's to handle
+    _die_with_parent()
     try:
         store = ox.Store.read_only(store_dir)
     except OSError as exc:
@@ -310,58 +328,100 @@ def _worker_main(store_dir: str, conn) -> None:
             return
 
 
-def _mp_context():
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        # Workers fork from a single-threaded server that has imported this module
-        # (fast start; never a fork of the threaded front).
-        ctx.set_forkserver_preload(["kg.serve"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+class _Duplex:
+    """A :class:`multiprocessing.connection.Connection` pair over two pipe fds."""
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self._r = Connection(read_fd, writable=False)
+        self._w = Connection(write_fd, readable=False)
+
+    def send(self, obj) -> None:
+        self._w.send(obj)
+
+    def recv(self):
+        return self._r.recv()
+
+    def poll(self, timeout: float) -> bool:
+        return self._r.poll(timeout)
+
+    def close(self) -> None:
+        for c in (self._r, self._w):
+            try:
+                c.close()
+            except OSError:
+                pass
+
+
+def _worker_stdio() -> None:
+    """Entry point of a worker process (``python -c``): the store path is ``argv[1]``;
+    requests come on stdin, answers go on the original stdout (fd 1 is then pointed
+    at stderr so that nothing else can write into the channel)."""
+    out_fd = os.dup(1)
+    os.dup2(2, 1)
+    _worker_main(sys.argv[1], _Duplex(0, out_fd))
+
+
+_WORKER_CODE = "from kg.serve import _worker_stdio; _worker_stdio()"
 
 
 class _Worker:
-    def __init__(self, ctx, store_dir: str, startup_timeout_s: float):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(store_dir, child), daemon=True,
-                                name="kg-serve-worker")
-        self.proc.start()
-        child.close()
+    """One worker: a fresh ``python`` process (not a fork of the threaded front, and
+    no re-import of the caller's ``__main__``), talking pickles over its stdin/stdout."""
+
+    def __init__(self, store_dir: str, startup_timeout_s: float):
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)  # so the child imports this kg
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self.proc = subprocess.Popen([sys.executable, "-c", _WORKER_CODE, store_dir],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+                                     close_fds=True)
+        # The Connections get their own copies of the pipe fds; Popen's are closed now.
+        self.conn = _Duplex(os.dup(self.proc.stdout.fileno()), os.dup(self.proc.stdin.fileno()))
+        self.proc.stdout.close()
+        self.proc.stdin.close()
+        self.proc.stdin = self.proc.stdout = None
+        self.pid = self.proc.pid
         if not self.conn.poll(startup_timeout_s):
             self.kill()
             raise KGError(f"a query worker did not open {store_dir} within {startup_timeout_s} s")
         try:
             msg = self.conn.recv()
-        except EOFError:
-            msg = ("error", f"exited with status {self.proc.exitcode}")
+        except (EOFError, OSError):
+            msg = ("error", f"exited with status {self.proc.poll()}")
         if msg[0] != "ready":
             self.kill()
             raise KGError(f"a query worker cannot open the store {store_dir}: {msg[1]}")
-        self.pid = msg[1]
 
     def kill(self) -> None:
-        if self.proc.is_alive():
+        if self.proc.poll() is None:
             self.proc.kill()
-        self.proc.join(timeout=10)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
         self.conn.close()
 
 
 class _Pool:
-    """``size`` worker processes; a request runs on an idle one, killed on timeout."""
+    """``size`` worker processes; a request runs on an idle one, killed on timeout.
+
+    Workers are started and replaced by one long-lived spawner thread: Linux's
+    parent-death signal (:func:`_die_with_parent`) fires when the *thread* that
+    started a child ends, so no worker may be started from a short-lived thread.
+    """
 
     def __init__(self, store_dir: str, size: int, startup_timeout_s: float):
         self.store_dir = store_dir
         self.startup_timeout_s = startup_timeout_s
-        self.ctx = _mp_context()
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.all: set[_Worker] = set()
         self.lock = threading.Lock()
         self.closed = False
         self.killed = 0
+        self.spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-serve-spawner")
         try:
             for _ in range(size):
-                self._add(_Worker(self.ctx, store_dir, startup_timeout_s))
+                self._add(self.spawner.submit(_Worker, store_dir, startup_timeout_s).result())
         except BaseException:
             self.close()
             raise
@@ -382,10 +442,16 @@ class _Pool:
             if self.closed:
                 return
             try:
-                self._add(_Worker(self.ctx, self.store_dir, self.startup_timeout_s))
+                self._add(_Worker(self.store_dir, self.startup_timeout_s))  # on the spawner
                 return
             except KGError:
                 time.sleep(0.5 * (attempt + 1))
+
+    def _submit_replace(self, dead: _Worker) -> None:
+        try:
+            self.spawner.submit(self._replace, dead)
+        except RuntimeError:  # the pool is closing
+            dead.kill()
 
     def pids(self) -> list[int]:
         with self.lock:
@@ -405,11 +471,11 @@ class _Pool:
                 self.idle.put(w)
                 return ans
         except (EOFError, OSError) as exc:
-            threading.Thread(target=self._replace, args=(w,), daemon=True).start()
+            self._submit_replace(w)
             return _text(500, f"the query worker died: {exc}")
         # Timed out: kill the worker (its query stops at once) and start a fresh one.
         self.killed += 1
-        threading.Thread(target=self._replace, args=(w,), daemon=True).start()
+        self._submit_replace(w)
         return _text(503, f"query timed out after {timeout_s:g} s and was stopped")
 
     def close(self) -> None:
@@ -419,6 +485,7 @@ class _Pool:
             self.all.clear()
         for w in workers:
             w.kill()
+        self.spawner.shutdown(wait=False, cancel_futures=True)
 
 
 # ----------------------------------------------------------------------------- front
