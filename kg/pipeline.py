@@ -272,6 +272,7 @@ def run_build(
             for skipped in report.documents_skipped:
                 builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
             G = builder.graph()
+            del builder  # its per-entity sets and counters are not needed once G exists
         G.graph["built_from"] = [str(p) for p in inputs]
         with timer("outputs"):
             files = write_outputs(G, tmp, base_iri=base_iri, views=views, store=store)

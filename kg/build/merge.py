@@ -88,7 +88,7 @@ class GraphBuilder:
         rec = ex.record
         dnode = doc_node_id(rec.id)
         self.docs[dnode] = _doc_attrs(rec)
-        text = rec.text
+        text = _SentenceText(rec.text)  # one string per sentence span, shared by its evidence
         for m in ex.entities:
             eid = m.id
             src = m.source.split(":")[0]
@@ -152,8 +152,14 @@ class GraphBuilder:
         counts: Counter = Counter()
         ent_docs: dict[str, set[str]] = defaultdict(set)
         sources: dict[str, set[str]] = defaultdict(set)
+        targets = set(alias.values())
         for eid in self.counts:
             c = canon(eid)
+            if c == eid and eid not in targets:
+                # nothing folds into eid: share the builder's objects (only read below)
+                votes[c], names[c], surfaces[c] = self.type_votes[eid], self.names[eid], self.surfaces[eid]
+                counts[c], ent_docs[c], sources[c] = self.counts[eid], self.ent_docs[eid], self.sources[eid]
+                continue
             votes[c].update(self.type_votes[eid])
             names[c].update(self.names[eid])
             surfaces[c] |= self.surfaces[eid]
@@ -191,9 +197,18 @@ class GraphBuilder:
                 attrs["aliases"] = sorted(set(attrs["aliases"]) | set(extra))
             G.add_node(eid, **attrs)
 
-        merged: dict[tuple[str, str, str], dict[tuple, dict]] = defaultdict(dict)
+        merged: dict[tuple[str, str, str], dict[tuple, dict]] = {}
+        copied: set[tuple[str, str, str]] = set()
         for (h, t, rel), bucket in self.edges.items():
-            merged[(canon(h), canon(t), rel)].update(bucket)
+            key = (canon(h), canon(t), rel)
+            have = merged.get(key)
+            if have is None:
+                merged[key] = bucket  # shared with the builder until a second bucket folds in
+            else:
+                if key not in copied:
+                    merged[key] = have = dict(have)
+                    copied.add(key)
+                have.update(bucket)
         dropped: Counter = Counter()
         for (h, t, rel) in sorted(merged):
             if h == t or not _fits(G, h, t, rel):
@@ -241,10 +256,29 @@ def _fits(G: nx.MultiDiGraph, h: str, t: str, rel: str) -> bool:
     return G.nodes[h].get("type") in dom and G.nodes[t].get("type") in rng
 
 
-def _ev(dnode: str, start: int, end: int, text: str, pattern: str, conf: float) -> dict[str, Any]:
+class _SentenceText:
+    """A document's text that hands out each sentence span's whitespace-normalised
+    text once: evidence items of the same sentence share one string object (most
+    sentences carry several mentions), which keeps the builder and graph smaller."""
+
+    __slots__ = ("text", "_cache")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._cache: dict[tuple[int, int], str] = {}
+
+    def sentence(self, start: int, end: int) -> str:
+        key = (start, end)
+        s = self._cache.get(key)
+        if s is None:
+            s = self._cache[key] = " ".join(self.text[start:end].split())
+        return s
+
+
+def _ev(dnode: str, start: int, end: int, text: _SentenceText, pattern: str, conf: float) -> dict[str, Any]:
     return {
         "doc": dnode, "start": int(start), "end": int(end),
-        "sentence": " ".join(text[start:end].split()), "pattern": pattern,
+        "sentence": text.sentence(start, end), "pattern": pattern,
         "confidence": round(float(conf), 3),
     }
 
