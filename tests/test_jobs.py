@@ -125,3 +125,56 @@ def test_cache_with_jobs(nlp, sample_records, tmp_path):
         with extraction_stream(iter(recs), nlp, jobs=2, cache_dir=tmp_path, stats=stats) as exs:
             assert _lines(exs) == ref
         assert stats == expect
+
+
+_PARENT = r"""
+import sys, time, spacy
+from spacy.language import Language
+from kg.extract.parallel import extract_parallel
+from kg.model import Record
+
+@Language.component("_slow")
+def _slow(doc):
+    time.sleep(0.05)
+    return doc
+
+nlp = spacy.blank("en")
+nlp.add_pipe("sentencizer")
+nlp.add_pipe("_slow")
+for ex in extract_parallel((Record(id=str(i), text="Some text.") for i in range(10_000)), nlp, n_process=2,
+                           task_size=4):
+    print(ex.record.id, flush=True)
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_workers_die_with_a_killed_parent(sig, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, text=True)
+    workers: list = []
+    try:
+        assert proc.stdout.readline().strip() == "0"  # the workers are running
+        workers = psutil.Process(proc.pid).children()
+        assert len(workers) == 2
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(timeout=20)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(
+            w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers
+        ):
+            time.sleep(0.1)
+        assert not [w.pid for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+    finally:
+        proc.kill()
+        proc.wait()
+        for w in workers:  # a failed run must not leave them behind
+            try:
+                w.kill()
+            except psutil.Error:
+                pass

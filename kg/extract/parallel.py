@@ -25,7 +25,8 @@ Memory is bounded: at most ``max_in_flight`` batches are out at a time and the
 reorder buffer never holds more than those, whatever the corpus size.  A worker
 that dies (killed, out of memory) or raises fails the run with a
 :class:`~kg.errors.KGError` naming the cause; workers exit when the parent
-closes the stream, and on their own when the parent process disappears.
+closes the stream, and when the parent process is killed (Linux: the kernel's
+parent-death signal; elsewhere: between tasks).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -51,6 +53,21 @@ def fork_available() -> bool:
     return "fork" in mp.get_all_start_methods()
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel SIGKILL this process when its parent dies (prctl
+    ``PR_SET_PDEATHSIG``), so a killed ``kg build`` leaves no workers behind.
+    Elsewhere the workers notice the parent's death between tasks."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+        pass
+
+
 def _worker(nlp: Any, batch_size: int, tasks: Any, results: Any, parent: int) -> None:
     """Worker loop: ``(seq, [(id, title, text), ...])`` in, ``(seq, "ok", rows)`` out.
 
@@ -59,12 +76,14 @@ def _worker(nlp: Any, batch_size: int, tasks: Any, results: Any, parent: int) ->
     from kg.extract.pipeline import extract_records
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops us
+    _die_with_parent()
+    results.cancel_join_thread()  # never block at exit on results nobody reads any more
     while True:
+        if os.getppid() != parent:  # the parent is gone (killed): stop, queued tasks or not
+            return
         try:
             task = tasks.get(timeout=_POLL)
         except queue.Empty:
-            if os.getppid() != parent:
-                return
             continue
         if task is None:
             return
