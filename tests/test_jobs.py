@@ -178,3 +178,19 @@ def test_workers_die_with_a_killed_parent(sig, tmp_path):
                 w.kill()
             except psutil.Error:
                 pass
+
+
+def test_build_timings_count_the_workers_cpu(nlp, sample_records, tmp_path):
+    """run_build's phase times: the extract phase's CPU includes the workers' (they
+    are joined when the stream closes), so --jobs 2 reports about the CPU of --jobs 1."""
+    from kg.pipeline import run_build
+
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": r.id, "text": r.text}) + "\n" for r in sample_records[:12]))
+    cpu = {}
+    for jobs in (1, 2):
+        res = run_build([src], tmp_path / f"b{jobs}", nlp=nlp, jobs=jobs, views=False, store=False)
+        assert set(res.timings) == {"extract", "merge", "extractions_jsonl", "outputs"}
+        assert all(v["s"] >= 0 and v["cpu_s"] >= 0 for v in res.timings.values())
+        cpu[jobs] = res.timings["extract"]["cpu_s"]
+    assert cpu[2] > 0.5 * cpu[1] > 0

@@ -171,14 +171,13 @@ def _child_build(args: list[str]) -> None:
     timings, cache stats, graph size, RSS samples (MB) at each tenth of the input."""
     import psutil
 
-    from kg.cache import pipeline_version
+    import kg.cache
     from kg.extract import load_pipeline
     from kg.pipeline import run_build
 
-    if os.environ.get("KG_BENCH_PIN"):  # --pin-version
-        import kg.cache
-
+    if os.environ.get("KG_BENCH_PIN"):  # --pin-version (kg.pipeline and kg.distributed import it at call time)
         kg.cache.pipeline_version = lambda nlp: os.environ["KG_BENCH_PIN"]
+    pipeline_version = kg.cache.pipeline_version
     nlp = load_pipeline()
     expected = os.environ.get("KG_BENCH_VERSION")
     if expected and pipeline_version(nlp) != expected:
