@@ -58,10 +58,11 @@ DATASETS = ("Dataset", "Benchmark")
 class _M:
     """A mention with its token span (internal)."""
 
-    __slots__ = ("i", "label", "span", "start", "end", "source", "generic")
+    __slots__ = ("i", "label", "span", "start", "end", "source", "generic", "gid")
 
-    def __init__(self, i: int, label: str, span: Span, source: str = "", generic: bool = False):
-        self.i, self.label, self.span, self.source = i, label, span, source
+    def __init__(self, i: int, label: str, span: Span, source: str = "", generic: bool = False,
+                 gid: str | None = None):
+        self.i, self.label, self.span, self.source, self.gid = i, label, span, source, gid
         #: a lower-case technique ("federated learning"): not what a paper proposes
         self.generic = generic
         self.start, self.end = span.start, span.end
@@ -92,7 +93,7 @@ class RelationExtractor:
         for i, m in enumerate(doc._.kg_mentions or ()):
             sp = doc.char_span(m["start"], m["end"], alignment_mode="expand")
             if sp is not None:
-                out.append(_M(i, m["label"], sp, m.get("source", ""), bool(m.get("generic"))))
+                out.append(_M(i, m["label"], sp, m.get("source", ""), bool(m.get("generic")), m.get("gid")))
         return out
 
     def _negated(self, tok: Token) -> bool:
@@ -221,6 +222,14 @@ class RelationExtractor:
                             by_sent[id(sent)].append(m)
                     if main is None:
                         main = m.i
+
+        ms_by_i = {m.i: m for m in ms}
+        # the method a "Name: description" title is about, for "this library/model …"
+        topic = None
+        if "\n" in doc.text and ":" in title_line:
+            colon_at = title_line.index(":")
+            topic = next((m.i for m in ms if m.label == "Method" and not m.generic
+                          and m.span.start_char == 0 and m.span.end_char == colon_at), None)
 
         for sent in sents:
             sm = by_sent[id(sent)]
@@ -385,9 +394,28 @@ class RelationExtractor:
                     else:
                         bases = [m for m in methods if m.span.start_char >= pos + len(phrase) and m.span.start_char - pos - len(phrase) < 40][:1]
                     derived = [m for m in methods if m.span.end_char <= pos and m not in bases]
+                    if derived and not phrase.startswith("as ") and self._class_phrase(derived[-1]):
+                        continue  # "SSL approaches based on Siamese networks": a class of methods
+                    trig = doc.char_span(pos, pos + len(phrase), alignment_mode="expand")
+                    if trig is not None and not phrase.startswith("as "):
+                        # the noun the phrase describes: its syntactic head, or the word
+                        # before it when the parser hangs "based on" from the verb
+                        hs = [trig[0].head] if trig[0].dep_ in ("acl", "amod", "prep") else []
+                        if trig.start > 0 and doc[trig.start - 1].pos_ in ("NOUN", "PROPN"):
+                            hs.append(doc[trig.start - 1])
+                        if any(h.tag_ in ("NNS", "NNPS") and not any(m.has_token(h) for m in methods)
+                               and self.lex.head_noun_type.get(h.lemma_.lower()) == "Method"
+                               and not any(c.lower_ in ("our", "proposed", "these", "this") for c in h.children)
+                               for h in hs):
+                            continue  # "several models based on deep neural networks"
                     head = derived[-1].i if derived and not phrase.startswith("as ") else main
+                    if head is None and not derived and topic is not None and re.search(
+                            r"\b(?:this|the) (?:" + "|".join(map(re.escape, self.lex["self_methods"] | {"library", "toolkit", "tool", "package", "extension"})) + r")\b",
+                            doc.text[sent.start_char:pos].lower()):
+                        # "FairScale: a PyTorch extension library …\nThis library extends PyTorch"
+                        head = topic
                     for b in bases:
-                        if head is not None and head != b.i:
+                        if head is not None and head != b.i and not _same_name(ms_by_i.get(head), b):
                             add("basedOn", head, b.i, sent, "based-on", 0.75)
 
             # --- usedFor: "X for <Task>"
@@ -597,6 +625,14 @@ class RelationExtractor:
                     if c.i in roots and roots[c.i] is not d:
                         out.append((roots[c.i], b, pattern, conf))
         return out
+
+    def _class_phrase(self, m: _M) -> bool:
+        """True for a plural description of a class of methods ("SSL approaches",
+        "existing SSL methods"): a statistical span ending in a plural method head
+        noun of the lexicon."""
+        last = m.span[-1]
+        return (m.source == "statistical" and last.tag_ in ("NNS", "NNPS")
+                and self.lex.head_noun_type.get(last.lemma_.lower()) == "Method")
 
     def _used_for(self, sent: Span, methods: list[_M], tasks: list[_M], proposed: list[int],
                   main: int | None, self_ref: bool, beaten: set[int]) -> list[tuple[int, _M, str, float]]:
@@ -827,6 +863,20 @@ def _listed_with(m: _M, others: list[_M]) -> bool:
         lo, hi = (o.end, m.start) if o.end <= m.start else (m.end, o.start)
         between = doc[lo:hi]
         if 0 < len(between) <= 2 and all(t.text in (",", "and", "or", "&", ";") for t in between):
+            return True
+    return False
+
+
+def _same_name(a: _M | None, b: _M) -> bool:
+    """True if ``b`` is ``a``'s acronym or the same gazetteer entry
+    ("Discriminative Feature Network" / "DFN")."""
+    if a is None:
+        return False
+    if a.gid and a.gid == b.gid:
+        return True
+    for x, y in ((a, b), (b, a)):
+        words = [w for w in re.split(r"[\s-]+", x.span.text) if w]
+        if len(words) > 1 and "".join(w[0] for w in words).lower() == y.span.text.lower().rstrip("s"):
             return True
     return False
 
