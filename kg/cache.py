@@ -304,14 +304,16 @@ def extract_cached(
 ) -> Iterator[DocExtraction]:
     """Stream extractions in input order, running ``extract`` only on cache misses.
 
-    Misses flow lazily into one ``extract`` stream (so ``nlp.pipe`` keeps its
-    worker processes and batches across the whole corpus); hits are read from the
-    cache and yielded in their place; new results are written to the cache.
+    Misses flow lazily into one ``extract`` stream (so ``--jobs`` workers and
+    ``nlp.pipe`` batches span the whole corpus); hits are read from the cache and
+    yielded in their place; new results are written to the cache.
 
     Memory stays bounded: after ``flush_every`` consecutive hits an empty
     placeholder record is fed to ``extract``, whose output lets the hits queued
     before it go out, so at most ``flush_every`` plus the extractor's own
-    look-ahead (``batch_size × in-flight batches`` for ``nlp.pipe``) records wait.
+    look-ahead records wait (``nlp.pipe``'s batch; for ``--jobs N`` the tasks in
+    flight, :func:`kg.extract.parallel.extract_parallel`, where an empty text ends
+    a task early).
 
     Parameters
     ----------

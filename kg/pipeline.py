@@ -117,7 +117,9 @@ def extraction_stream(
         Pipeline package the Dask workers load (must be the one ``nlp`` was
         loaded from).
     jobs : int
-        ``nlp.pipe`` processes for a local run.
+        Extraction processes for a local run: with more than one, forked workers
+        each extract whole batches of records (:mod:`kg.extract.parallel`); the
+        output is identical to ``jobs=1``.
     cache_dir : str or Path, optional
         Folder of the extraction cache (:mod:`kg.cache`); None: no cache.
     dask : str, optional
@@ -205,7 +207,7 @@ def run_build(
     model : str
         spaCy pipeline package name.
     jobs : int
-        Processes for ``nlp.pipe``.
+        Extraction processes (see :func:`extraction_stream`).
     base_iri : str
         Base IRI of instance nodes in the RDF export.
     skip_bad_lines : bool
@@ -227,6 +229,8 @@ def run_build(
     Returns
     -------
     BuildResult
+        Including ``timings``: wall and CPU seconds of the extract (ingest, cache,
+        extraction), merge, extractions.jsonl and outputs phases.
 
     Raises
     ------

@@ -165,6 +165,32 @@ def test_hits_stream_out_without_reading_the_whole_input(nlp, sample_records, pr
     assert len(rest) == len(sample_records) - 1
 
 
+def test_hits_stream_out_with_jobs(nlp, sample_records, primed, tmp_path):
+    """Same with two workers: their tasks hold 16 records, but the cache's
+    placeholder (an empty text) ends a task, so hits still go out early (one
+    task in flight here; by default 3 per worker, a bounded look-ahead)."""
+    from kg.extract.parallel import extract_parallel
+
+    version = pipeline_version(nlp)
+    tmp_path = _copy(primed, tmp_path)
+    consumed = []
+
+    def lazy():
+        for r in sample_records:  # the last one is not in the cache
+            consumed.append(r.id)
+            yield r
+
+    with ExtractionCache(tmp_path, version) as cache:
+        it = extract_cached(lazy(), cache, lambda rs: extract_parallel(rs, nlp, n_process=2, max_in_flight=1),
+                            flush_every=2)
+        first = next(it)
+        assert first.record == sample_records[0]
+        assert len(consumed) <= 4 < len(sample_records)
+        rest = list(it)
+        assert cache.stats() == {"hits": 9, "misses": 1, "writes": 1}
+    assert _lines([first, *rest]) == primed[1]
+
+
 def test_corrupt_entry_names_the_file(nlp, sample_records, primed, tmp_path):
     version = pipeline_version(nlp)
     rec = sample_records[0]

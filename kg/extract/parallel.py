@@ -124,7 +124,8 @@ def extract_parallel(
     task_size : int
         Records per task sent to a worker: small enough to keep both workers
         busy to the end of a short corpus, large enough that queue overhead is
-        negligible (16 records ≈ 1 s of work).
+        negligible (16 records ≈ 1 s of work).  A record with an empty text
+        ends its task early (see :func:`kg.cache.extract_cached`).
     max_in_flight : int, optional
         Tasks sent but not yet yielded (default ``3 × n_process``).
 
@@ -199,7 +200,9 @@ def extract_parallel(
         batch: list[Record] = []
         for rec in records:
             batch.append(rec)
-            if len(batch) >= task_size:
+            # an empty text (e.g. kg.cache's flush placeholder) ends the task at once,
+            # so the records waiting behind it downstream are released promptly
+            if len(batch) >= task_size or not rec.text:
                 send(batch)
                 batch = []
                 yield from flush(max_in_flight - 1)
