@@ -246,3 +246,53 @@ def test_names_coordinated_under_a_dataset_head_are_each_a_dataset(nlp, text, ex
     assert absent is None or all(m[0] != absent for m in got), got
     if not expected:
         assert not [m for m in got if m[1] in ("Dataset", "Benchmark")], got
+
+
+def _typed_statistical(nlp, text, spans):
+    """The typer's verdict on given statistical spans of ``text``: {span: label}."""
+    typer = nlp.get_pipe("kg_entities")
+    doc = nlp(text)
+    doc._.kg_stat_ents = [
+        {"start": text.index(s), "end": text.index(s) + len(s), "label": lab} for s, lab in spans
+    ]
+    return {doc[c.start:c.end].text: c.label for c in typer._statistical(doc)}
+
+
+def test_descriptive_statistical_methods_are_dropped_names_kept(nlp):
+    """Lower-case descriptions the devset NER tags (sample guidelines: names, not
+    descriptions) go; names and architecture phrases stay (text of 002-05/001-08)."""
+    text = ("Existing SSL approaches and deep learning models use a data-driven approach, "
+            "while MT-DNN and the pretrained models update a recurrent neural network.")
+    got = _typed_statistical(nlp, text, [
+        ("SSL approaches", "Method"), ("deep learning models", "Method"), ("data-driven approach", "Method"),
+        ("MT-DNN", "Method"), ("pretrained models", "Method"), ("recurrent neural network", "Method"),
+    ])
+    assert got == {"MT-DNN": "Method", "recurrent neural network": "Method"}
+
+
+def test_lower_case_method_in_a_naming_context_is_kept(nlp):
+    text = "Dynamic regularization, a method used to tackle heterogeneity, converges in fewer rounds."
+    assert _typed_statistical(nlp, text, [("Dynamic regularization", "Method")]) == {
+        "Dynamic regularization": "Method"
+    }
+
+
+def test_statistical_tasks_and_metrics_need_a_task_or_metric_head(nlp):
+    text = ("The model prediction improves relation extraction and image classification, "
+            "lowers the computational cost and raises the average score during training.")
+    got = _typed_statistical(nlp, text, [
+        ("model prediction", "Task"), ("relation extraction", "Task"), ("image classification", "Task"),
+        ("computational cost", "Metric"), ("average score", "Metric"), ("training", "Task"),
+    ])
+    assert got == {"relation extraction": "Task", "image classification": "Task", "average score": "Metric"}
+
+
+def test_learning_paradigms_are_neither_methods_nor_tasks(nlp):
+    """Gazetteer paradigms ("federated learning"/"FL", "few-shot learning") are not
+    entities; named methods next to them are (001-08-fedema's text)."""
+    text = ("Federated learning (FL) and self-supervised learning are combined in FedEMA, "
+            "which beats few-shot learning baselines and FedAvg.")
+    got = {m[0]: m[1] for m in _mentions(nlp, text)}
+    for paradigm in ("Federated learning", "FL", "self-supervised learning", "few-shot learning"):
+        assert paradigm not in got, got
+    assert got.get("FedEMA") == "Method", got

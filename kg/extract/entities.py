@@ -104,6 +104,26 @@ _DERIVED_ADJ = re.compile(r"-[a-z]+(?:ed|ing|based|like|style|specific)$")
 _DS_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _DS_VERSION = re.compile(r"^v?[1-9]\.\d{1,2}$")
 _UNIT_WORDS = {"million", "billion", "thousand", "k", "m", "images", "sentences", "hours", "points", "percent"}
+#: Heads of descriptive method phrases ("deep learning models", "defense methods",
+#: "distributed training method", "self-evolution learning", "class representation"):
+#: a lower-case statistical Method span with one of them is no name. Architecture
+#: heads ("recurrent neural network", "pooling layer") are left to the NER: the
+#: SciREX devset counts them as methods.
+_GENERIC_METHOD_HEADS = {"approach", "technique", "strategy", "framework", "update",
+                         "process", "paradigm", "learning", "system", "methodology",
+                         "solution", "perspective", "instrument", "scheme", "design", "rule", "theory",
+                         "approaches", "techniques", "strategies", "frameworks",
+                         "updates", "systems", "solutions", "rules"}
+#: Modifiers that make "X model/method/network" a role or scope, not a kind of model.
+_ROLE_MODS = {"pretrained", "pre-trained", "global", "local", "target", "source", "teacher", "student",
+              "task", "baseline", "base", "existing", "previous", "proposed", "new", "novel", "our", "vanilla",
+              "unified", "aggregated", "foundation", "final", "original", "trained", "large", "small",
+              "big", "simple", "standard", "traditional", "conventional", "current", "state-of-the-art",
+              "buzzworthy", "popular", "modern", "various", "different", "other", "such", "these", "those",
+              "defense", "optimization", "zero-shot", "few-shot", "metric-based", "server", "client"}
+#: Fields and paradigms as modifiers: "deep learning models", "machine-learning models".
+_FIELD_MODS = ("deep learning", "machine learning", "machine-learning", "deep-learning", "artificial intelligence",
+               "neurosymbolic", "federated", "distributed training", "distributed machine")
 _HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "processors",
              "accelerator", "accelerators", "card", "cards", "cpu", "cpus", "npu", "ipu"}
 
@@ -273,12 +293,28 @@ class EntityTyper:
             after = text[e.end_char] if e.end_char < len(text) else " "
             if before in "-_" or before.isalnum() or (after in "-_" and e.end_char + 1 < len(text) and text[e.end_char + 1].isalnum()) or after.isalnum():
                 continue
+            if e.label_ in ("Method", "Task") and self._paradigm(e.ent_id_ or None, e.text):
+                continue
             out.append(_Cand(e.start, e.end, e.label_, "gazetteer", e.ent_id_ or None))
         return out
+
+    def _paradigm(self, gid: str | None, text: str) -> bool:
+        """True for a learning paradigm listed as a Method or Task ("federated
+        learning" / "FL", "few-shot learning", "knowledge distillation"): the
+        sample guidelines (``benchmarks/gold/README.md``) count fields and
+        learning paradigms as neither. Recognised by the gazetteer entry's
+        canonical name: lower-case and headed by "learning" or "distillation"
+        (a named algorithm is capitalised or has another head: "Q-learning",
+        "federated averaging")."""
+        by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
+        entry = by_id.get(gid) if gid else None
+        name = entry.name if entry is not None else text
+        return name == name.lower() and name.rsplit(" ", 1)[-1] in ("learning", "distillation")
 
     def _statistical(self, doc: Doc) -> list[_Cand]:
         """Spans of the trained NER (``doc._.kg_stat_ents``), if it ran."""
         out = []
+        headline_tokens = _headline_tokens(doc) if doc._.kg_stat_ents else set()
         for e in doc._.kg_stat_ents or ():
             sp = doc.char_span(e["start"], e["end"], alignment_mode="contract")
             if sp is None or not len(sp):
@@ -289,6 +325,8 @@ class EntityTyper:
             if sum(c.isalnum() for c in text) < 2:
                 continue
             label = e["label"]
+            if label in ("Method", "Task", "Metric") and self._generic_statistical(doc, sp, label, headline_tokens):
+                continue
             if label == "Dataset":
                 words = re.split(r"[\s-]+", text)
                 if words[0].lower() in _LANGUAGES and all(
@@ -300,6 +338,90 @@ class EntityTyper:
                     label = head_type  # "C&C n-best parser"
             out.append(_Cand(sp.start, sp.end, label, "statistical"))
         return out
+
+    def _name_word(self, word: str, tok: Token, headline_tokens: set[int]) -> bool:
+        """A word that makes a phrase a name: a capital or digit after its first
+        character ("ResNet", "BERT", "CIFAR-10", "MT-DNN"), or a capital first
+        letter that neither starts the sentence nor sits in a title-case headline
+        ("Adam", "Penn"). Generic acronyms of the lexicon ("AI", "ML", "SSL",
+        "DNNs") and their derived adjectives ("DNN-based") do not count.
+
+        ``word`` is a whitespace-separated word of the span (spaCy splits some
+        hyphenated names into tokens), ``tok`` its first token."""
+        w = word.strip(_STRIP)
+        core = re.sub(r"-[a-z]+$", "", w)
+        if core in self.lex.stop_names or core.rstrip("s") in self.lex.stop_names:
+            return False
+        if any(c.isupper() or c.isdigit() for c in w[1:]):
+            return True
+        return w[:1].isupper() and not tok.is_sent_start and tok.i not in headline_tokens
+
+    def _generic_statistical(self, doc: Doc, sp: Span, label: str, headline_tokens: set[int]) -> bool:
+        """True if a statistical Method/Task/Metric span is a description, not a name.
+
+        The devsets the NER was trained on (SciREX above all) annotate descriptive
+        phrases ("deep learning models", "model prediction", "computational cost");
+        the sample guidelines (``benchmarks/gold/README.md``: names, not
+        descriptions) count a lower-case phrase only when it is a named problem or
+        measure, or when the text introduces it as a name. A span with a name word
+        (:meth:`_name_word`) is kept. Otherwise:
+
+        * Method — kept only in a naming context: "called/termed/named X", or an
+          appositive after it ("dynamic regularization, a method used to …").
+        * Task — kept when its head is a task noun of the lexicon ("relation
+          extraction", "classification", "captioning"), not a learning paradigm
+          ("few-shot learning") or a generic activity ("training", "optimization"),
+          and an ambiguous head ("prediction", "generation", "inference") has a
+          content-noun modifier ("trajectory prediction").
+        * Metric — kept when its head is a metric noun ("average score",
+          "word error rate"), not a cost or an efficiency.
+        """
+        base = sp.start_char
+        for m in re.finditer(r"\S+", sp.text):
+            tok = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+            if tok is not None and self._name_word(m.group(0), tok[0], headline_tokens):
+                return False
+        head = sp[-1]
+        head_lemma = head.lemma_.lower()
+        if label == "Method":
+            prev = doc[sp.start - 1] if sp.start > 0 else None
+            if prev is not None and prev.lemma_.lower() in self.lex["naming_verbs"]:
+                return False
+            # "X, a method used to …", "X (an algorithm that …)"
+            k = sp.end
+            if k < len(doc) and doc[k].text in (",", "(", "—", "–"):
+                k += 1
+                if k < len(doc) and doc[k].lower_ in ("a", "an", "the"):
+                    k += 1
+                for t in doc[k:min(k + 3, len(doc))]:
+                    if self._head_type(t) == "Method":
+                        return False
+                    if t.pos_ not in ("ADJ", "NOUN", "ADV"):
+                        break
+            if head_lemma in _GENERIC_METHOD_HEADS or head.lower_ in _GENERIC_METHOD_HEADS:
+                return True
+            # "deep learning models", "ML models", "pretrained model", "global model",
+            # "teacher model": a model/method of a field or in a role, no name
+            if head_lemma in ("model", "method", "network", "architecture") or head.lower_ in (
+                "models", "methods", "networks", "architectures"
+            ):
+                words = [w.lower().rstrip(")(") for w in sp.text.split()[:-1]]
+                joined = " ".join(words)
+                return any(w in _ROLE_MODS or w.upper() in self.lex.stop_names or w.split("-")[0].upper() in self.lex.stop_names for w in words) or any(
+                    f in joined for f in _FIELD_MODS
+                )
+            return False
+        if label == "Task":
+            if self._head_type(head) != "Task" or head_lemma == "task":
+                return True
+            mods = [t for t in sp[:-1] if t.is_alpha]
+            if head_lemma in _AMBIGUOUS_TASK_HEADS and not any(
+                t.pos_ in ("NOUN", "PROPN") and t.lower_ not in _GENERIC_TASK_MODS for t in mods
+            ):
+                return True
+            return bool(mods) and mods[0].lower_ in _GENERIC_TASK_MODS
+        # Metric
+        return self._head_type(head) != "Metric"
 
     def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
         out: list[_Cand] = []
