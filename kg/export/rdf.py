@@ -75,7 +75,7 @@ import re
 import tempfile
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
@@ -400,16 +400,17 @@ _SCHEMA_CLASS_NT = {k: _n(str(v)) for k, v in _SCHEMA_CLASS.items()}
 class _Mapper:
     """Turns one graph into N-Triples/N-Quads lines (internal; see :func:`graph_lines`).
 
-    ``emit(line)`` receives ``"<s> <p> o"`` for each default-graph triple and
-    ``emit_named(line)`` ``"<g> <s> <p> o"`` for each named-graph quad; both may see
-    the same line more than once (the callers deduplicate).
+    The default sorter receives ``"<s> <p> o"`` for each default-graph triple and
+    the named one ``"<g> <s> <p> o"`` for each named-graph quad (both deduplicate);
+    :meth:`run` lets them spill to disk after each node and edge.
     """
 
-    def __init__(self, G: nx.MultiDiGraph, base_iri: str, emit, emit_named):
+    def __init__(self, G: nx.MultiDiGraph, base_iri: str, default: "_LineSorter", named: "_LineSorter"):
         self.G = G
         self.base = _check_base(base_iri)
-        self.emit = emit
-        self.emit_named = emit_named
+        self.sorters = (default, named)
+        self._emit = default.buf.add
+        self._emit_named = named.buf.add
         self._iris: dict[str, tuple[str, str]] = {}
         self._named: dict[str, str] = {}
 
@@ -444,7 +445,7 @@ class _Mapper:
         return node[4:]
 
     def add(self, s: str, p: str, o: str) -> None:
-        self.emit(f"{s} {p} {o}")
+        self._emit(f"{s} {p} {o}")
 
     def add_named(self, doc_node: str, s: str, p: str, o: str) -> None:
         g = self._named.get(doc_node)
@@ -452,7 +453,7 @@ class _Mapper:
             g = self.mint("graph", self._doc_key(doc_node))[1]
             self._named[doc_node] = g
             self.add(g, _DERIVED, self.nt(doc_node))
-        self.emit_named(f"{g} {s} {p} {o}")
+        self._emit_named(f"{g} {s} {p} {o}")
 
     # nodes --------------------------------------------------------------------------
     def entity(self, node: str, data: dict[str, Any]) -> None:
@@ -652,7 +653,15 @@ class _Mapper:
             best = _confidence(data["confidence"], where)
         add(st, _C["KG.confidence"], _conf_lit(best))
 
+    def _spill_check(self) -> None:
+        for sorter in self.sorters:
+            if len(sorter.buf) >= sorter.chunk:
+                sorter._spill()
+        self._emit = self.sorters[0].buf.add
+        self._emit_named = self.sorters[1].buf.add
+
     def run(self) -> None:
+        check = self._spill_check
         for node, data in self.G.nodes(data=True):
             if not isinstance(node, str):
                 raise BuildError(f"node id {node!r} is not a string")
@@ -665,11 +674,13 @@ class _Mapper:
                 self.result(node, data)
             else:
                 raise BuildError(f"node {node!r}: kind {kind!r} is not entity, document or result")
+            check()
         nodes = self.G.nodes
         for u, v, key, data in self.G.edges(keys=True, data=True):
             if nodes[u].get("kind") == "result":
                 continue  # handled with the result node
             self.relation(u, v, key, data)
+            check()
 
 
 class _LineSorter:
@@ -697,9 +708,7 @@ class _LineSorter:
         lines = sorted(self.buf)
         self.buf = set()
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            for ln in lines:
-                fh.write(ln)
-                fh.write("\n")
+            _write_lines(fh, lines, "\n")
         self.runs.append(path)
 
     def __iter__(self):
@@ -720,6 +729,22 @@ class _LineSorter:
         finally:
             for f in files:
                 f.close()
+
+
+def _write_lines(fh, lines: Iterable[str], end: str, block: int = 8192) -> None:
+    """Write ``line + end`` for each line, a block of lines per ``write`` call."""
+    for chunk in _blocks(lines, block):
+        fh.write(end.join(chunk) + end)
+
+
+def _blocks(lines: Iterable[str], size: int = 8192):
+    """Lists of up to ``size`` consecutive items of ``lines``."""
+    it = iter(lines)
+    while True:
+        chunk = list(islice(it, size))
+        if not chunk:
+            return
+        yield chunk
 
 
 #: Distinct lines held in memory per sorter before a sorted run is written to disk.
@@ -743,7 +768,7 @@ def graph_lines(
     """
     default = _LineSorter(tmp_dir, "default", chunk)
     named = _LineSorter(tmp_dir, "named", chunk)
-    _Mapper(G, base_iri, default.add, named.add).run()
+    _Mapper(G, base_iri, default, named).run()
     return default, named
 
 
@@ -1073,12 +1098,12 @@ def write_rdf(
             default, named = graph_lines(G, base_iri=base_iri, tmp_dir=Path(tmp), chunk=chunk_lines)
             with open(paths["graph.nt"], "w", encoding="utf-8", newline="\n") as nt, \
                     open(paths["graph.nq"], "w", encoding="utf-8", newline="\n") as nq:
-                for ln in default:
-                    nt.write(ln + " .\n")
-                    nq.write(ln + " .\n")
-                for ln in named:
-                    g, rest = ln.split(" ", 1)
-                    nq.write(f"{rest} {g} .\n")
+                for block in _blocks(default):
+                    text = " .\n".join(block) + " .\n"
+                    nt.write(text)
+                    nq.write(text)
+                for block in _blocks(named):
+                    nq.write("".join(f"{rest} {g} .\n" for g, rest in (ln.split(" ", 1) for ln in block)))
         ox.serialize(
             (q.triple for q in ox.parse(path=str(paths["graph.nt"]), format=ox.RdfFormat.N_TRIPLES)),
             str(paths["graph.ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes,
