@@ -249,3 +249,19 @@ def test_no_based_on_for_a_class_of_methods(nlp, sample_texts):
 ])
 def test_no_spurious_based_on(nlp, text):
     assert not [r for r in rels(nlp, text) if r[0] == "basedOn"]
+
+
+def test_a_method_inside_a_modifier_phrase_is_not_the_evaluated_one(nlp):
+    # SciREX (FPN): Faster R-CNN is the host system, FPN / "our method" is evaluated
+    text = (
+        "Feature Pyramid Networks for Object Detection\n"
+        "This architecture, called a Feature Pyramid Network (FPN), shows significant improvement as a "
+        "generic feature extractor in several applications. Using FPN in a basic Faster R-CNN system, "
+        "our method achieves state-of-the-art singlemodel results on the COCO detection benchmark "
+        "without bells and whistles."
+    )
+    got = rels_given(nlp, text, [("Feature Pyramid Network", "Method", False), ("FPN", "Method", False),
+                                 ("Faster R-CNN", "Method", False), ("COCO detection benchmark", "Dataset", False)])
+    evaluated = {h for label, h, t in got if label == "evaluatedOn"}
+    assert "Faster R-CNN" not in evaluated
+    assert evaluated & {"FPN", "Feature Pyramid Network"}

@@ -281,7 +281,7 @@ class RelationExtractor:
 
             # --- evaluatedOn
             if datasets and lemmas & self.lex["eval_triggers"]:
-                heads = [m.i for m in methods if m.i not in beaten and not _under_prep(m, None, ("than", "over"))
+                heads = [m.i for m in methods if m.i not in beaten and not _under_prep(m, None, ("than", "over", "in", "with", "into", "without", "unlike", "like", "against"))
                          and m.span.root.dep_ not in ("pobj",) or (m.label == "Method" and m.span.root.dep_ == "pobj" and m.span.root.head.lower_ in ("of", "by"))]
                 # "experiments on IJB-A, YouTube Face, Celebrity-1000 benchmarks": a
                 # "method" listed with the datasets is one of them, not the evaluated method
