@@ -15,12 +15,19 @@ Within a document (:func:`resolve_document`):
 Across documents (:func:`corpus_aliases`): a long form defined in one document
 ("Divide and Contrast (DaC)") maps its bare mentions in other documents to the
 same id, unless two documents define it differently.
+
+Families (:func:`family_of`, :func:`entity_families`): variants keep their own ids
+but are linked to the family they belong to where that is clear — the gazetteer
+says so ("GPT-3" → ``gpt``), or the name is a known name plus a version, size or
+parameter-count suffix ("Vega v2" → ``vega`` when "Vega" is a node of the graph,
+"CTB 5.1" → ``chinese-treebank``, whose alias "CTB" is, "DeiT-base" → ``deit``).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from kg.gazetteer import GazetteerEntry, canonical_key, load_gazetteers, match_key
@@ -171,3 +178,163 @@ def corpus_aliases(extractions: Iterable[DocExtraction]) -> dict[str, str]:
             if k != m.id:
                 targets[k].add(m.id)
     return {k: next(iter(v)) for k, v in targets.items() if len(v) == 1}
+
+
+# -- families ----------------------------------------------------------------
+
+#: Model-size words that name a variant ("DeiT-base", "BERT-Large", "GPT-2 Medium").
+_SIZE_WORDS = ("base", "small", "large", "tiny", "mini", "medium", "huge", "giant", "nano", "micro",
+               "lite", "xl", "xxl", "xs", "b", "s", "l", "ti", "h")
+#: Suffixes that make a name a variant of the name before them, tried in order on
+#: the end of the name. ``method_only`` ones apply to Methods alone: "CIFAR-10" and
+#: "Yelp-2013" are datasets of their own, not versions of "CIFAR" or "Yelp".
+_VARIANT_SUFFIXES: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (re.compile(r"[\s_-]*\(?[vV]\d+(?:\.\d+)*\)?$"), False),                   # "Vega v2", "TPU v4"
+    (re.compile(r"(?<=[A-Za-z])[\s_-]*[1-9]\d?\.\d{1,2}$"), False),             # "CTB 5.1", "SQuAD 2.0"
+    (re.compile(r"[\s_-]+\d+(?:\.\d+)?[BMK]$"), True),                          # "GPT-2 1.5B", "LLaMA-7B"
+    (re.compile(r"[\s_-]+(?:" + "|".join(_SIZE_WORDS) + r")$", re.I), True),      # "DeiT-base"
+    (re.compile(r"(?<=[A-Za-z]{2})-?\d{1,3}$"), True),                             # "GPT-3", "ResNet-50"
+)
+_GROUPS = {"Dataset": "Dataset+Benchmark", "Benchmark": "Dataset+Benchmark"}
+
+
+def variant_bases(name: str, label: str) -> list[str]:
+    """Names a variant name may belong to, nearest first.
+
+    Strips one variant suffix at a time from the end: a version ("Vega v2",
+    "CTB 5.1", "SQuAD 2.0"), and for Methods also a parameter count ("GPT-2 1.5B"),
+    a size word ("DeiT-base", "BERT-Large") or a number after the name ("GPT-3",
+    "ResNet-50"). Dataset numbers are not stripped ("CIFAR-10", "Yelp-2013" are
+    datasets of their own). A base needs two letters.
+
+    Parameters
+    ----------
+    name : str
+        A display name or surface form.
+    label : str
+        Its entity type (:data:`kg.model.ENTITY_TYPES`).
+
+    Returns
+    -------
+    list of str
+        Candidate family names, nearest first (``[]`` for a plain name).
+
+    Examples
+    --------
+    >>> variant_bases("GPT-2 1.5B", "Method")
+    ['GPT-2', 'GPT']
+    >>> variant_bases("CTB 5.1", "Dataset"), variant_bases("CIFAR-10", "Dataset")
+    (['CTB'], [])
+    """
+    out: list[str] = []
+    cur = name.strip()
+    changed = True
+    while changed:
+        changed = False
+        for pattern, method_only in _VARIANT_SUFFIXES:
+            if method_only and label != "Method":
+                continue
+            m = pattern.search(cur)
+            if m is None or m.start() == 0:
+                continue
+            base = cur[: m.start()].rstrip(" _-(")
+            if sum(c.isalpha() for c in base) < 2:
+                continue
+            out.append(base)
+            cur = base
+            changed = True
+            break
+    return out
+
+
+def family_of(
+    name: str,
+    label: str,
+    *,
+    ident: str | None = None,
+    index: GazetteerIndex | None = None,
+    known: Mapping[str, str] | None = None,
+) -> str | None:
+    """The id of the family a name is a variant of, where that is clear.
+
+    Clear means: the gazetteer gives the entry a family ("GPT-3" → ``gpt``), or a
+    base of :func:`variant_bases` is a gazetteer entry or a ``known`` entity of the
+    same type group (Method; Dataset/Benchmark). A base that itself belongs to a
+    family gives that family ("GPT-2 Medium" → ``gpt``). Real variants keep their
+    own ids; the family is data on them, not a merge.
+
+    Parameters
+    ----------
+    name : str
+        Display name of the entity.
+    label : str
+        Its type.
+    ident : str, optional
+        Its canonical id (default :func:`safe_key` of ``name``); never its own family.
+    index : (by_id, by_match_key), optional
+        Gazetteer index (default :func:`gazetteer_index`).
+    known : mapping, optional
+        ``{id: type}`` of other entities (e.g. the graph's nodes), so names no list
+        knows can be families ("Vega" for "Vega v2").
+
+    Returns
+    -------
+    str or None
+        The family's canonical id.
+    """
+    if label not in ("Method", "Dataset", "Benchmark"):
+        return None
+    by_id, by_key = index if index is not None else gazetteer_index()
+    ident = ident or safe_key(name)
+    group = _GROUPS.get(label, label)
+    entry = by_id.get(ident)
+    if entry is not None and entry.family and entry.family != ident:
+        return entry.family
+    known = known or {}
+    for base in variant_bases(name, label):
+        try:
+            e = by_key.get(match_key(base))
+        except ValueError:
+            e = None
+        if e is not None and _GROUPS.get(e.type, e.type) == group and e.id != ident:
+            return e.family or e.id
+        key = safe_key(base)
+        typ = known.get(key)
+        if key != ident and typ is not None and _GROUPS.get(typ, typ) == group:
+            e = by_id.get(key)
+            return (e.family if e is not None and e.family else None) or key
+    return None
+
+
+def entity_families(
+    nodes: Mapping[str, tuple[str, str]], index: GazetteerIndex | None = None
+) -> dict[str, str]:
+    """Families of a graph's entities (:func:`family_of` with the graph as ``known``).
+
+    Parameters
+    ----------
+    nodes : mapping
+        ``{id: (display name, type)}`` of the entity nodes.
+    index : (by_id, by_match_key), optional
+        Gazetteer index (default :func:`gazetteer_index`).
+
+    Returns
+    -------
+    dict
+        ``{id: family id}`` for the entities that belong to a family. The family id
+        may have no node of its own (``gpt`` when only GPT-3 is mentioned).
+
+    Examples
+    --------
+    >>> fams = entity_families({"vega": ("Vega", "Method"), "vega-v2": ("Vega v2", "Method"),
+    ...                         "ctb-5-1": ("CTB 5.1", "Dataset"), "gpt-3": ("GPT-3", "Method")})
+    >>> fams["vega-v2"], fams["gpt-3"], fams["ctb-5-1"]  # "CTB" is the Chinese Treebank's alias
+    ('vega', 'gpt', 'chinese-treebank')
+    """
+    known = {i: t for i, (_, t) in nodes.items()}
+    out = {}
+    for ident, (name, typ) in nodes.items():
+        fam = family_of(name, typ, ident=ident, index=index, known=known)
+        if fam:
+            out[ident] = fam
+    return out
