@@ -265,3 +265,20 @@ def test_a_method_inside_a_modifier_phrase_is_not_the_evaluated_one(nlp):
     evaluated = {h for label, h, t in got if label == "evaluatedOn"}
     assert "Faster R-CNN" not in evaluated
     assert evaluated & {"FPN", "Feature Pyramid Network"}
+
+
+def test_method_acting_on_a_dataset_without_an_evaluation_word(nlp):
+    # SciREX (InfoGAN)
+    text = (
+        "InfoGAN: Interpretable Representation Learning by Information Maximizing Generative Adversarial Nets\n"
+        "This paper describes InfoGAN, an information-theoretic extension to the Generative Adversarial "
+        "Network that is able to learn disentangled representations in a completely unsupervised manner. "
+        "Specifically, InfoGAN successfully disentangles writing styles from digit shapes on the MNIST "
+        "dataset, pose from lighting of 3D rendered images, and background digits from the central digit "
+        "on the SVHN dataset."
+    )
+    got = rels_given(nlp, text, [("InfoGAN", "Method", False), ("MNIST dataset", "Dataset", False)])
+    assert ("evaluatedOn", "InfoGAN", "MNIST dataset") in got
+    negated = text.replace("InfoGAN successfully disentangles", "InfoGAN does not disentangle")
+    got = rels_given(nlp, negated, [("InfoGAN", "Method", False), ("MNIST dataset", "Dataset", False)])
+    assert ("evaluatedOn", "InfoGAN", "MNIST dataset") not in got

@@ -310,6 +310,25 @@ class RelationExtractor:
                     for d in datasets:
                         if d.i in trained:
                             add("trainedOn", h, d.i, sent, "trained-on", 0.8)
+            elif datasets:
+                # no evaluation word, but a method does something on the dataset:
+                # "InfoGAN successfully disentangles writing styles from digit shapes
+                # on the MNIST dataset"
+                for d in datasets:
+                    r = d.span.root
+                    while r.dep_ in ("conj", "appos") and r.head.i != r.i:
+                        r = r.head
+                    if r.dep_ != "pobj" or r.head.lower_ not in ("on", "over", "across"):
+                        continue
+                    # the verb the phrase belongs to (the parser often hangs it from a noun)
+                    v = next((a for a in r.head.ancestors if a.pos_ == "VERB"), None)
+                    if v is None or self._negated(v) or v.lemma_.lower() in self.lex["trained_on_verbs"] \
+                            or v.lemma_.lower() in ("base", "build"):
+                        continue
+                    hs = [h for h in self._subjects(v, methods, None)
+                          if h not in beaten and not ms_by_i[h].generic and not ms_by_i[h].has_token(r)]
+                    for h in hs[:1]:
+                        add("evaluatedOn", h, d.i, sent, "method-verb-on", 0.6)
 
             # --- runsOn
             for hw in hardware:
