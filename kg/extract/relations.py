@@ -15,18 +15,31 @@ Rules (trigger words are data in ``data/lexicon.json``):
 
 * ``proposes`` — a proposal verb whose subject is the authors ("we propose X",
   "this paper presents X", "X is proposed"), a naming verb in such a sentence
-  ("… termed X"), or a title of the form "X: long name".
+  ("… termed X"), or a title of the form "X: long name". When no sentence names
+  the method: a title (or subtitle) that is a method's name ("Convolutional
+  Kernel Networks"), or a "Stacked Hourglass Networks for …" title when the body
+  proposes an unnamed architecture; else "our method/approach" becomes an
+  anaphor mention.
 * ``evaluatedOn`` — a sentence with an evaluation trigger ("experiments",
-  "achieves", "outperforms", "benchmark") that names a dataset/benchmark; the
-  head is the method that is the sentence's subject, or — for "we"/"our method"
-  or no method at all — the method the document proposes.
+  "achieves", "outperforms", "compare"; not counting words inside names) that
+  names a dataset/benchmark; the head is the method that is the sentence's
+  subject (not one inside a "than/with/in …" phrase nor one listed with the
+  datasets), or — for "we"/"our method" or no method at all — the method the
+  document proposes. Without a trigger, a method subject acting "on <dataset>".
 * ``outperforms`` — "X outperforms/surpasses/beats Y (and Z)", "outperforming Y",
   "better than / superior to Y"; relative pronouns and "our method" resolve to the
   antecedent or the proposed method; negated or hedged triggers are dropped.
 * ``runsOn`` — "on/using (a|an) <Hardware>" in a sentence about a method.
 * ``developedBy`` — "<Org> introduced/released X", "X by <Org>", "<Org>'s X".
-* ``basedOn`` — "based on / built on / extends X", "employ X as the encoder".
-* ``usedFor`` — "X for <Task>"; ``trainedOn`` — "trained on <Dataset>".
+* ``basedOn`` — "based on / built on / extends X", "employ X as the encoder";
+  "this library extends X" for the method of a "Name: …" title; not for classes
+  of methods ("SSL approaches based on …") nor a name's own acronym.
+* ``usedFor`` — "X for <Task>", "X achieves state-of-the-art performance on T",
+  a proposal's purpose clause ("To handle T, we introduce X"), the task the paper
+  studies ("we investigate T"); ``trainedOn`` — "trained on <Dataset>".
+* ``partOf`` (Dataset → Benchmark) — "the SuperGLUE benchmark (BoolQ, …)", "the
+  GLUE tasks MNLI and QQP", "GLUE consists of … CoLA", "MNLI, part of GLUE",
+  "QNLI is … a task in GLUE", "RTE and CoLA from the GLUE benchmark".
 * results — a number next to a metric ("52.8% AP", "AP of 52.8", "an average
   score of 91.3") in a sentence with a method, plus the dataset it is on;
   "outperforms Y by +12.0%" gives a margin result with condition "vs Y".
