@@ -296,3 +296,21 @@ def test_learning_paradigms_are_neither_methods_nor_tasks(nlp):
     for paradigm in ("Federated learning", "FL", "self-supervised learning", "few-shot learning"):
         assert paradigm not in got, got
     assert got.get("FedEMA") == "Method", got
+
+
+def test_paradigms_fragments_and_other_heads_are_dropped_even_capitalised(nlp):
+    """Title case does not make a paradigm a name ("Does Knowledge Distillation Really
+    Work?", 003-18-kd); a capitalised technique in running text is one ("via
+    distillation (Pre-trained Distillation, DistilBERT)", 004-10-ternarybert)."""
+    got = _typed_statistical(nlp, "Does Knowledge Distillation Really Work?\nWe study it.",
+                             [("Knowledge Distillation", "Method")])
+    assert got == {}
+    text = "Models shrink via distillation (Pre-trained Distillation, DistilBERT) or pruning."
+    assert _typed_statistical(nlp, text, [("Pre-trained Distillation", "Method")]) == {
+        "Pre-trained Distillation": "Method"
+    }
+    text = "The Zhongguancun Frontier Technology Innovation Competition uses an (ERM-RER) learning framework."
+    got = _typed_statistical(nlp, text, [
+        ("Zhongguancun Frontier Technology Innovation Competition", "Method"), ("ERM-RER) learning framework", "Method"),
+    ])
+    assert got == {}

@@ -363,8 +363,14 @@ class EntityTyper:
         phrases ("deep learning models", "model prediction", "computational cost");
         the sample guidelines (``benchmarks/gold/README.md``: names, not
         descriptions) count a lower-case phrase only when it is a named problem or
-        measure, or when the text introduces it as a name. A span with a name word
-        (:meth:`_name_word`) is kept. Otherwise:
+        measure, or when the text introduces it as a name.
+
+        Whatever its case, a span is dropped when it is a fragment with an unbalanced
+        bracket ("ERM-RER) learning framework") or headed by a noun the lexicon
+        gives another type ("… Innovation Competition"). A span with a name word
+        (:meth:`_name_word`: "Pre-trained Distillation" in running text) is kept.
+        One without is dropped when it is a learning paradigm ("knowledge
+        distillation", "Embedded Machine Learning" in a headline), and otherwise:
 
         * Method — kept only in a naming context: "called/termed/named X", or an
           appositive after it ("dynamic regularization, a method used to …").
@@ -376,11 +382,22 @@ class EntityTyper:
         * Metric — kept when its head is a metric noun ("average score",
           "word error rate"), not a cost or an efficiency.
         """
+        if sp.text.count("(") != sp.text.count(")"):
+            return True
+        head_type = self._head_type(sp[-1])
+        if head_type is not None and head_type != label and head_type not in ("Method", "Task", "Metric"):
+            return True
         base = sp.start_char
+        has_name = False
         for m in re.finditer(r"\S+", sp.text):
             tok = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
             if tok is not None and self._name_word(m.group(0), tok[0], headline_tokens):
-                return False
+                has_name = True
+                break
+        if label in ("Method", "Task") and sp[-1].lower_ in ("learning", "distillation") and not has_name:
+            return True  # a paradigm, in a headline's title case or not
+        if has_name:
+            return False
         head = sp[-1]
         head_lemma = head.lemma_.lower()
         if label == "Method":
