@@ -314,3 +314,15 @@ def test_paradigms_fragments_and_other_heads_are_dropped_even_capitalised(nlp):
         ("Zhongguancun Frontier Technology Innovation Competition", "Method"), ("ERM-RER) learning framework", "Method"),
     ])
     assert got == {}
+
+
+def test_statistical_methods_with_a_verb_or_a_field_modifier_are_dropped(nlp):
+    """'keep expanding' (004-04-shrunk), 'ML algorithms' (003-07-embedded), 'deep
+    learning codebases' (003-15-ivy): no method names; 'stochastic gradient descent' is one."""
+    text = ("Yet, deep learning models and the datasets on which they're trained keep expanding. "
+            "ML algorithms and deep learning codebases use stochastic gradient descent.")
+    got = _typed_statistical(nlp, text, [
+        ("keep expanding", "Method"), ("ML algorithms", "Method"), ("deep learning codebases", "Method"),
+        ("stochastic gradient descent", "Method"),
+    ])
+    assert got == {"stochastic gradient descent": "Method"}

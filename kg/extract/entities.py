@@ -417,17 +417,18 @@ class EntityTyper:
                         break
             if head_lemma in _GENERIC_METHOD_HEADS or head.lower_ in _GENERIC_METHOD_HEADS:
                 return True
-            # "deep learning models", "ML models", "pretrained model", "global model",
+            # "empowers", "keep expanding", "ML technologies leverage statistical
+            # trends": a verb is no method name
+            if head.pos_ not in ("NOUN", "PROPN") or any(t.tag_ in ("VBZ", "VBP", "VBD") for t in sp):
+                return True
+            # "deep learning models", "ML algorithms", "pretrained model", "global model",
             # "teacher model": a model/method of a field or in a role, no name
-            if head_lemma in ("model", "method", "network", "architecture") or head.lower_ in (
-                "models", "methods", "networks", "architectures"
-            ):
-                words = [w.lower().rstrip(")(") for w in sp.text.split()[:-1]]
-                joined = " ".join(words)
-                return any(w in _ROLE_MODS or w.upper() in self.lex.stop_names or w.split("-")[0].upper() in self.lex.stop_names for w in words) or any(
-                    f in joined for f in _FIELD_MODS
-                )
-            return False
+            words = [w.lower().rstrip(")(") for w in sp.text.split()[:-1]]
+            joined = " ".join(words)
+            return any(
+                w in _ROLE_MODS or w.upper() in self.lex.stop_names or w.split("-")[0].upper() in self.lex.stop_names
+                for w in words
+            ) or any(f in joined for f in _FIELD_MODS)
         if label == "Task":
             if self._head_type(head) != "Task" or head_lemma == "task":
                 return True
