@@ -326,3 +326,12 @@ def test_statistical_methods_with_a_verb_or_a_field_modifier_are_dropped(nlp):
         ("stochastic gradient descent", "Method"),
     ])
     assert got == {"stochastic gradient descent": "Method"}
+
+
+def test_a_listed_task_after_a_setting_adjective_is_the_qualified_task(nlp):
+    """'the cross-domain Text-to-SQL task' (000-02-sadga) is one Task name; a
+    name-derived adjective or a paradigm does not qualify a task."""
+    got = _mentions(nlp, "This is also known as the cross-domain Text-to-SQL task.")
+    assert ("cross-domain Text-to-SQL", "Task", None) in got, got
+    got = [(m[0], m[1]) for m in _mentions(nlp, "A BERT-based Text-to-SQL parser and few-shot Text-to-SQL.")]
+    assert ("Text-to-SQL", "Task") in got and not any(m[0].endswith("-based Text-to-SQL") for m in got), got

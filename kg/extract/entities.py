@@ -933,6 +933,26 @@ class EntityTyper:
                     out.append(_Cand(j, i, "Task", "pattern:task-name"))
         return out
 
+    def _qualified_tasks(self, doc: Doc, gaz: list[_Cand]) -> list[_Cand]:
+        """A listed Task after a hyphenated setting adjective is the qualified task
+        ("the cross-domain Text-to-SQL task", "real-time instance segmentation"):
+        the sample guidelines keep qualified variants as names of their own. Ranked
+        with the gazetteer so it wins over the listed name inside it; adjectives made
+        from a name ("BERT-based") do not qualify."""
+        out = []
+        for c in gaz:
+            if c.label != "Task" or c.start < 3:
+                continue
+            a, hyph, b = doc[c.start - 3], doc[c.start - 2], doc[c.start - 1]
+            if not (hyph.text == "-" and not a.whitespace_ and not hyph.whitespace_):
+                continue
+            if not (a.is_alpha and b.is_alpha and a.text.islower() and b.text.islower()):
+                continue
+            if _DERIVED_ADJ.search("-" + b.text) or b.lower_ in ("shot", "level", "scale"):
+                continue  # "-based", "few-shot" (a paradigm), "large-scale"
+            out.append(_Cand(c.start - 3, c.end, "Task", "pattern:qualified-task", rank=0))
+        return out
+
     def _stock(self, doc: Doc) -> list[_Cand]:
         out = []
         headline_tokens = _headline_tokens(doc)
@@ -983,6 +1003,7 @@ class EntityTyper:
             cands += self._tasks(doc)
         cands += self._stock(doc)
         cands += self._dataset_extensions(doc, cands)
+        cands += self._qualified_tasks(doc, gaz)
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
         ents = []
