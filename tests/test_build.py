@@ -335,3 +335,11 @@ def test_a_listed_task_after_a_setting_adjective_is_the_qualified_task(nlp):
     assert ("cross-domain Text-to-SQL", "Task", None) in got, got
     got = [(m[0], m[1]) for m in _mentions(nlp, "A BERT-based Text-to-SQL parser and few-shot Text-to-SQL.")]
     assert ("Text-to-SQL", "Task") in got and not any(m[0].endswith("-based Text-to-SQL") for m in got), got
+
+
+def test_a_name_turned_adjective_is_no_method(nlp):
+    """'AI-designed' (003-17-chip), 'ML-driven' (001-02-mlenergy), 'PyTorch-based'
+    (003-04-pytorchfb) are adjectives; the names inside stay names."""
+    got = [(m[0], m[1]) for m in _mentions(
+        nlp, "We propose ML-driven control. AI-designed chips and PyTorch-based tools beat TensorFlow.")]
+    assert not [m for m in got if m[0] in ("ML-driven", "AI-designed", "PyTorch-based")], got

@@ -515,6 +515,8 @@ class EntityTyper:
             shape = name_shape(core, self.lex)
             if shape is None:
                 continue
+            if _DERIVED_ADJ.search(core) or core.endswith("-driven"):
+                continue  # "AI-designed", "ML-driven", "PyTorch-based": an adjective, not a name
             s = m.start() + lead
             sp = doc.char_span(s, s + len(core), alignment_mode="expand")
             if sp is None or any(t.like_url or "://" in t.text or t.like_email for t in sp):
