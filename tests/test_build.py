@@ -343,3 +343,12 @@ def test_a_name_turned_adjective_is_no_method(nlp):
     got = [(m[0], m[1]) for m in _mentions(
         nlp, "We propose ML-driven control. AI-designed chips and PyTorch-based tools beat TensorFlow.")]
     assert not [m for m in got if m[0] in ("ML-driven", "AI-designed", "PyTorch-based")], got
+
+
+def test_venues_and_hyphen_fragments_are_no_tasks(nlp):
+    """'Nature Communications' (004-01-optical) is a venue; 'multi-' of 'multi-tenant
+    tasks' (001-04-mufl) a fragment; 'the Text-to-SQL task' a task name."""
+    text = "The results were published in Nature Communications."
+    assert _typed_statistical(nlp, text, [("Nature Communications", "Task")]) == {}
+    got = [(m[0], m[1]) for m in _mentions(nlp, "Clients run multi-tenant tasks. We study the Text-to-SQL task.")]
+    assert ("Text-to-SQL", "Task") in got and not [m for m in got if m[0].startswith("multi")], got

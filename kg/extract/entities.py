@@ -325,8 +325,6 @@ class EntityTyper:
             if sum(c.isalnum() for c in text) < 2:
                 continue
             label = e["label"]
-            if label in ("Method", "Task", "Metric") and self._generic_statistical(doc, sp, label, headline_tokens):
-                continue
             if label == "Dataset":
                 words = re.split(r"[\s-]+", text)
                 if words[0].lower() in _LANGUAGES and all(
@@ -336,6 +334,8 @@ class EntityTyper:
                 head_type = self._head_type(sp[-1])
                 if head_type in ("Method", "Metric", "Task"):
                     label = head_type  # "C&C n-best parser"
+            if label in ("Method", "Task", "Metric") and self._generic_statistical(doc, sp, label, headline_tokens):
+                continue
             out.append(_Cand(sp.start, sp.end, label, "statistical"))
         return out
 
@@ -396,6 +396,10 @@ class EntityTyper:
                 break
         if label in ("Method", "Task") and sp[-1].lower_ in ("learning", "distillation") and not has_name:
             return True  # a paradigm, in a headline's title case or not
+        words = sp.text.split()
+        if (label == "Task" and len(words) > 1 and self._head_type(sp[-1]) != "Task"
+                and all(w[:1].isupper() and w[1:].islower() for w in words)):
+            return True  # "Nature Communications", "Deepfake Security Competition": a venue or event
         if has_name:
             return False
         head = sp[-1]
@@ -931,7 +935,11 @@ class EntityTyper:
                 j = i
                 while j > 0 and doc[j - 1].pos_ in ("PROPN", "NOUN", "PUNCT", "ADJ") and doc[j - 1].text not in (",", ".", "(", ")") and doc[j - 1].lower_ not in skip_mod:
                     j -= 1
-                if j < i and any(t.text[:1].isupper() or "-" in t.text for t in doc[j:i]):
+                # a fragment of a hyphenated word ("multi-", "-shot learning") is no name
+                broken = doc[j].text == "-" or doc[i - 1].text == "-" or (
+                    j > 0 and doc[j - 1].text == "-" and not doc[j - 1].whitespace_
+                )
+                if j < i and not broken and any(any(c.isupper() for c in t.text) for t in doc[j:i]):
                     out.append(_Cand(j, i, "Task", "pattern:task-name"))
         return out
 
