@@ -352,3 +352,19 @@ def test_venues_and_hyphen_fragments_are_no_tasks(nlp):
     assert _typed_statistical(nlp, text, [("Nature Communications", "Task")]) == {}
     got = [(m[0], m[1]) for m in _mentions(nlp, "Clients run multi-tenant tasks. We study the Text-to-SQL task.")]
     assert ("Text-to-SQL", "Task") in got and not [m for m in got if m[0].startswith("multi")], got
+
+
+def test_title_case_method_names_and_their_conjuncts(nlp):
+    """000-02-sadga: 'featured with Global Graph Linking, Local Graph Linking and
+    DualGraph Aggregation Mechanism' — three Method names; an institute is not one."""
+    text = ("The structure-aware aggregation method is featured with Global Graph Linking, "
+            "Local Graph Linking and DualGraph Aggregation Mechanism. We thank the Alan Turing Institute.")
+    got = [(m[0], m[1]) for m in _mentions(nlp, text)]
+    for name in ("Global Graph Linking", "Local Graph Linking", "DualGraph Aggregation Mechanism"):
+        assert (name, "Method") in got, got
+    assert ("Alan Turing Institute", "Method") not in got
+
+
+def test_a_venue_is_no_organization(nlp):
+    got = [(m[0], m[1]) for m in _mentions(nlp, "The paper appeared in Nature Communications last week.")]
+    assert not [m for m in got if m[1] == "Organization"], got

@@ -114,6 +114,8 @@ _GENERIC_METHOD_HEADS = {"approach", "technique", "strategy", "framework", "upda
                          "solution", "perspective", "instrument", "scheme", "design", "rule", "theory",
                          "approaches", "techniques", "strategies", "frameworks",
                          "updates", "systems", "solutions", "rules"}
+#: Last words of journal and proceedings names: venues are not organisations.
+_VENUE_HEADS = {"communications", "transactions", "journal", "proceedings", "letters"}
 #: Modifiers that make "X model/method/network" a role or scope, not a kind of model.
 _ROLE_MODS = {"pretrained", "pre-trained", "global", "local", "target", "source", "teacher", "student",
               "task", "baseline", "base", "existing", "previous", "proposed", "new", "novel", "our", "vanilla",
@@ -558,6 +560,7 @@ class EntityTyper:
                 out.append(_Cand(tok.i, tok.i + 2, "Method", "pattern:version"))
             elif t in ("Method", "Dataset", "Benchmark") and nxt.lower_ not in ("system", "group", "team", "lab"):
                 out.append(_Cand(tok.i, tok.i + 1, t, "pattern:head-noun"))
+        out.extend(self._title_case_methods(doc))
         out.extend(self._hardware(doc))
         out.extend(self._hardware_phrases(doc))
         out.extend(self._title_method(doc))
@@ -808,6 +811,37 @@ class EntityTyper:
                 out.extend(new)
         return out
 
+    def _title_case_methods(self, doc: Doc) -> list[_Cand]:
+        """Title-case names in running text headed by a method noun ("DualGraph
+        Aggregation Mechanism", "Gated Graph Neural Network") and the title-case
+        phrases coordinated with them ("featured with Global Graph Linking, Local
+        Graph Linking and DualGraph Aggregation Mechanism"). A run of two or more
+        capitalised words that neither starts a sentence nor sits in a title-case
+        headline; a run that only repeats generic acronyms is skipped."""
+        headline = _headline_tokens(doc)
+        runs: list[tuple[int, int]] = []
+        i = 0
+        while i < len(doc):
+            j = i
+            while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha and not doc[j].is_stop:
+                j += 1
+            if j - i >= 2 and not doc[i].is_sent_start and not any(k in headline for k in range(i, j)):
+                runs.append((i, j))
+            i = max(j, i + 1)
+        by_tok = {k: r for r in runs for k in range(*r)}
+        out: list[_Cand] = []
+        for a, b in runs:
+            if self._head_type(doc[b - 1]) != "Method":
+                continue
+            if all(t.text in self.lex.stop_names for t in doc[a:b - 1]):
+                continue
+            out.append(_Cand(a, b, "Method", "pattern:title-case"))
+            for conj in doc[b - 1].conjuncts:
+                r = by_tok.get(conj.i)
+                if r is not None and r != (a, b) and self._head_type(doc[r[1] - 1]) in (None, "Method", "Task"):
+                    out.append(_Cand(r[0], r[1], "Method", "pattern:title-case"))
+        return out
+
     def _title_method(self, doc: Doc) -> list[_Cand]:
         """A paper title that starts with its method's name: "Full-Resolution
         Residual Networks for Semantic Segmentation", "Learning a Discriminative
@@ -991,6 +1025,8 @@ class EntityTyper:
                 continue  # "neurosymbolic models"
             if self._head_type(e[-1]) not in (None, "Organization") and e[-1].lower_ not in ("ai",):
                 continue  # "Deep Neural Networks", "Vision Systems"
+            if typ == "Organization" and e[-1].lower_ in _VENUE_HEADS:
+                continue  # "Nature Communications", "IEEE Transactions": a venue (sample guidelines)
             if len(e) > 1 and e.start in headline_tokens:
                 continue  # title-case headlines: "AI Can Write Disinformation Now"
             # split "Institute for Artificial Intelligence, Tsinghua University"
