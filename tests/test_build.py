@@ -261,10 +261,11 @@ def _typed_statistical(nlp, text, spans):
 def test_descriptive_statistical_methods_are_dropped_names_kept(nlp):
     """Lower-case descriptions the devset NER tags (sample guidelines: names, not
     descriptions) go; names and architecture phrases stay (text of 002-05/001-08)."""
-    text = ("Existing SSL approaches and deep learning models use a data-driven approach, "
-            "while MT-DNN and the pretrained models update a recurrent neural network.")
+    text = ("Existing SSL approaches and deep learning models use a data-driven approach and a class "
+            "representation, while MT-DNN and the pretrained models update a recurrent neural network.")
     got = _typed_statistical(nlp, text, [
         ("SSL approaches", "Method"), ("deep learning models", "Method"), ("data-driven approach", "Method"),
+        ("class representation", "Method"),
         ("MT-DNN", "Method"), ("pretrained models", "Method"), ("recurrent neural network", "Method"),
     ])
     assert got == {"MT-DNN": "Method", "recurrent neural network": "Method"}

@@ -109,7 +109,7 @@ _UNIT_WORDS = {"million", "billion", "thousand", "k", "m", "images", "sentences"
 #: a lower-case statistical Method span with one of them is no name. Architecture
 #: heads ("recurrent neural network", "pooling layer") are left to the NER: the
 #: SciREX devset counts them as methods.
-_GENERIC_METHOD_HEADS = {"approach", "technique", "strategy", "framework", "update",
+_GENERIC_METHOD_HEADS = {"approach", "technique", "strategy", "framework", "update", "representation", "representations", "issue",
                          "process", "paradigm", "learning", "system", "methodology",
                          "solution", "perspective", "instrument", "scheme", "design", "rule", "theory",
                          "approaches", "techniques", "strategies", "frameworks",
