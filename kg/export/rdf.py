@@ -145,7 +145,9 @@ def encode_key(key: str) -> str:
     is written as ``%XX`` of its UTF-8 bytes (upper-case hex), ``%`` included, so
     the mapping is injective: two different keys never give the same segment.  The
     dot segments ``"."`` and ``".."``, which IRI resolution would remove, are
-    written ``%2E`` / ``%2E%2E``.
+    written ``%2E`` / ``%2E%2E``, and so is a final ``.``: Turtle and TriG must
+    write it escaped in a prefixed name (``entity:x\\.``), which rdflib 7's parsers
+    reject.
 
     Parameters
     ----------
@@ -168,15 +170,18 @@ def encode_key(key: str) -> str:
     'nvidia-geforce-rtx-3090'
     >>> encode_key("a b/c#d")
     'a%20b%2Fc%23d'
+    >>> encode_key("inc.")
+    'inc%2E'
     """
     if not isinstance(key, str) or not key:
         raise BuildError(f"cannot mint an IRI from an empty or non-string id: {key!r}")
     if key in (".", ".."):
         return "%2E" * len(key)
     try:
-        return quote(key, safe="-._~", encoding="utf-8", errors="strict")
+        seg = quote(key, safe="-._~", encoding="utf-8", errors="strict")
     except UnicodeEncodeError as exc:
         raise BuildError(f"cannot mint an IRI from id {key!r}: not valid Unicode text ({exc.reason})") from None
+    return seg[:-1] + "%2E" if seg.endswith(".") else seg
 
 
 def _check_base(base_iri: str) -> str:

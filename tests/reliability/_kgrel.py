@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +20,21 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _default_sigint() -> None:
+    # A shell's background job (CI runners, `cmd &`) starts with SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler: give the child the default
+    # disposition, as a terminal user's `kg build` has.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def kg_subprocess(*args: str, **kw) -> subprocess.Popen:
-    """Start ``python -m kg.cli ARGS`` (no extraction cache) as a child process."""
+    """Start ``python -m kg.cli ARGS`` (no extraction cache) as a child process, with
+    SIGINT at its default disposition whatever the test runner inherited."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "KG_CACHE_DIR": str(kw.pop("cache_dir", ""))}
     if not env["KG_CACHE_DIR"]:
         env.pop("KG_CACHE_DIR")
     return subprocess.Popen([sys.executable, "-m", "kg.cli", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint, **kw)
 
 
 def run_cli(*args: str):
