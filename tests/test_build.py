@@ -369,3 +369,14 @@ def test_title_case_method_names_and_their_conjuncts(nlp):
 def test_a_venue_is_no_organization(nlp):
     got = [(m[0], m[1]) for m in _mentions(nlp, "The paper appeared in Nature Communications last week.")]
     assert not [m for m in got if m[1] == "Organization"], got
+
+
+def test_variants_are_linked_to_their_family_not_merged(sample_graph, sample_build):
+    """Issue 4: real variants keep their ids; the family is data on them ("Vega v2"
+    of the news item is a variant of Vega; DeiT-base/DeiT-small of the DeiT family)."""
+    G = sample_graph
+    assert G.nodes["vega-v2"]["family"] == "vega"
+    assert G.nodes["deit-base"]["family"] == G.nodes["deit-small"]["family"] == "deit"
+    assert "family" not in G.nodes.get("vega", {})  # a family is never its own member
+    ttl = (sample_build / "graph.ttl").read_text(encoding="utf-8")
+    assert "entity:vega-v2" in ttl and "kg:family entity:vega" in ttl

@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 
 from kg.model import ENTITY_TYPES, RELATION_TYPES, DocExtraction, Record
-from kg.resolve import GazetteerIndex, safe_key
+from kg.resolve import GazetteerIndex, entity_families, safe_key
 
 SOURCE_WEIGHT = {"gazetteer": 4, "abbreviation": 3, "pattern": 2, "ner": 1}
 _TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
@@ -196,6 +196,10 @@ class GraphBuilder:
                 extra = [a for a in entry.aliases if a != label]
                 attrs["aliases"] = sorted(set(attrs["aliases"]) | set(extra))
             G.add_node(eid, **attrs)
+        # variants linked to their family where that is clear ("Vega v2" -> vega)
+        ents = {n: (d["label"], d["type"]) for n, d in G.nodes(data=True) if d.get("kind") == "entity"}
+        for eid, fam in entity_families(ents, self.index or ({}, {})).items():
+            G.nodes[eid].setdefault("family", fam)
 
         merged: dict[tuple[str, str, str], dict[tuple, dict]] = {}
         copied: set[tuple[str, str, str]] = set()
