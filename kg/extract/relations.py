@@ -65,6 +65,19 @@ _STRONG_EVAL = {"experiment", "evaluate", "evaluation", "achieve", "outperform",
 _HEDGE_VERBS = {"aim", "hope", "plan", "expect", "try", "seek", "intend", "want", "wish", "attempt", "goal"}
 _NUM = re.compile(r"^[+\-~]?\d+(?:[.,]\d+)*$")
 _NUM_PCT = re.compile(r"^([+\-~]?\d+(?:\.\d+)?)(%)$")
+#: a number as one token, with an optional glued unit ("52.8%", "700X", "3x")
+_NUM_UNIT = re.compile(r"^([+\-~]?\d+(?:,\d{3})*(?:\.\d+)?)(%|[xX×])?$")
+#: units of size: a number with one describes a thing, it is not an outcome
+_SIZE_UNITS = {"mb", "gb", "tb", "kb", "b", "m", "k", "bits", "bit"}
+#: words between a number and the measure it names ("40% less energy", "99% of the total volume")
+_FILLERS = {"less", "more", "fewer", "lower", "higher", "better", "smaller", "larger", "faster", "greater",
+            "of", "the", "a", "an", "total", "overall", "entire", "whole", "relative", "absolute", "its", "their"}
+#: words between a metric and its number ("AP of 52.8", "a ratio over 700X")
+_LINKS = {"of", "=", ":", "is", "was", "are", "over", "above", "around", "about", "nearly", "approximately",
+          "up", "to", "reaches", "reached", "~", "("}
+#: nouns of change: "a 5% improvement in BLEU" measures BLEU
+_CHANGE_NOUNS = {"improvement", "gain", "reduction", "increase", "decrease", "boost", "drop", "speedup",
+                 "speed-up", "margin", "decline", "rise", "saving", "savings"}
 DATASETS = ("Dataset", "Benchmark")
 
 
@@ -464,7 +477,9 @@ class RelationExtractor:
                     add("usedFor", h, t.i, sent, pattern, conf)
 
             # --- results
-            results.extend(self._results(doc, sent, sm, methods, datasets, main, self_ref, beaten))
+            prev = next((r for r in reversed(results) if r["evidence"][1] <= sent.start_char
+                         and not doc.text[r["evidence"][1]:sent.start_char].strip()), None)
+            results.extend(self._results(doc, sent, sm, methods, datasets, main, self_ref, beaten, prev))
 
             if self.co_mentions:
                 for a in sm:
@@ -763,52 +778,188 @@ class RelationExtractor:
                 out.append(main)
         return out
 
-    def _results(self, doc, sent, sm, methods, datasets, main, self_ref, beaten) -> list[dict]:
-        out = []
+    def _results(self, doc, sent, sm, methods, datasets, main, self_ref, beaten, prev=None) -> list[dict]:
+        """Stated results of one sentence: dicts as :func:`_result` builds them.
+
+        A result is a number (``_NUM_UNIT``: "52.8", "52.8%", "700X", "+12.0") that
+        the sentence states as a method's outcome, with the measure it names:
+
+        * ``number-metric`` — a Metric mention right after the number and its unit
+          ("52.8% AP", "12% higher accuracy") or before it through "of / = / : /
+          over / is" ("AP of 52.8", "an average score of 91.3", "a compression
+          ratio over 700X"), or a metric head noun of the lexicon before "of";
+        * ``number-phrase`` — a percentage or factor followed by the noun phrase it
+          measures ("save 76% computational costs", "consuming 40% less energy",
+          "saves 99% of the total communication volume"); comparatives and "of the
+          total" are skipped; a change noun ("a 5% improvement in BLEU") takes the
+          "in/on" phrase after it, else no metric;
+        * ``verb-by`` — "reduces computation cost by 29%", "improves accuracy by 2
+          points": the verb's object is the metric (an object that is a method is
+          the ``outperform-margin`` of the outperforms rule instead);
+        * ``number-fps`` — "runs at 140 FPS";
+        * ``number-on-dataset`` — a bare score followed by "on <Dataset>" in an
+          evaluation sentence ("SOTA results of 96.9 (+0.2) on PKU"): no metric.
+
+        Not results: dates, "Table 3", signed deltas in parentheses ("(+0.2)"),
+        ranges ("3% to 14%", "3-4%"), sizes ("4.08 MB"), numbers inside names
+        ("NVIDIA 3090 GPU"), numbers in a purpose clause ("To reach an accuracy of
+        70%, …") or a "with …" phrase after a result ("52.8% AP on COCO with 300+
+        FPS on an NVIDIA 3090 GPU"): those become the ``condition`` of the
+        sentence's results. The method is the subject of the verb the number hangs
+        from, else the last method before it, else (for "we/our/it" sentences or
+        none named) the document's method; the dataset is the first one after the
+        number (before the next number), else the nearest one before it, else — for
+        a pronoun subject ("it saves …") — the dataset of the previous sentence's
+        result ``prev``.
+        """
+        lex = self.lex
+        out: list[tuple[Token, dict]] = []
+        conditions: list[tuple[Token, str]] = []
         metrics = [m for m in sm if m.label == "Metric"]
-        toks = list(sent)
-        for k, tok in enumerate(toks):
-            if not (_NUM.match(tok.text) or _NUM_PCT.match(tok.text)):
+        in_name = {i for m in sm if m.label != "Metric" for i in range(m.start, m.end)}
+        # "96.9 (+0.2)", "80.5% (7.7% point absolute improvement)": a delta in
+        # parentheses after a score is no result of its own
+        nums = [t for t in sent if _NUM_UNIT.match(t.text) and t.i not in in_name
+                and not (t.i > sent.start + 1 and doc[t.i - 1].text == "(" and (
+                    t.text[0] in "+-" or _NUM_UNIT.match(doc[t.i - 2].text) or doc[t.i - 2].lower_ in lex["units"]))]
+        eval_sent = bool({t.lemma_.lower() for t in sent} & lex["eval_triggers"])
+        for n_k, tok in enumerate(nums):
+            mt = _NUM_UNIT.match(tok.text)
+            value, unit = mt.group(1), _unit(mt.group(2))
+            prev_t = doc[tok.i - 1] if tok.i > sent.start else None
+            if tok.ent_type_ in ("DATE", "TIME") or (prev_t is not None and prev_t.lower_ in (
+                    "top", "table", "figure", "fig", "fig.", "section", "sec.", "eq", "eq.", "step", "version", "v")):
                 continue
-            if tok.ent_type_ in ("DATE", "TIME") or (tok.i > 0 and doc[tok.i - 1].lower_ in ("by", "top", "table", "figure", "section", "of") and doc[tok.i - 1].lower_ != "of"):
+            j = tok.i + 1
+            while j < sent.end and doc[j].text == "+":
+                j += 1  # "300+ FPS"
+            if unit is None and j < sent.end and doc[j].lower_ in lex["units"]:
+                unit = _unit(doc[j].text)
+                j += 1
+            if unit in _SIZE_UNITS:
+                continue  # "a 4.08 MB CNN model", "from 587.61 Mb to 6.79 Mb"
+            # ranges: "3% to 14%", "3-4%", "between 3 and 4"
+            if j + 1 < sent.end and doc[j].lower_ in ("to", "-", "–", "~") and _NUM_UNIT.match(doc[j + 1].text):
                 continue
-            value, unit = tok.text, None
-            pm = _NUM_PCT.match(tok.text)
-            if pm:
-                value, unit = pm.group(1), "%"
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if nxt is not None and nxt.text in ("%", "×") or (nxt is not None and nxt.lower_ in ("percent", "points", "fps")):
-                unit = "%" if nxt.text in ("%", "percent") else nxt.text
-            # metric: right after the number ("52.8% AP", "300+ FPS") or before ("AP of 52.8", "score of 91.3")
-            metric = None
-            after_i = tok.i + (2 if unit == "%" and nxt is not None and nxt.text == "%" else 1)
-            while after_i < sent.end and doc[after_i].text in ("+",):
-                after_i += 1
-            for m in metrics:
-                if m.start == after_i or (m.end <= tok.i and tok.i - m.end <= 3 and any(t.lower_ in ("of", "=", ":", "is", "was") for t in doc[m.end:tok.i])):
-                    metric = m
-                    break
-            metric_name = None
+            if prev_t is not None and prev_t.lower_ in ("to", "-", "–", "and") and any(
+                    _NUM_UNIT.match(t.text) for t in doc[max(sent.start, tok.i - 4):tok.i - 1]):
+                continue
+            # a condition of the sentence's result, not a result
+            purpose = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX") and a.dep_ in ("advcl", "xcomp")
+                            and a.i < tok.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in a.children)), None)
+            if purpose is not None and purpose.head.i > tok.i:
+                lo_i = min(t.i for t in purpose.subtree)
+                conditions.append((tok, doc[lo_i:purpose.right_edge.i + 1].text))
+                continue
+            with_p = next((a for a in list(tok.ancestors)[:3] if a.dep_ == "prep" and a.lower_ == "with"), None)
+            if with_p is not None and out:
+                end = with_p.right_edge.i + 1
+                conditions.append((tok, doc[with_p.i:end].text))
+                continue
+
+            metric, metric_name, pattern = None, None, "number-metric"
+            k = j
+            while k < sent.end and doc[k].lower_ in _FILLERS:
+                k += 1
+            metric = next((m for m in metrics if m.start == k), None)
             if metric is None:
-                j = tok.i - 1
-                if j > sent.start and doc[j].lower_ == "of":
-                    h = doc[j - 1]
-                    if self.lex.head_noun_type.get(h.lemma_.lower()) == "Metric":
-                        mods = [c.lower_ for c in h.lefts if c.dep_ in ("amod", "compound")]
-                        metric_name = " ".join(mods + [h.lower_])
-                if metric_name is None and after_i < sent.end and doc[after_i].lower_ in self.lex["units"] and doc[after_i].lower_ == "fps":
-                    metric_name = "FPS"
-            if metric is None and metric_name is None:
+                for m in metrics:
+                    gap = doc[m.end:tok.i]
+                    if m.end <= tok.i and len(gap) <= 3 and gap and all(t.lower_ in _LINKS for t in gap):
+                        metric = m
+            if metric is None and prev_t is not None and prev_t.lower_ in ("of", "to", "=", ":", "over") and tok.i - 1 > sent.start:
+                # "an average score of 91.3", "pushing the GLUE score to 80.5%"
+                h = doc[tok.i - 2]
+                if lex.head_noun_type.get(h.lemma_.lower()) == "Metric" and h.i not in in_name:
+                    mods = []
+                    q = h.i - 1
+                    while q >= sent.start and q not in in_name and doc[q].head.i == h.i and doc[q].dep_ in ("amod", "compound", "nmod"):
+                        mods.insert(0, doc[q])
+                        q -= 1
+                    metric_name = _metric_text(mods + [h])
+            if metric is None and metric_name is None and unit in ("%", "x", "points"):
+                np_toks = _noun_phrase(doc, k, sent.end, in_name)
+                if np_toks:
+                    head = np_toks[-1]
+                    if head.lemma_.lower() in _CHANGE_NOUNS:
+                        after = head.i + 1
+                        if after < sent.end and doc[after].lower_ in ("in", "on") and after + 1 < sent.end:
+                            rest = _noun_phrase(doc, after + 1, sent.end, in_name)
+                            m2 = next((m for m in metrics if m.start == after + 1 or (rest and m.start <= rest[-1].i < m.end)), None)
+                            metric = m2
+                            if m2 is None and rest:
+                                metric_name = _metric_text(rest)
+                        pattern = "number-change"
+                    elif lex.head_noun_type.get(head.lemma_.lower()) not in ("Method", "Dataset", "Benchmark", "Task", "Hardware", "Organization"):
+                        m2 = next((m for m in metrics if m.start <= head.i < m.end), None)
+                        metric = m2
+                        metric_name = None if m2 else _metric_text(np_toks)
+                        pattern = "number-phrase"
+            if metric is None and metric_name is None and pattern == "number-metric" and prev_t is not None and prev_t.lower_ == "by":
+                v = prev_t.head
+                objs = [c for c in v.children if c.dep_ == "dobj"] if v.pos_ in ("VERB", "AUX") else []
+                # "outperforms bert2BERT by +12.0%" is the outperforms rule's margin
+                if (objs and not any(m.has_token(objs[0]) for m in methods) and not self._negated(v)
+                        and v.lemma_.lower() not in lex["outperform_verbs"]):
+                    o = objs[0]
+                    m2 = next((m for m in metrics if self._in_subtree(m, o)), None)
+                    if m2 is not None:
+                        metric = m2
+                    elif o.pos_ in ("NOUN", "PROPN"):
+                        np_toks = [t for t in o.lefts if t.dep_ in ("amod", "compound") and t.i not in in_name] + [o]
+                        metric_name = _metric_text(np_toks)
+                    if metric is not None or metric_name is not None:
+                        pattern = "verb-by"
+            if metric is None and metric_name is None and unit == "fps":
+                metric_name, pattern = "FPS", "number-fps"
+            if metric is None and metric_name is None and pattern == "number-metric" and eval_sent:
+                # "96.9 (+0.2) on PKU": a bare score on a named dataset
+                q = j
+                if q < sent.end and doc[q].text == "(":
+                    while q < sent.end and doc[q].text != ")" and q - j < 6:
+                        q += 1
+                    q += 1
+                if q + 1 < sent.end and doc[q].lower_ in ("on", "in") and any(d.start == q + 1 or (d.start == q + 2 and doc[q + 1].lower_ == "the") for d in datasets):
+                    pattern = "number-on-dataset"
+                else:
+                    continue
+            elif metric is None and metric_name is None and pattern == "number-metric":
                 continue
-            heads = [m for m in methods if m.start < tok.i and m.i not in beaten]
-            head = heads[-1].i if heads else (main if (main is not None and (self_ref or not methods)) else None)
+            # --- the method
+            gov = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            if gov is not None and self._negated(gov):
+                continue
+            heads = [h for h in (self._subjects(gov, methods, main) if gov is not None else []) if h not in beaten]
+            pronoun = gov is not None and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "they", "this")
+                                              for c in gov.children)
+            if heads:
+                head = heads[0]
+            else:
+                before = [m for m in methods if m.start < tok.i and m.i not in beaten
+                          and not _under_prep(m, None, ("than", "over", "with", "like", "from", "against", "to"))]
+                head = before[-1].i if before else (
+                    main if main is not None and (self_ref or pronoun or not methods) else None)
             if head is None:
                 continue
-            ds = [d for d in datasets if d.start > tok.i] or [d for d in datasets]
-            dataset = ds[0].i if ds else None
-            out.append(_result(head, dataset, metric.i if metric else None, value.lstrip("+~"), unit, sent,
-                               "number-metric", 0.8, metric_name=metric_name))
-        return out
+            # --- the dataset
+            # "52.8% AP on COCO": a dataset after the number in an "on/in/…" phrase
+            # (before the next number); else "the GLUE score to 80.5%": the nearest before
+            nxt = nums[n_k + 1].i if n_k + 1 < len(nums) else sent.end
+            after = [d for d in datasets if tok.i < d.start < nxt and any(
+                t.lower_ in ("on", "in", "across", "over", "for", "of") for t in doc[max(tok.i, d.start - 3):d.start])]
+            before_d = [d for d in datasets if d.end <= tok.i]
+            dataset = after[0].i if after else (before_d[-1].i if before_d else None)
+            if dataset is None and not datasets and pronoun and prev is not None:
+                dataset = prev.get("dataset")
+            out.append((tok, _result(head, dataset, metric.i if metric else None, value, unit, sent,
+                                     pattern, 0.8 if pattern != "number-on-dataset" else 0.7,
+                                     metric_name=metric_name)))
+        results = [r for _, r in out]
+        for ctok, text in conditions:
+            for rtok, r in out:
+                if r["condition"] is None and (rtok.i < ctok.i or text[:3].lower() == "to "):
+                    r["condition"] = text
+        return results
 
 
 def canonical_decimal(value: str) -> str:
@@ -833,6 +984,53 @@ def canonical_decimal(value: str) -> str:
     if text.startswith("-."):
         text = "-0" + text[1:]
     return text
+
+
+def _unit(text: str | None) -> str | None:
+    """A unit as written → its normal form: "%"/"percent" → "%", "x"/"X"/"×" →
+    "x", "point(s)"/"pp" → "points", "FPS" → "fps", else lower case; None stays None."""
+    if text is None:
+        return None
+    t = text.lower()
+    if t in ("%", "percent"):
+        return "%"
+    if t in ("x", "×"):
+        return "x"
+    if t in ("point", "points", "pp"):
+        return "points"
+    return t
+
+
+def _noun_phrase(doc: Doc, k: int, end: int, in_name: set[int]) -> list[Token]:
+    """The adjective/noun run starting at token ``k`` (at most 4 words, before
+    ``end``) that ends in a noun: "computational costs", "communication volume".
+    Empty if it starts inside a name or ends in no noun."""
+    toks: list[Token] = []
+    while k < end and len(toks) < 4:
+        t = doc[k]
+        if t.i in in_name or t.is_punct or not (t.pos_ in ("ADJ", "NOUN", "PROPN") or (
+                t.tag_ in ("VBG", "VBN") and toks and k + 1 < end and doc[k + 1].pos_ == "NOUN")):
+            break
+        toks.append(t)
+        k += 1
+    while toks and toks[-1].pos_ not in ("NOUN", "PROPN"):
+        toks.pop()
+    if not toks or toks[0].i in in_name:
+        return []
+    return toks
+
+
+def _metric_text(toks: list[Token]) -> str:
+    """A metric name from the words that state it, normalised: lower case but
+    acronyms kept ("AP"), the last word singular ("computational costs" →
+    "computational cost")."""
+    words = []
+    for n, t in enumerate(toks):
+        w = t.text if any(c.isupper() for c in t.text[1:]) or (t.text.isupper() and len(t.text) > 1) else t.lower_
+        if n == len(toks) - 1 and t.tag_ == "NNS" and not t.text.isupper():
+            w = t.lemma_.lower()
+        words.append(w + (t.whitespace_ if n < len(toks) - 1 else ""))
+    return "".join(words)
 
 
 def _result(method, dataset, metric, value, unit, sent, pattern, conf, condition=None, metric_name=None) -> dict:
