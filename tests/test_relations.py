@@ -282,3 +282,134 @@ def test_method_acting_on_a_dataset_without_an_evaluation_word(nlp):
     negated = text.replace("InfoGAN successfully disentangles", "InfoGAN does not disentangle")
     got = rels_given(nlp, negated, [("InfoGAN", "Method", False), ("MNIST dataset", "Dataset", False)])
     assert ("evaluatedOn", "InfoGAN", "MNIST dataset") not in got
+
+
+# --------------------------------------------------------------------------- results
+
+
+def results(nlp, text: str) -> list[dict]:
+    """``doc._.kg_results`` of ``text`` with names instead of indices: ``method``,
+    ``dataset`` (text or None), ``metric`` (the Metric mention's text or the
+    metric phrase), ``value``, ``unit``, ``condition``, ``pattern``."""
+    doc = nlp(text)
+    ms = doc._.kg_mentions
+
+    def name(i):
+        return None if i is None else text[ms[i]["start"]:ms[i]["end"]]
+
+    return [{"method": name(r["method"]), "dataset": name(r["dataset"]),
+             "metric": name(r["metric"]) if r["metric"] is not None else r["metric_name"],
+             "value": r["value"], "unit": r["unit"], "condition": r["condition"], "pattern": r["pattern"]}
+            for r in doc._.kg_results]
+
+
+def keys(rs: list[dict]) -> set[tuple]:
+    return {(r["method"], r["dataset"], r["metric"], r["value"], r["unit"]) for r in rs}
+
+
+def test_result_metric_phrase_after_a_percentage_and_margins(nlp, sample_texts):
+    # "our method can save 76% computational costs on DeiT-base …, which outperforms
+    # bert2BERT by +12.0% and LiGO by +20.7%": the measure is the noun phrase after
+    # the number (no Metric mention), the margins carry their opponent as condition
+    rs = results(nlp, sample_texts["000-04-reuse"])
+    assert keys(rs) == {
+        ("our method", None, "computational cost", "76.0", "%"),
+        ("our method", None, None, "12.0", "%"),
+        ("our method", None, None, "20.7", "%"),
+    }
+    assert {r["condition"] for r in rs if r["value"] == "12.0"} == {"vs bert2BERT"}
+
+
+def test_result_verb_object_by_number_and_comparative(nlp, sample_texts):
+    # "FedUReID not only achieves higher accuracy but also reduces computation cost by 29%"
+    assert keys(results(nlp, sample_texts["001-10-fedureid"])) == {("FedUReID", None, "computation cost", "29.0", "%")}
+    # "MuFL outperforms other methods while consuming 40% less energy"
+    assert keys(results(nlp, sample_texts["001-04-mufl"])) == {("MuFL", None, "energy", "40.0", "%")}
+    # a negated verb states no result
+    text = sample_texts["001-10-fedureid"].replace("but also reduces computation cost by 29%",
+                                                   "but does not reduce computation cost by 29%")
+    assert not [r for r in results(nlp, text) if r["value"] == "29.0"]
+
+
+def test_result_metric_mention_dataset_and_fps_condition(nlp, sample_texts):
+    # "RTMDet achieves 52.8% AP on COCO with 300+ FPS on an NVIDIA 3090 GPU": the FPS
+    # is the condition of the AP result (the runsOn context), not a second result
+    rs = results(nlp, sample_texts["002-04-rtmdet"])
+    assert keys(rs) == {("RTMDet", "COCO", "AP", "52.8", "%")}
+    assert "300+ FPS" in rs[0]["condition"] and "NVIDIA 3090 GPU" in rs[0]["condition"]
+    # on its own, a frame rate is a result
+    rs = results(nlp, "Mask R-CNN is simple to train and adds only a small overhead to Faster R-CNN, running at 5 fps.")
+    assert keys(rs) == {("Mask R-CNN", None, "FPS", "5.0", "fps")}
+
+
+def test_result_metric_before_the_number(nlp, sample_texts):
+    # "… with an average score of 91.3" (SuperGLUE named earlier in the sentence)
+    rs = results(nlp, sample_texts["001-01-vega"])
+    assert [(r["dataset"], r["metric"], r["value"]) for r in rs] == [("SuperGLUE", "average score", "91.3")]
+    assert rs[0]["method"].startswith("Vega")
+    # "a compression ratio over 700X" (factor glued to the number); "To reach an
+    # accuracy of 70%" sets a condition; "it saves around 99% of the total
+    # communication volume" continues the previous sentence (CIFAR-10)
+    rs = results(nlp, sample_texts["002-06-resfed"])
+    assert {(r["dataset"], r["metric"], r["value"], r["unit"]) for r in rs} == {
+        ("CIFAR-10", "compression ratio", "700.0", "x"),
+        ("CIFAR-10", "communication volume", "99.0", "%"),
+    }
+    assert {r["condition"] for r in rs if r["value"] == "99.0"} == {"To reach an accuracy of 70%"}
+    assert not [r for r in rs if r["value"] in ("70.0", "4.08", "10.0", "587.61")]
+
+
+def test_result_bare_scores_each_on_its_dataset(nlp, sample_texts):
+    # "GNN-SL achieves SOTA results of 96.9 (+0.2) on PKU, 98.3 (+0.4) on CITYU, …":
+    # no metric named, each score on the dataset after it, the deltas are no results
+    rs = results(nlp, sample_texts["002-09-gnnsl"])
+    assert {(r["dataset"], r["metric"], r["value"]) for r in rs} == {
+        ("PKU", None, "96.9"), ("CITYU", None, "98.3"), ("MSR", None, "98.5"), ("AS", None, "96.9"),
+    }
+    assert {r["method"] for r in rs} == {"GNN-SL"}
+
+
+def test_result_metric_head_noun_and_parenthetical_delta(nlp):
+    # BERT abstract: the dataset named in the metric phrase, the parenthesised gain no result
+    text = (
+        "BERT obtains new state-of-the-art results on eleven natural language processing tasks, "
+        "including pushing the GLUE score to 80.5% (7.7% point absolute improvement), MultiNLI "
+        "accuracy to 86.7% (4.6% absolute improvement) and SQuAD v1.1 question answering Test F1 to 93.2."
+    )
+    rs = results(nlp, text)
+    got = {(r["dataset"], r["value"]) for r in rs}
+    assert got == {("GLUE", "80.5"), ("MultiNLI", "86.7"), ("SQuAD v1.1", "93.2")}
+    assert {r["metric"] for r in rs if r["value"] == "86.7"} == {"accuracy"}
+
+
+def test_result_of_an_unnamed_other_system_is_not_ours(nlp):
+    # SciREX (sequence to sequence learning): the second sentence's subject is a
+    # baseline the text does not name; its score is not the LSTM's
+    text = (
+        "Sequence to Sequence Learning with Neural Networks\n"
+        "In this paper, we present a general end-to-end approach to sequence learning. Our main result is "
+        "that on an English to French translation task from the WMT'14 dataset, the translations produced "
+        "by the LSTM achieve a BLEU score of 34.8 on the entire test set. For comparison, a phrase-based "
+        "SMT system achieves a BLEU score of 33.3 on the same dataset."
+    )
+    values = {r["value"] for r in results(nlp, text)}
+    assert "33.3" not in values
+    assert "34.8" in values
+
+
+def test_canonical_decimal_from_strings():
+    from kg.extract.relations import canonical_decimal
+
+    assert [canonical_decimal(v) for v in ("+12.0", "1,700", "300", "~15", "0.87")] == [
+        "12.0", "1700.0", "300.0", "15.0", "0.87"]
+
+
+def test_setup_numbers_are_no_results(nlp):
+    # numbers that set up an experiment (data fractions, hyper-parameters) next to a
+    # real result in the same text
+    text = (
+        "Foo: a method for image classification\n"
+        "We propose Foo. We use 10% of the training data for validation and train Foo with a learning "
+        "rate of 0.001 and a dropout rate of 0.1. Foo achieves an accuracy of 91.2% on CIFAR-10."
+    )
+    assert {(r["method"], r["dataset"], r["value"]) for r in results(nlp, text)} == {("Foo", "CIFAR-10", "91.2")}

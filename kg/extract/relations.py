@@ -925,15 +925,28 @@ class RelationExtractor:
                     continue
             elif metric is None and metric_name is None and pattern == "number-metric":
                 continue
+            # --- not a result: a setup number ("we use 10% of the data", "a learning
+            # rate of 0.001", "with a dropout rate of 0.1")
+            mwords = (metric.span.text if metric is not None else metric_name or "").lower().replace("-", " ").split()
+            if set(mwords) & lex["hyperparameter_words"]:
+                continue
             # --- the method
             gov = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
-            if gov is not None and self._negated(gov):
+            if gov is not None and (self._negated(gov) or gov.lemma_.lower() in lex["setup_verbs"]):
                 continue
-            heads = [h for h in (self._subjects(gov, methods, main) if gov is not None else []) if h not in beaten]
-            pronoun = gov is not None and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "they", "this")
-                                              for c in gov.children)
+            subj = _subject_of(gov) if gov is not None else None
+            if subj is None and gov is not None:
+                subj = _subject_of(sent.root)
+            heads = [h for h in (self._subjects(subj.head, methods, main) if subj is not None else []) if h not in beaten]
+            pronoun = subj is not None and subj.lower_ in ("it", "they", "this")
+            own = subj is not None and bool({t.lower_ for t in subj.subtree} & {"we", "our", "it", "its", "this", "which", "they", "proposed"})
+            named = subj is not None and any(subj.left_edge.i <= m.span.root.i <= subj.right_edge.i for m in methods)
+            if subj is not None and not named and not own:
+                continue  # "a phrase-based SMT system achieves a BLEU score of 33.3": not a method of ours
             if heads:
                 head = heads[0]
+            elif own and not named and main is not None and subj.lower_ in ("we", "it", "they", "this"):
+                head = main  # "we get 22.5 BLEU points in …": the document's method
             else:
                 before = [m for m in methods if m.start < tok.i and m.i not in beaten
                           and not _under_prep(m, None, ("than", "over", "with", "like", "from", "against", "to"))]
@@ -986,6 +999,23 @@ def canonical_decimal(value: str) -> str:
     return text
 
 
+def _subject_of(verb: Token) -> Token | None:
+    """The nominal subject of ``verb``, climbing conjunctions and adverbial /
+    complement clauses ("X achieves … and reduces …", "X outperforms …, while
+    consuming …"); the head noun for a participle or relative clause."""
+    v = verb
+    for _ in range(4):
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        if v.dep_ in ("relcl", "acl"):
+            return None
+        if v.dep_ not in ("conj", "advcl", "xcomp") or v.head.i == v.i:
+            return None
+        v = v.head
+    return None
+
+
 def _unit(text: str | None) -> str | None:
     """A unit as written → its normal form: "%"/"percent" → "%", "x"/"X"/"×" →
     "x", "point(s)"/"pp" → "points", "FPS" → "fps", else lower case; None stays None."""
@@ -1027,7 +1057,7 @@ def _metric_text(toks: list[Token]) -> str:
     words = []
     for n, t in enumerate(toks):
         w = t.text if any(c.isupper() for c in t.text[1:]) or (t.text.isupper() and len(t.text) > 1) else t.lower_
-        if n == len(toks) - 1 and t.tag_ == "NNS" and not t.text.isupper():
+        if n == len(toks) - 1 and t.tag_ == "NNS" and not t.text.isupper() and t.lower_.endswith("s"):
             w = t.lemma_.lower()
         words.append(w + (t.whitespace_ if n < len(toks) - 1 else ""))
     return "".join(words)
