@@ -413,3 +413,44 @@ def test_setup_numbers_are_no_results(nlp):
         "rate of 0.001 and a dropout rate of 0.1. Foo achieves an accuracy of 91.2% on CIFAR-10."
     )
     assert {(r["method"], r["dataset"], r["value"]) for r in results(nlp, text)} == {("Foo", "CIFAR-10", "91.2")}
+
+
+def results_given(nlp, text: str, names: list[tuple[str, str]]) -> set[tuple]:
+    """Results of ``text`` when the mentions are exactly ``names`` ((surface, label),
+    every occurrence): ``{(method, dataset, metric, value, unit, condition)}``."""
+    from kg.extract.relations import RelationExtractor
+
+    doc = nlp(text)
+    ms = []
+    for surface, label in names:
+        start = text.find(surface)
+        assert start >= 0, surface
+        while start >= 0:
+            ms.append({"start": start, "end": start + len(surface), "label": label,
+                       "source": "gazetteer", "gid": None, "generic": False})
+            start = text.find(surface, start + 1)
+    doc._.kg_mentions = sorted(ms, key=lambda m: m["start"])
+    doc = RelationExtractor()(doc)
+    ms = doc._.kg_mentions
+
+    def name(i):
+        return None if i is None else text[ms[i]["start"]:ms[i]["end"]]
+
+    return {(name(r["method"]), name(r["dataset"]), name(r["metric"]) if r["metric"] is not None else r["metric_name"],
+             r["value"], r["unit"], r["condition"]) for r in doc._.kg_results}
+
+
+def test_margin_with_metric_and_relative_reduction(nlp):
+    # SciREX: "outperforms <Y> by nearly 15 BLEU": a margin in BLEU against Y
+    text = ("Our neural model significantly outperforms a Templated Kneser-Ney language model by "
+            "nearly 15 BLEU on WikiBio.")
+    got = results_given(nlp, text, [("neural model", "Method"), ("Templated Kneser-Ney language model", "Method"),
+                                    ("BLEU", "Metric"), ("WikiBio", "Dataset")])
+    # (the method is "neural model" or the anaphor "Our neural model" made for it)
+    assert {(r[0].lower().removeprefix("our "),) + r[1:] for r in got} == {
+        ("neural model", "WikiBio", "BLEU", "15.0", None, "vs Templated Kneser-Ney language model")}
+    # SciREX (NAN): a score, and an error reduction relative to another method
+    text = ("Compared to previous methods, our NAN achieves a mean accuracy of 95.72%, reducing the error "
+            "of FaceNet by 12.3%.")
+    got = results_given(nlp, text, [("NAN", "Method"), ("FaceNet", "Method"), ("accuracy", "Metric"), ("error", "Metric")])
+    assert got == {("NAN", None, "accuracy", "95.72", "%", None), ("NAN", None, "error", "12.3", "%", "vs FaceNet")}

@@ -63,8 +63,6 @@ _TITLE_SPLIT = re.compile(r":| for | via | with | using | through ")
 _STRONG_EVAL = {"experiment", "evaluate", "evaluation", "achieve", "outperform", "result",
                 "state-of-the-art", "sota", "accuracy", "surpass", "obtain", "attain", "exceed", "art"}
 _HEDGE_VERBS = {"aim", "hope", "plan", "expect", "try", "seek", "intend", "want", "wish", "attempt", "goal"}
-_NUM = re.compile(r"^[+\-~]?\d+(?:[.,]\d+)*$")
-_NUM_PCT = re.compile(r"^([+\-~]?\d+(?:\.\d+)?)(%)$")
 #: a number as one token, with an optional glued unit ("52.8%", "700X", "3x")
 _NUM_UNIT = re.compile(r"^([+\-~]?\d+(?:,\d{3})*(?:\.\d+)?)(%|[xX×])?$")
 #: units of size: a number with one describes a thing, it is not an outcome
@@ -287,10 +285,11 @@ class RelationExtractor:
                     for w in winners:
                         add("outperforms", w, lo.i, sent, "outperform-verb", 0.9)
                     # margin: "Y by +12.0%"
-                    val = _margin_after(doc, lo, sent, methods)
+                    val = _margin_after(doc, lo, sent, methods, [m for m in sm if m.label == "Metric"], datasets)
                     if val and winners:
-                        for w in winners:
-                            results.append(_result(w, None, None, val[0], val[1], sent, "outperform-margin", 0.8,
+                        for w in dict.fromkeys(winners):
+                            results.append(_result(w, val[3].i if val[3] else None, val[2].i if val[2] else None,
+                                                   val[0], val[1], sent, "outperform-margin", 0.8,
                                                    condition=f"vs {lo.span.text}", metric_name=None))
             low = sent.text.lower()
             for phrase in ("better than", "superior to"):
@@ -479,7 +478,8 @@ class RelationExtractor:
             # --- results
             prev = next((r for r in reversed(results) if r["evidence"][1] <= sent.start_char
                          and not doc.text[r["evidence"][1]:sent.start_char].strip()), None)
-            results.extend(self._results(doc, sent, sm, methods, datasets, main, self_ref, beaten, prev))
+            stated = [r for r in results if r["evidence"] == [sent.start_char, sent.end_char]]
+            results.extend(self._results(doc, sent, sm, methods, datasets, main, self_ref, beaten, prev, stated))
 
             if self.co_mentions:
                 for a in sm:
@@ -488,7 +488,16 @@ class RelationExtractor:
                             add("coMentioned", a.i, b.i, sent, "same-sentence", 0.3)
 
         doc._.kg_relations = rels
-        doc._.kg_results = results
+        # one result per statement: two mentions of one method ("the Transformer" and
+        # the title's "Transformer") stating the same number give one result
+        kept, seen_res = [], set()
+        for r in results:
+            who = ms_by_i[r["method"]].span.text.lower() if r["method"] in ms_by_i else r["method"]
+            key = (who, r["dataset"], r["metric"], r["metric_name"], r["value"], r["unit"], tuple(r["evidence"]))
+            if key not in seen_res:
+                seen_res.add(key)
+                kept.append(r)
+        doc._.kg_results = kept
         return doc
 
     def _title_method(self, doc: Doc, ms: list[_M], title_line: str, doc_proposes: bool) -> _M | None:
@@ -778,7 +787,8 @@ class RelationExtractor:
                 out.append(main)
         return out
 
-    def _results(self, doc, sent, sm, methods, datasets, main, self_ref, beaten, prev=None) -> list[dict]:
+    def _results(self, doc, sent, sm, methods, datasets, main, self_ref, beaten, prev=None,
+                 stated: list[dict] = ()) -> list[dict]:
         """Stated results of one sentence: dicts as :func:`_result` builds them.
 
         A result is a number (``_NUM_UNIT``: "52.8", "52.8%", "700X", "+12.0") that
@@ -810,7 +820,8 @@ class RelationExtractor:
         none named) the document's method; the dataset is the first one after the
         number (before the next number), else the nearest one before it, else — for
         a pronoun subject ("it saves …") — the dataset of the previous sentence's
-        result ``prev``.
+        result ``prev``. A number already in ``stated`` (the sentence's
+        ``outperform-margin`` results) for the same method is not repeated.
         """
         lex = self.lex
         out: list[tuple[Token, dict]] = []
@@ -858,6 +869,7 @@ class RelationExtractor:
                 continue
 
             metric, metric_name, pattern = None, None, "number-metric"
+            own_cond = None
             k = j
             while k < sent.end and doc[k].lower_ in _FILLERS:
                 k += 1
@@ -910,6 +922,10 @@ class RelationExtractor:
                         metric_name = _metric_text(np_toks)
                     if metric is not None or metric_name is not None:
                         pattern = "verb-by"
+                        # "reducing the error of FaceNet by 12.3%": relative to FaceNet
+                        rel = [m for m in methods if self._in_subtree(m, o)]
+                        if rel:
+                            own_cond = "vs " + rel[0].span.text
             if metric is None and metric_name is None and unit == "fps":
                 metric_name, pattern = "FPS", "number-fps"
             if metric is None and metric_name is None and pattern == "number-metric" and eval_sent:
@@ -964,9 +980,11 @@ class RelationExtractor:
             dataset = after[0].i if after else (before_d[-1].i if before_d else None)
             if dataset is None and not datasets and pronoun and prev is not None:
                 dataset = prev.get("dataset")
+            if any(r["method"] == head and r["value"] == canonical_decimal(value) for r in stated):
+                continue  # "outperforms Y by 15 BLEU": the outperforms rule's margin already
             out.append((tok, _result(head, dataset, metric.i if metric else None, value, unit, sent,
                                      pattern, 0.8 if pattern != "number-on-dataset" else 0.7,
-                                     metric_name=metric_name)))
+                                     condition=own_cond, metric_name=metric_name)))
         results = [r for _, r in out]
         for ctok, text in conditions:
             for rtok, r in out:
@@ -1166,19 +1184,42 @@ def _after_lemma(m: _M, lemmas: tuple[str, ...], participle: bool = False) -> bo
     return False
 
 
-def _margin_after(doc: Doc, lo: _M, sent: Span, methods: list[_M]) -> tuple[str, str | None] | None:
-    """The "by +12.0%" right after a beaten method, if any."""
+def _margin_after(doc: Doc, lo: _M, sent: Span, methods: list[_M], metrics: list[_M] = (),
+                  datasets: list[_M] = ()) -> tuple[str, str | None, _M | None, _M | None] | None:
+    """The margin stated right after a beaten method: "Y by +12.0%", "Y by nearly
+    15 BLEU", "Y by 0.5 points of AP", "Y by 2.2% in accuracy on COCO".
+
+    Returns ``(value, unit, metric mention or None, dataset mention or None)`` or
+    None. The metric is a Metric mention right after the number and its unit or
+    after "in/of/on (the)"; the dataset one after "on/in (the)" that follows.
+    """
     nxt_m = min((m.start for m in methods if m.start > lo.end), default=sent.end)
     i = lo.end
     while i < min(nxt_m, lo.end + 6, sent.end):
         if doc[i].lower_ == "by" and i + 1 < sent.end:
-            t = doc[i + 1]
-            pm = _NUM_PCT.match(t.text)
-            if pm:
-                return pm.group(1).lstrip("+"), "%"
-            if _NUM.match(t.text):
-                unit = "%" if i + 2 < len(doc) and doc[i + 2].text == "%" else None
-                return t.text.lstrip("+~"), unit
+            j = i + 1
+            while j < sent.end and doc[j].lower_ in ("nearly", "over", "about", "around", "almost", "up", "to",
+                                                       "more", "than", "approximately", "roughly", "+", "~"):
+                j += 1
+            mt = _NUM_UNIT.match(doc[j].text) if j < sent.end else None
+            if mt is None:
+                i += 1
+                continue
+            value, unit = mt.group(1).lstrip("+~"), _unit(mt.group(2))
+            k = j + 1
+            if unit is None and k < sent.end and doc[k].lower_ in ("%", "percent", "points", "point", "pp", "x", "×"):
+                unit = _unit(doc[k].text)
+                k += 1
+            metric = dataset = None
+            q = k
+            while q < sent.end and q - k < 3 and doc[q].lower_ in ("in", "of", "on", "the", "absolute", "relative"):
+                q += 1
+            metric = next((m for m in metrics if m.start == q), None)
+            if metric is not None:
+                k = metric.end
+            if k + 1 < sent.end and doc[k].lower_ in ("on", "in"):
+                dataset = next((d for d in datasets if d.start in (k + 1, k + 2)), None)
+            return value, unit, metric, dataset
         i += 1
     return None
 
