@@ -454,3 +454,20 @@ def test_margin_with_metric_and_relative_reduction(nlp):
             "of FaceNet by 12.3%.")
     got = results_given(nlp, text, [("NAN", "Method"), ("FaceNet", "Method"), ("accuracy", "Metric"), ("error", "Metric")])
     assert got == {("NAN", None, "accuracy", "95.72", "%", None), ("NAN", None, "error", "12.3", "%", "vs FaceNet")}
+
+
+def test_result_list_shares_its_measure_and_pairs_respectively(nlp):
+    # SciREX (LSRO): three gains, one measure after the last, three datasets "respectively"
+    text = ("On three large-scale datasets, Market-1501, CUHK03 and DukeMTMC-reID, we obtain + 4.37%, + 1.6% "
+            "and + 2.46% improvement in rank-1 precision over the baseline CNN, respectively.")
+    got = results_given(nlp, "LSRO\nWe propose LSRO. " + text, [
+        ("LSRO", "Method"), ("Market-1501", "Dataset"), ("CUHK03", "Dataset"), ("DukeMTMC-reID", "Dataset"),
+        ("rank-1 precision", "Metric"), ("CNN", "Method")])
+    assert {(d, m, v) for _, d, m, v, _, _ in got} == {
+        ("Market-1501", "rank-1 precision", "4.37"), ("CUHK03", "rank-1 precision", "1.6"),
+        ("DukeMTMC-reID", "rank-1 precision", "2.46")}
+    assert {h for h, *_ in got} == {"LSRO"}
+    # "between 3 and 4": a range, no result
+    got = results_given(nlp, "LSRO\nWe propose LSRO. LSRO improves rank-1 precision by between 3 and 4 points.",
+                        [("LSRO", "Method"), ("rank-1 precision", "Metric")])
+    assert not got

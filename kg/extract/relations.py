@@ -834,6 +834,28 @@ class RelationExtractor:
                 and not (t.i > sent.start + 1 and doc[t.i - 1].text == "(" and (
                     t.text[0] in "+-" or _NUM_UNIT.match(doc[t.i - 2].text) or doc[t.i - 2].lower_ in lex["units"]))]
         eval_sent = bool({t.lemma_.lower() for t in sent} & lex["eval_triggers"])
+
+        def unit_end(t: Token) -> int:
+            q = t.i + 1
+            while q < sent.end and (doc[q].text == "+" or (q == t.i + 1 and doc[q].lower_ in lex["units"])):
+                q += 1
+            return q
+
+        # "80.1%, 75.2% and 60.3% top-1 accuracy on A, B and C, respectively": a list
+        # of numbers shares the measure after its last member (and, with
+        # "respectively", pairs with an equally long list of datasets)
+        group_of: dict[int, list[Token]] = {}
+        run: list[Token] = []
+        for t in nums + [None]:
+            if t is not None and run and all(x.text in (",", "and", "or", "+") for x in doc[unit_end(run[-1]):t.i]) \
+                    and t.i > unit_end(run[-1]):
+                run.append(t)
+                continue
+            if len(run) > 1:
+                for x in run:
+                    group_of[x.i] = run
+            run = [t] if t is not None else []
+        respectively = any(t.lower_ == "respectively" for t in sent)
         for n_k, tok in enumerate(nums):
             mt = _NUM_UNIT.match(tok.text)
             value, unit = mt.group(1), _unit(mt.group(2))
@@ -852,8 +874,11 @@ class RelationExtractor:
             # ranges: "3% to 14%", "3-4%", "between 3 and 4"
             if j + 1 < sent.end and doc[j].lower_ in ("to", "-", "–", "~") and _NUM_UNIT.match(doc[j + 1].text):
                 continue
-            if prev_t is not None and prev_t.lower_ in ("to", "-", "–", "and") and any(
+            if prev_t is not None and prev_t.lower_ in ("to", "-", "–") and any(
                     _NUM_UNIT.match(t.text) for t in doc[max(sent.start, tok.i - 4):tok.i - 1]):
+                continue
+            if prev_t is not None and prev_t.lower_ == "and" and any(
+                    t.lower_ == "between" for t in doc[max(sent.start, tok.i - 5):tok.i]):
                 continue
             # a condition of the sentence's result, not a result
             purpose = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX") and a.dep_ in ("advcl", "xcomp")
@@ -870,7 +895,8 @@ class RelationExtractor:
 
             metric, metric_name, pattern = None, None, "number-metric"
             own_cond = None
-            k = j
+            group = group_of.get(tok.i)
+            k = unit_end(group[-1]) if group else j
             while k < sent.end and doc[k].lower_ in _FILLERS:
                 k += 1
             metric = next((m for m in metrics if m.start == k), None)
@@ -901,6 +927,8 @@ class RelationExtractor:
                             metric = m2
                             if m2 is None and rest:
                                 metric_name = _metric_text(rest)
+                        elif head.lemma_.lower() in ("speedup", "speed-up"):
+                            metric_name = "speedup"  # "a 3x speedup" measures speed
                         pattern = "number-change"
                     elif lex.head_noun_type.get(head.lemma_.lower()) not in ("Method", "Dataset", "Benchmark", "Task", "Hardware", "Organization"):
                         m2 = next((m for m in metrics if m.start <= head.i < m.end), None)
@@ -978,6 +1006,8 @@ class RelationExtractor:
                 t.lower_ in ("on", "in", "across", "over", "for", "of") for t in doc[max(tok.i, d.start - 3):d.start])]
             before_d = [d for d in datasets if d.end <= tok.i]
             dataset = after[0].i if after else (before_d[-1].i if before_d else None)
+            if group and respectively and len(datasets) == len(group):
+                dataset = datasets[group.index(tok)].i
             if dataset is None and not datasets and pronoun and prev is not None:
                 dataset = prev.get("dataset")
             if any(r["method"] == head and r["value"] == canonical_decimal(value) for r in stated):
