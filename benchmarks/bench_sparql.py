@@ -5,7 +5,12 @@ relation edges with evidence, results), exports it with
 :func:`kg.export.rdf.graph_to_dataset` (≥ 1 million triples at the default scale),
 writes the on-disk Oxigraph store with :func:`kg.export.store.write_store` (as
 ``kg build`` does), opens it read-only with :func:`kg.query.open_store` (as ``kg query``
-does), loads the same data into rdflib, and times in both engines:
+does), loads the same data into rdflib, and times in both engines, in two tables:
+
+1. the five typical interactive queries the issue asks for (:func:`typical_cases`):
+   entity look-up by name, the leaderboard of one dataset, the evidence of one
+   relation, the methods evaluated on a named dataset with their values, a 2-hop join;
+2. beyond the five, hiding nothing:
 
 * every named query of ``ontology/queries`` (what users run with ``kg query NAME``),
   loaded from the files at run time; the ones whose description says "bind ?x" are
@@ -14,8 +19,8 @@ does), loads the same data into rdflib, and times in both engines:
 * seven analytical queries (label look-ups, aggregates, a whole-graph leaderboard, a
   3-way join, a 2-hop walk) with constants in the text.
 
-Each query: ``--repeat`` Oxigraph runs (3 when one takes over 1 s; median and min
-reported), ``--rdflib-repeat``
+Each query: ``--repeat`` Oxigraph runs (3 when one takes over 1 s, 1 when the first
+takes over 3 s; median and min reported), ``--rdflib-repeat``
 rdflib runs (one only when the first takes over 3 s; a run is stopped after
 ``--rdflib-timeout`` s, and the time then shows as a lower bound); every answer is fully
 materialised as Python rows, and both engines must return the same rows.  Nothing is
@@ -30,7 +35,8 @@ Run::
 Targets (issue 6), judged per query on the Oxigraph median: every query < 100 ms;
 ≥ 20× faster than rdflib on the join-heavy ones (marked ``J``: joins over the whole
 graph, no selective constant or binding).  The table prints PASS/FAIL per target and
-the exit status is 1 if any target is missed or the engines disagree.
+the exit status is 1 if a target of the five typical queries is missed or the engines
+disagree on any query.
 """
 
 from __future__ import annotations
@@ -113,6 +119,62 @@ ANALYTICAL: dict[str, tuple[str, bool]] = {
     ),
 }
 
+#: Methods evaluated on a dataset named ?name (label or alias, exact spelling), with the
+#: metric value of their results (a method evaluated there without a result comes once,
+#: without a value): coco-ap for any dataset, bound as ``kg query`` binds.  Written as a
+#: UNION of branches that each start from the bound name: Oxigraph plans before it sees
+#: the substituted ?name, and a path ``rdfs:label|skos:altLabel ?name`` (or a UNION
+#: joined to the rest) is then evaluated for every label: 160 ms against 4 ms on the
+#: 1.15 M-triple graph.
+_MOD_RESULT = """?result kg:onDataset ?dataset ; kg:ofMethod ?method ; kg:value ?value .
+    ?method rdfs:label ?methodLabel .
+    OPTIONAL { ?result kg:metricName ?metric }
+    OPTIONAL { ?result kg:unit ?unit }"""
+_MOD_EVALUATED = """?method kg:evaluatedOn ?dataset .
+    ?method rdfs:label ?methodLabel .
+    FILTER NOT EXISTS { ?r kg:ofMethod ?method ; kg:onDataset ?dataset }"""
+METHODS_ON_DATASET = (
+    "SELECT DISTINCT ?name ?method ?methodLabel ?metric ?value ?unit WHERE {\n"
+    + "\n  UNION\n".join(f"  {{ ?dataset {p} ?name .\n    {body} }}"
+                         for body in (_MOD_RESULT, _MOD_EVALUATED) for p in ("rdfs:label", "skos:altLabel"))
+    + "\n}\nORDER BY DESC(?value) ?methodLabel")
+
+#: Entity look-up by name (label or alias), with its label and types; one UNION branch
+#: per naming property, each starting from the bound ?name (0.2 ms; the path
+#: ``rdfs:label|skos:altLabel ?name`` took 400 ms with ?name substituted).
+ENTITY_LOOKUP = """
+SELECT DISTINCT ?name ?entity ?label ?type WHERE {
+  { ?entity rdfs:label ?name . ?entity rdfs:label ?label ; a ?type }
+  UNION
+  { ?entity skos:altLabel ?name . ?entity rdfs:label ?label ; a ?type }
+}
+ORDER BY ?entity ?type"""
+
+
+def typical_cases() -> list[tuple[str, str, dict | None, bool]]:
+    """The five typical interactive queries of issue 6, as ``(label, text, bindings, J?)``.
+
+    Entity look-up by name; the leaderboard of one dataset (named query
+    ``results-on-dataset``, bound); the evidence of one relation (named query
+    ``evidence``, bound); the methods evaluated on a named dataset with their metric
+    value; a 2-hop join (organisation → its methods → the benchmarks they are evaluated
+    on, with the dates of the proposing documents).  Join-heavy (``J``, 20x target): the
+    four that join three or more patterns across different nodes.
+    """
+    named = {name: path.read_text(encoding="utf-8") for name, _d, path in list_named_queries()}
+    two_hop, _ = ANALYTICAL["2-hop: one org's methods on benchmarks + dates"]
+    return [
+        ("1 entity by name [name=RTMDet-l]", ENTITY_LOOKUP, {"name": "RTMDet-l"}, False),
+        ("2 leaderboard of a dataset: results-on-dataset [COCO]",
+         named["results-on-dataset"], NAMED_BINDINGS["results-on-dataset"], True),
+        ("3 provenance of a relation: evidence [RTMDet runsOn]",
+         named["evidence"], NAMED_BINDINGS["evidence"], True),
+        ("4 methods on a named dataset + value [name=MS COCO]", METHODS_ON_DATASET,
+         {"name": "MS COCO"}, True),
+        ("5 2-hop: org -> methods -> benchmarks + dates", two_hop, None, True),
+    ]
+
+
 #: Typical bindings for the named queries that take one ("bind ?x" in their description).
 NAMED_BINDINGS: dict[str, dict] = {
     "docs-mention-hardware": {"hardwareLabel": "NVIDIA RTX 3090"},
@@ -143,7 +205,8 @@ def bench_cases() -> list[tuple[str, str, dict | None, bool]]:
             cases.append((f"{name} (unbound: full listing)", text, None, True))
         else:
             cases.append((name, text, None, name in NAMED_JOIN_HEAVY))
-    cases += [(f"~ {name}", q, None, heavy) for name, (q, heavy) in ANALYTICAL.items()]
+    cases += [(f"~ {name}", q, None, heavy) for name, (q, heavy) in ANALYTICAL.items()
+              if not name.startswith("2-hop")]  # the 2-hop walk is typical query 5
     return cases
 
 
@@ -229,9 +292,10 @@ def synthetic_graph(n_docs: int, seed: int = 7) -> nx.MultiDiGraph:
 
 
 def _time(fn, repeat: int, stop_after_s: float = float("inf"), collect: bool = True,
-          min_runs: int = 1) -> tuple[list[float], object]:
+          min_runs: int = 1, alone_after_s: float = float("inf")) -> tuple[list[float], object]:
     """Run ``fn`` ``repeat`` times (fewer, but at least ``min_runs``, once a run took
-    over ``stop_after_s``); returns the run times in seconds and the last answer."""
+    over ``stop_after_s``; once only if the first run took over ``alone_after_s``);
+    returns the run times in seconds and the last answer."""
     times, out = [], None
     for _ in range(repeat):
         if collect:
@@ -239,7 +303,7 @@ def _time(fn, repeat: int, stop_after_s: float = float("inf"), collect: bool = T
         t0 = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t0)
-        if times[-1] > stop_after_s and len(times) >= min_runs:
+        if (times[-1] > stop_after_s and len(times) >= min_runs) or times[0] > alone_after_s:
             break
     return times, out
 
@@ -295,6 +359,39 @@ def _load() -> str:
         return "load average unknown"
 
 
+def _bench_one(store, ds, dg, label, q, b, heavy, w, args) -> list[str]:
+    """Time one query in both engines, print its table row; returns the missed targets."""
+    t_ox, ox_rows = _time(lambda: query_store(store, q, bindings=b), args.repeat, 1.0, min_runs=3,
+                          alone_after_s=3.0)
+    target = ds if "GRAPH" in q else dg
+    t_rl, rl_rows = _rdflib_capped(target, q, b, args.rdflib_repeat, args.rdflib_timeout)
+    med, best = statistics.median(t_ox), min(t_ox)
+    capped = rl_rows is None  # rdflib stopped at the cap: its time is a lower bound
+    rl = args.rdflib_timeout if capped else statistics.median(t_rl)
+    ratio = rl / med if med > 0 else float("inf")
+    same = capped or _norm(ox_rows) == _norm(rl_rows)
+    fast = med < 0.1
+    ok20 = ratio >= 20 if heavy else None
+    rl_txt = f">{rl * 1000:.0f}" if capped else f"{rl * 1000:.1f}"
+    ratio_txt = f"{'>' if capped else ''}{ratio:.0f}x"
+    print(f"{label:<{w}} {'J' if heavy else '':1} {len(ox_rows):>6} {med * 1000:>10.1f} {best * 1000:>10.1f} "
+          f"{rl_txt:>10} {ratio_txt:>7}  {'PASS' if fast else 'FAIL':6} "
+          f"{'' if ok20 is None else ('PASS' if ok20 else 'FAIL'):5}"
+          + ("" if len(t_ox) > 1 else "  (1 Oxigraph run)")
+          + ("" if same else "  ROWS DIFFER") + ("  (rdflib stopped at the cap; rows not compared)"
+                                                 if capped else ""), flush=True)
+    failures = []
+    if not same:
+        failures.append(f"{label}: engines disagree")
+    if not fast:
+        failures.append(f"{label}: Oxigraph {med * 1000:.0f} ms >= 100 ms")
+    if ok20 is False:
+        failures.append(f"{label}: only {ratio:.1f}x faster than rdflib")
+    if not ox_rows:
+        failures.append(f"{label}: no rows")
+    return failures
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=11_000, help="documents to generate (11000 ≈ 1.15 M triples)")
@@ -317,7 +414,7 @@ def main(argv=None) -> int:
     print(f"graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges → {len(dg)} triples in "
           f"the default graph, {n_quads} quads in all ({time.perf_counter() - t0:.0f} s)")
     cases = [c for c in bench_cases() if args.only in c[0]]
-    rows_out, failures = [], []
+    failures: dict[str, list[str]] = {"typical": [], "beyond": []}
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         write_store(ds, Path(tmp) / "store")
@@ -325,48 +422,33 @@ def main(argv=None) -> int:
         store = open_store(Path(tmp))
         query_rdflib(dg, "ASK { ?s ?p ?o }")  # warm-up: rdflib builds its SPARQL parser lazily
         query_store(store, "ASK { ?s ?p ?o }")
-        w = max(len(c[0]) for c in cases)
+        typical = typical_cases()
+        others = [c for c in cases if not any(c[1] == t[1] and c[2] == t[2] for t in typical)]
+        typical = [c for c in typical if args.only in c[0]]
+        w = max(len(c[0]) for c in typical + others)
         head = (f"{'query':<{w}} {'J':1} {'rows':>6} {'ox med ms':>10} {'ox min ms':>10} {'rdflib ms':>10} "
                 f"{'ratio':>7}  {'<100ms':6} {'>=20x':5}")
-        print()
-        print(head)
-        print("-" * len(head))
-        for label, q, b, heavy in cases:
-            t_ox, ox_rows = _time(lambda: query_store(store, q, bindings=b), args.repeat, 1.0, min_runs=3)
-            target = ds if "GRAPH" in q else dg
-            t_rl, rl_rows = _rdflib_capped(target, q, b, args.rdflib_repeat, args.rdflib_timeout)
-            med, best = statistics.median(t_ox), min(t_ox)
-            capped = rl_rows is None  # rdflib stopped at the cap: its time is a lower bound
-            rl = args.rdflib_timeout if capped else statistics.median(t_rl)
-            ratio = rl / med if med > 0 else float("inf")
-            same = capped or _norm(ox_rows) == _norm(rl_rows)
-            fast = med < 0.1
-            ok20 = ratio >= 20 if heavy else None
-            rl_txt = f">{rl * 1000:.0f}" if capped else f"{rl * 1000:.1f}"
-            ratio_txt = f"{'>' if capped else ''}{ratio:.0f}x"
-            print(f"{label:<{w}} {'J' if heavy else '':1} {len(ox_rows):>6} {med * 1000:>10.1f} {best * 1000:>10.1f} "
-                  f"{rl_txt:>10} {ratio_txt:>7}  {'PASS' if fast else 'FAIL':6} "
-                  f"{'' if ok20 is None else ('PASS' if ok20 else 'FAIL'):5}"
-                  + ("" if same else "  ROWS DIFFER") + ("  (rdflib stopped at the cap; rows not compared)"
-                                                         if capped else ""), flush=True)
-            rows_out.append((label, len(ox_rows), med, best, rl))
-            if not same:
-                failures.append(f"{label}: engines disagree")
-            if not fast:
-                failures.append(f"{label}: Oxigraph {med * 1000:.0f} ms >= 100 ms")
-            if ok20 is False:
-                failures.append(f"{label}: only {ratio:.1f}x faster than rdflib")
-            if not ox_rows:
-                failures.append(f"{label}: no rows")
+        for key, title, group in (("typical", "THE FIVE TYPICAL QUERIES (issue 6 target)", typical),
+                                  ("beyond", "BEYOND THE FIVE: every other named query (bound and unbound listings) "
+                              "and whole-graph analytics, same columns", others)):
+            if not group:
+                continue
+            print()
+            print(title)
+            print(head)
+            print("-" * len(head))
+            for label, q, b, heavy in group:
+                failures[key] += _bench_one(store, ds, dg, label, q, b, heavy, w, args)
         store = None  # release the RocksDB files before the folder is removed
-    print("J = join-heavy (whole graph; 20x target); ratio = rdflib median / Oxigraph median "
-          "(on-disk store, as kg query uses it)")
+    print("J = join-heavy (20x target); ratio = rdflib median / Oxigraph median "
+          "(on-disk store, as kg query uses it); rdflib runs in a forked child")
     print(_load())
-    print()
-    print("all targets met" if not failures else
-          f"{len(failures)} target(s) missed:\n  " + "\n  ".join(failures))
-    return 0 if not failures else 1
-
+    for key, what in (("typical", "the five typical queries"), ("beyond", "beyond the five")):
+        f = failures[key]
+        print(f"\n{what}: " + ("all targets met" if not f else
+                                f"{len(f)} target(s) missed:\n  " + "\n  ".join(f)))
+    disagree = any("disagree" in f for fs in failures.values() for f in fs)
+    return 1 if failures["typical"] or disagree else 0
 
 if __name__ == "__main__":
     sys.exit(main())
