@@ -471,3 +471,21 @@ def test_result_list_shares_its_measure_and_pairs_respectively(nlp):
     got = results_given(nlp, "LSRO\nWe propose LSRO. LSRO improves rank-1 precision by between 3 and 4 points.",
                         [("LSRO", "Method"), ("rank-1 precision", "Metric")])
     assert not got
+
+
+def test_margin_list_and_measure_modifier(nlp):
+    # SciREX (iSQRT-COV): every member of a margin list is a margin against KP
+    text = ("With ResNet-50 architecture, KP performs much better than CBP, while iSQRT-COV (8 K) respectively "
+            "outperforms KP (14 K) by about 2.6%, 3.8% and 0.6% on Birds, Aircrafts and Cars.")
+    got = results_given(nlp, text, [("iSQRT-COV", "Method"), ("KP", "Method"), ("CBP", "Method"), ("ResNet-50", "Method"),
+                                    ("Birds", "Dataset"), ("Aircrafts", "Dataset"), ("Cars", "Dataset")])
+    assert {(h, d, v, c) for h, d, _, v, _, c in got} == {
+        ("iSQRT-COV", "Birds", "2.6", "vs KP"), ("iSQRT-COV", "Aircrafts", "3.8", "vs KP"),
+        ("iSQRT-COV", "Cars", "0.6", "vs KP")}
+    # SciREX (FPN): "it improves the COCO-style AP by 2.3 points": the pronoun's method,
+    # not the name inside the measure
+    text = ("FPN significantly increases the Average Recall (AR) by 8.0 points; for object detection, it improves "
+            "the COCO-style Average Precision (AP) by 2.3 points.")
+    got = results_given(nlp, text, [("FPN", "Method"), ("COCO-style", "Method"), ("Average Recall", "Metric"),
+                                    ("Average Precision", "Metric")])
+    assert {(h, m, v) for h, _, m, v, _, _ in got} == {("FPN", "Average Recall", "8.0"), ("FPN", "Average Precision", "2.3")}
