@@ -489,3 +489,17 @@ def test_margin_list_and_measure_modifier(nlp):
     got = results_given(nlp, text, [("FPN", "Method"), ("COCO-style", "Method"), ("Average Recall", "Metric"),
                                     ("Average Precision", "Metric")])
     assert {(h, m, v) for h, _, m, v, _, _ in got} == {("FPN", "Average Recall", "8.0"), ("FPN", "Average Precision", "2.3")}
+
+
+def test_margin_counts_and_deficits_are_no_results(nlp):
+    # SciREX (unsupervised NMT / parser papers): "2 BLEU points behind" is a deficit,
+    # "by 48 out of 54 treebanks" a count; "by 5.1% and 6.6% in accuracy" a margin list
+    text = ("Our system also outperforms the supervised WMT 2014 shared task winner in English-to-German, and is "
+            "around 2 BLEU points behind it in the rest of translation directions. Our system outperforms the "
+            "CoNLL Winner by 48 out of 54 treebanks.")
+    assert not results_given(nlp, text, [("Our system", "Method"), ("CoNLL Winner", "Method"), ("BLEU", "Metric")])
+    text = ("On the larger COCO-QA data set, the proposed two-layer SANs significantly outperform BLSTM by "
+            "5.1% and 6.6% in accuracy.")
+    got = results_given(nlp, text, [("SANs", "Method"), ("BLSTM", "Method"), ("accuracy", "Metric")])
+    assert {(h, m, v, c) for h, _, m, v, _, c in got} == {
+        ("SANs", "accuracy", "5.1", "vs BLSTM"), ("SANs", "accuracy", "6.6", "vs BLSTM")}

@@ -40,9 +40,17 @@ Rules (trigger words are data in ``data/lexicon.json``):
 * ``partOf`` (Dataset → Benchmark) — "the SuperGLUE benchmark (BoolQ, …)", "the
   GLUE tasks MNLI and QQP", "GLUE consists of … CoLA", "MNLI, part of GLUE",
   "QNLI is … a task in GLUE", "RTE and CoLA from the GLUE benchmark".
-* results — a number next to a metric ("52.8% AP", "AP of 52.8", "an average
-  score of 91.3") in a sentence with a method, plus the dataset it is on;
-  "outperforms Y by +12.0%" gives a margin result with condition "vs Y".
+* results — a number the sentence states as a method's outcome, with the measure
+  it names: a Metric mention ("52.8% AP", "AP of 52.8", "an average score of
+  91.3"), else the words next to the number ("save 76% computational costs",
+  "40% less energy", "reduces computation cost by 29%", "140 FPS"), or none for a
+  bare score on a dataset ("96.9 (+0.2) on PKU"); plus the dataset it is on. Lists
+  share their measure and pair with a "respectively" dataset list. "outperforms Y
+  by +12.0%" gives a margin result with condition "vs Y". Setup numbers (purpose
+  clauses, "with … FPS" after a result, hyper-parameters, data fractions, sizes,
+  ranges, parenthesised deltas) are no results; the first two become the result's
+  ``condition``. Values are canonical ``xsd:decimal`` strings
+  (:func:`canonical_decimal`), units separate ("%", "x", "points", "fps").
 """
 
 from __future__ import annotations
@@ -985,6 +993,10 @@ class RelationExtractor:
                     continue
             elif metric is None and metric_name is None and pattern == "number-metric":
                 continue
+            # "around 2 BLEU points behind it": a deficit, not a result
+            end_m = metric.end if metric is not None else k
+            if any(t.lower_ in ("behind", "worse", "short") for t in doc[end_m:min(end_m + 3, sent.end)]):
+                continue
             # --- not a result: a setup number ("we use 10% of the data", "a learning
             # rate of 0.001", "with a dropout rate of 0.1")
             mwords = (metric.span.text if metric is not None else metric_name or "").lower().replace("-", " ").split()
@@ -1259,6 +1271,14 @@ def _margin_after(doc: Doc, lo: _M, sent: Span, methods: list[_M], metrics: list
             if unit is None and k < sent.end and doc[k].lower_ in ("%", "percent", "points", "point", "pp", "x", "×"):
                 unit = _unit(doc[k].text)
                 k += 1
+            if k + 1 < sent.end and doc[k].lower_ in ("out", "of") and (
+                    _NUM_UNIT.match(doc[k + 1].text) or doc[k + 1].lower_ == "of"):
+                return None  # "by 48 out of 54 treebanks": a count, not a margin
+            # "by 5.1% and 6.6% in accuracy": the measure after the list
+            while k + 1 < sent.end and doc[k].text in (",", "and") and _NUM_UNIT.match(doc[k + 1].text):
+                k += 2
+                if k < sent.end and doc[k].lower_ in ("%", "percent", "points", "point", "pp", "x", "×"):
+                    k += 1
             metric = dataset = None
             q = k
             while q < sent.end and q - k < 3 and doc[q].lower_ in ("in", "of", "on", "the", "absolute", "relative"):
