@@ -1016,7 +1016,9 @@ class RelationExtractor:
             if subj is not None and not named and not own:
                 continue  # "a phrase-based SMT system achieves a BLEU score of 33.3": not a method of ours
             if heads:
-                head = heads[0]
+                # the method that is the subject word itself, else the one nearest the verb
+                by_i = {m.i: m for m in methods}
+                head = next((h for h in heads if h in by_i and by_i[h].has_token(subj)), heads[-1])
             elif own and not named and main is not None and subj.lower_ in ("we", "it", "they", "this"):
                 head = main  # "we get 22.5 BLEU points in …": the document's method
             else:
