@@ -503,3 +503,14 @@ def test_margin_counts_and_deficits_are_no_results(nlp):
     got = results_given(nlp, text, [("SANs", "Method"), ("BLSTM", "Method"), ("accuracy", "Metric")])
     assert {(h, m, v, c) for h, _, m, v, _, c in got} == {
         ("SANs", "accuracy", "5.1", "vs BLSTM"), ("SANs", "accuracy", "6.6", "vs BLSTM")}
+
+
+def test_with_a_second_score_is_a_result_with_a_speed_a_condition(nlp):
+    # the RTMDet pattern on other numbers: a speed after "with" qualifies the result,
+    # a second score after "with" is a result of its own
+    text = ("FooNet: a real-time detector\nWe propose FooNet. FooNet achieves 52.8% AP on COCO with 45.1% AP on "
+            "LVIS. FooNet reaches 40.2% AP on COCO with 120 FPS on a V100 GPU.")
+    rs = results(nlp, text)
+    assert keys(rs) == {("FooNet", "COCO", "AP", "52.8", "%"), ("FooNet", "LVIS", "AP", "45.1", "%"),
+                        ("FooNet", "COCO", "AP", "40.2", "%")}
+    assert {r["condition"] for r in rs if r["value"] == "40.2"} == {"with 120 FPS on a V100 GPU"}

@@ -81,6 +81,9 @@ _FILLERS = {"less", "more", "fewer", "lower", "higher", "better", "smaller", "la
 #: words between a metric and its number ("AP of 52.8", "a ratio over 700X")
 _LINKS = {"of", "=", ":", "is", "was", "are", "over", "above", "around", "about", "nearly", "approximately",
           "up", "to", "reaches", "reached", "~", "("}
+#: words of speed and size: after "with", such a number qualifies a result
+_EFFICIENCY_WORDS = {"fps", "frames", "ms", "milliseconds", "seconds", "parameters", "params", "flops", "gflops",
+                     "macs", "latency", "throughput", "speed", "memory", "hours", "layers"}
 #: nouns of change: "a 5% improvement in BLEU" measures BLEU
 _CHANGE_NOUNS = {"improvement", "gain", "reduction", "increase", "decrease", "boost", "drop", "speedup",
                  "speed-up", "margin", "decline", "rise", "saving", "savings"}
@@ -911,8 +914,12 @@ class RelationExtractor:
                 lo_i = min(t.i for t in purpose.subtree)
                 conditions.append((tok, doc[lo_i:purpose.right_edge.i + 1].text))
                 continue
+            # "… 52.8% AP on COCO with 300+ FPS on an NVIDIA 3090 GPU": a speed or
+            # size that qualifies the result (a second score after "with" is a result)
             with_p = next((a for a in list(tok.ancestors)[:3] if a.dep_ == "prep" and a.lower_ == "with"), None)
-            if with_p is not None and out:
+            efficiency = unit in ("fps", "ms", "s", "hours", "hour", "days") or any(
+                t.lower_ in _EFFICIENCY_WORDS for t in doc[j:min(j + 2, sent.end)])
+            if with_p is not None and out and efficiency:
                 end = with_p.right_edge.i + 1
                 conditions.append((tok, doc[with_p.i:end].text))
                 continue
