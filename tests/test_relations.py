@@ -514,3 +514,9 @@ def test_with_a_second_score_is_a_result_with_a_speed_a_condition(nlp):
     assert keys(rs) == {("FooNet", "COCO", "AP", "52.8", "%"), ("FooNet", "LVIS", "AP", "45.1", "%"),
                         ("FooNet", "COCO", "AP", "40.2", "%")}
     assert {r["condition"] for r in rs if r["value"] == "40.2"} == {"with 120 FPS on a V100 GPU"}
+
+
+def test_change_from_to_states_its_end_point(nlp):
+    text = ("FooNet: a real-time detector\nWe propose FooNet. FooNet improves the accuracy on CIFAR-10 from 70.1% "
+            "to 75.3%. The error ranges from 3% to 14% across runs.")
+    assert keys(results(nlp, text)) == {("FooNet", "CIFAR-10", "accuracy", "75.3", "%")}

@@ -81,6 +81,9 @@ _FILLERS = {"less", "more", "fewer", "lower", "higher", "better", "smaller", "la
 #: words between a metric and its number ("AP of 52.8", "a ratio over 700X")
 _LINKS = {"of", "=", ":", "is", "was", "are", "over", "above", "around", "about", "nearly", "approximately",
           "up", "to", "reaches", "reached", "~", "("}
+#: verbs of change: "improves X from A to B" states B
+_CHANGE_VERBS = {"improve", "increase", "boost", "raise", "reduce", "decrease", "lower", "cut", "push", "bring",
+                 "drop", "lift", "advance"}
 #: words of speed and size: after "with", such a number qualifies a result
 _EFFICIENCY_WORDS = {"fps", "frames", "ms", "milliseconds", "seconds", "parameters", "params", "flops", "gflops",
                      "macs", "latency", "throughput", "speed", "memory", "hours", "layers"}
@@ -885,8 +888,16 @@ class RelationExtractor:
             # ranges: "3% to 14%", "3-4%", "between 3 and 4"
             if j + 1 < sent.end and doc[j].lower_ in ("to", "-", "–", "~") and _NUM_UNIT.match(doc[j + 1].text):
                 continue
-            if prev_t is not None and prev_t.lower_ in ("to", "-", "–") and any(
+            # "improves accuracy from 70.1% to 75.3%": the end point of a change is a
+            # result (the verb's object its measure), the start point is not
+            pv = None if prev_t is None else next((a for a in prev_t.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            change_to = (prev_t is not None and prev_t.lower_ == "to" and pv is not None
+                         and pv.lemma_.lower() in _CHANGE_VERBS
+                         and any(t.lower_ == "from" for t in doc[max(sent.start, tok.i - 5):tok.i - 1]))
+            if prev_t is not None and prev_t.lower_ in ("to", "-", "–") and not change_to and any(
                     _NUM_UNIT.match(t.text) for t in doc[max(sent.start, tok.i - 4):tok.i - 1]):
+                continue
+            if prev_t is not None and prev_t.lower_ == "from" and j + 1 < sent.end and doc[j].lower_ == "to":
                 continue
             if prev_t is not None and prev_t.lower_ == "and" and any(
                     t.lower_ == "between" for t in doc[max(sent.start, tok.i - 5):tok.i]):
@@ -966,9 +977,10 @@ class RelationExtractor:
                         metric = m2
                         metric_name = None if m2 else _metric_text(np_toks)
                         pattern = "number-phrase"
-            if metric is None and metric_name is None and pattern == "number-metric" and prev_t is not None and prev_t.lower_ == "by":
-                v = prev_t.head
-                objs = [c for c in v.children if c.dep_ == "dobj"] if v.pos_ in ("VERB", "AUX") else []
+            if metric is None and metric_name is None and pattern == "number-metric" and prev_t is not None and (
+                    prev_t.lower_ == "by" or change_to):
+                v = prev_t.head if prev_t.head.pos_ in ("VERB", "AUX") else pv
+                objs = [c for c in v.children if c.dep_ == "dobj"] if v is not None and v.pos_ in ("VERB", "AUX") else []
                 # "outperforms bert2BERT by +12.0%" is the outperforms rule's margin
                 if (objs and not any(m.has_token(objs[0]) for m in methods) and not self._negated(v)
                         and v.lemma_.lower() not in lex["outperform_verbs"]):
