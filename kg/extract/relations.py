@@ -822,14 +822,23 @@ class RelationExtractor:
           the ``outperform-margin`` of the outperforms rule instead);
         * ``number-fps`` — "runs at 140 FPS";
         * ``number-on-dataset`` — a bare score followed by "on <Dataset>" in an
-          evaluation sentence ("SOTA results of 96.9 (+0.2) on PKU"): no metric.
+          evaluation sentence ("SOTA results of 96.9 (+0.2) on PKU"): no metric;
+        * lists — "80.1%, 75.2% and 60.3% top-1 accuracy on A, B and C,
+          respectively": the members share the measure after the last one and pair
+          with an equally long dataset list; members of a margin list ("outperforms
+          KP by 2.6%, 3.8% and 0.6%") are margins like the first;
+        * "improves accuracy from 70.1% to 75.3%": the end point (``verb-by``).
 
-        Not results: dates, "Table 3", signed deltas in parentheses ("(+0.2)"),
-        ranges ("3% to 14%", "3-4%"), sizes ("4.08 MB"), numbers inside names
-        ("NVIDIA 3090 GPU"), numbers in a purpose clause ("To reach an accuracy of
-        70%, …") or a "with …" phrase after a result ("52.8% AP on COCO with 300+
-        FPS on an NVIDIA 3090 GPU"): those become the ``condition`` of the
-        sentence's results. The method is the subject of the verb the number hangs
+        Not results: dates, "Table 3", deltas in parentheses ("(+0.2)", "(7.7%
+        point absolute improvement)"), ranges ("3% to 14%", "between 3 and 4"),
+        sizes ("4.08 MB"), numbers inside names ("NVIDIA 3090 GPU"), deficits ("2
+        BLEU points behind"), hyper-parameters ("a learning rate of 0.001",
+        lexicon ``hyperparameter_words``), numbers under a setup verb ("we use 10%
+        of the data", lexicon ``setup_verbs``), results of an unnamed subject ("a
+        phrase-based SMT system achieves …"), numbers in a purpose clause ("To reach
+        an accuracy of 70%, …") or a speed/size after "with" following a result
+        ("52.8% AP on COCO with 300+ FPS on an NVIDIA 3090 GPU"): the last two
+        become the ``condition`` of the sentence's results. The method is the subject of the verb the number hangs
         from, else the last method before it, else (for "we/our/it" sentences or
         none named) the document's method; the dataset is the first one after the
         number (before the next number), else the nearest one before it, else — for
