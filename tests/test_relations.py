@@ -520,3 +520,13 @@ def test_change_from_to_states_its_end_point(nlp):
     text = ("FooNet: a real-time detector\nWe propose FooNet. FooNet improves the accuracy on CIFAR-10 from 70.1% "
             "to 75.3%. The error ranges from 3% to 14% across runs.")
     assert keys(results(nlp, text)) == {("FooNet", "CIFAR-10", "accuracy", "75.3", "%")}
+
+
+def test_times_faster_than_is_a_speed_ratio(nlp):
+    # YOLOv3 abstract
+    text = ("YOLOv3: An Incremental Improvement\nWe present some updates to YOLO. YOLOv3 runs at 45 FPS on a Titan X "
+            "GPU and obtains a mAP of 57.9 on COCO. It is 3.8 times faster than RetinaNet.")
+    rs = results(nlp, text)
+    assert {(r["method"], r["metric"], r["value"], r["unit"]) for r in rs} >= {
+        ("YOLOv3", "FPS", "45.0", "fps"), ("YOLOv3", "mAP", "57.9", None), ("YOLOv3", "speed", "3.8", "x")}
+    assert {r["condition"] for r in rs if r["metric"] == "speed"} == {"vs RetinaNet"}

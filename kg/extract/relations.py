@@ -77,7 +77,11 @@ _NUM_UNIT = re.compile(r"^([+\-~]?\d+(?:,\d{3})*(?:\.\d+)?)(%|[xX×])?$")
 _SIZE_UNITS = {"mb", "gb", "tb", "kb", "b", "m", "k", "bits", "bit"}
 #: words between a number and the measure it names ("40% less energy", "99% of the total volume")
 _FILLERS = {"less", "more", "fewer", "lower", "higher", "better", "smaller", "larger", "faster", "greater",
-            "of", "the", "a", "an", "total", "overall", "entire", "whole", "relative", "absolute", "its", "their"}
+            "of", "the", "a", "an", "total", "overall", "entire", "whole", "relative", "absolute", "its", "their",
+            "cheaper", "slower"}
+#: the measure a comparative names when no noun follows ("3.8 times faster than Y")
+_COMPARATIVE_MEASURE = {"faster": "speed", "slower": "speed", "smaller": "size", "larger": "size",
+                        "cheaper": "cost", "fewer": "size"}
 #: words between a metric and its number ("AP of 52.8", "a ratio over 700X")
 _LINKS = {"of", "=", ":", "is", "was", "are", "over", "above", "around", "about", "nearly", "approximately",
           "up", "to", "reaches", "reached", "~", "("}
@@ -948,7 +952,9 @@ class RelationExtractor:
             own_cond = None
             group = group_of.get(tok.i)
             k = unit_end(group[-1]) if group else j
+            comparative = None
             while k < sent.end and doc[k].lower_ in _FILLERS:
+                comparative = comparative or _COMPARATIVE_MEASURE.get(doc[k].lower_)
                 k += 1
             metric = next((m for m in metrics if m.start == k), None)
             if metric is None:
@@ -1006,6 +1012,13 @@ class RelationExtractor:
                         rel = [m for m in methods if self._in_subtree(m, o) and m.span.root.dep_ == "pobj"]
                         if rel:
                             own_cond = "vs " + rel[0].span.text
+            if metric is None and metric_name is None and comparative and unit in ("x", "%") and k < sent.end \
+                    and doc[k].lower_ == "than":
+                # "3.8 times faster than RetinaNet": a speed ratio against the method after "than"
+                metric_name, pattern = comparative, "number-comparative"
+                rel = [m for m in methods if m.start in (k + 1, k + 2)]
+                if rel:
+                    own_cond = "vs " + rel[0].span.text
             if metric is None and metric_name is None and unit == "fps":
                 metric_name, pattern = "FPS", "number-fps"
             if metric is None and metric_name is None and pattern == "number-metric" and eval_sent:
@@ -1133,7 +1146,7 @@ def _unit(text: str | None) -> str | None:
     t = text.lower()
     if t in ("%", "percent"):
         return "%"
-    if t in ("x", "×"):
+    if t in ("x", "×", "times", "fold", "-fold"):
         return "x"
     if t in ("point", "points", "pp"):
         return "points"
