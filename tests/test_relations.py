@@ -530,3 +530,13 @@ def test_times_faster_than_is_a_speed_ratio(nlp):
     assert {(r["method"], r["metric"], r["value"], r["unit"]) for r in rs} >= {
         ("YOLOv3", "FPS", "45.0", "fps"), ("YOLOv3", "mAP", "57.9", None), ("YOLOv3", "speed", "3.8", "x")}
     assert {r["condition"] for r in rs if r["metric"] == "speed"} == {"vs RetinaNet"}
+
+
+def test_hyperparameters_and_compared_numbers_are_no_results(nlp):
+    # SciREX (person ReID, pose estimation papers)
+    text = ("We insert a dropout layer before the final convolutional layer and set the dropout rate to 0.5 for "
+            "CUHK03 and 0.75 for Market-1501 and DukeMTMC-reID, respectively. Using the deeper VGG architecture "
+            "improves over more shallow AlexNet (77.9 vs. 72.4% PCK, 50.0 vs. 44.6% AUC).")
+    got = results_given(nlp, text, [("dropout", "Method"), ("CUHK03", "Dataset"), ("Market-1501", "Dataset"),
+                                    ("VGG", "Method"), ("AlexNet", "Method"), ("PCK", "Metric"), ("AUC", "Metric")])
+    assert not {v for _, _, _, v, _, _ in got} & {"0.5", "0.75", "72.4", "44.6"}

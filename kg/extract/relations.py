@@ -912,6 +912,8 @@ class RelationExtractor:
                 continue
             if prev_t is not None and prev_t.lower_ == "from" and j + 1 < sent.end and doc[j].lower_ == "to":
                 continue
+            if prev_t is not None and prev_t.lower_ in ("vs", "vs.", "versus"):
+                continue  # "(77.9 vs. 72.4% PCK)": the number compared against
             if prev_t is not None and prev_t.lower_ == "and" and any(
                     t.lower_ == "between" for t in doc[max(sent.start, tok.i - 5):tok.i]):
                 continue
@@ -1041,6 +1043,9 @@ class RelationExtractor:
             # --- not a result: a setup number ("we use 10% of the data", "a learning
             # rate of 0.001", "with a dropout rate of 0.1")
             mwords = (metric.span.text if metric is not None else metric_name or "").lower().replace("-", " ").split()
+            # "set the dropout rate to 0.5": the words before a bare "rate" count too
+            m_at = metric.start if metric is not None else (tok.i - 2 if prev_t is not None and prev_t.lower_ in ("of", "to", "=", ":") else tok.i)
+            mwords += [t.lower_ for t in doc[max(sent.start, m_at - 2):max(sent.start, m_at)]]
             if set(mwords) & lex["hyperparameter_words"]:
                 continue
             # --- the method
