@@ -258,3 +258,38 @@ def test_sample_evidence_for_sadga_on_spider(sample_build):
                      bindings={"subjectLabel": "SADGA", "predicate": URIRef(str(KG.evaluatedOn))})
     assert any(r["objectLabel"] == "Spider" and "Spider" in r["sentence"] for r in rows)
     assert all(r["doc"].startswith(DEFAULT_BASE_IRI + "doc/") for r in rows)
+
+
+def test_evidence_query_confidence_is_optional(tmp_path):
+    """evidence.rq reads kg:confidence through a zero-or-one path instead of an OPTIONAL
+    (for Oxigraph's plan with a substituted label); it must give the OPTIONAL's rows:
+    the confidence when there is one, unbound when there is none, in both engines."""
+    ttl = """
+    @prefix kg: <https://w3id.org/kg/ontology#> .
+    @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix prov: <http://www.w3.org/ns/prov#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    <urn:m> rdfs:label "M" . <urn:h> rdfs:label "H" . <urn:d> rdfs:label "Doc" .
+    <urn:st> a kg:Statement ; rdf:subject <urn:m> ; rdf:predicate kg:runsOn ; rdf:object <urn:h> ;
+        kg:evidence <urn:e1>, <urn:e2> .
+    <urn:e1> prov:wasDerivedFrom <urn:d> ; kg:sentence "M runs on H." ; kg:start 0 ; kg:end 12 ;
+        kg:pattern "p" ; kg:confidence 0.5 .
+    <urn:e2> prov:wasDerivedFrom <urn:d> ; kg:sentence "H hosts M." ; kg:start 20 ; kg:end 30 ;
+        kg:pattern "p" .
+    """
+    g = rdflib.Graph().parse(data=ttl, format="turtle")
+    assert str(KG.runsOn) == "https://w3id.org/kg/ontology#runsOn"
+    write_store(g, tmp_path / "store")
+    store = open_store(tmp_path)
+    text = load_named("evidence")
+    optional = text.split("SELECT", 1)[1]
+    start = optional.index("  # = OPTIONAL")
+    end = optional.index("AS ?confidence)") + len("AS ?confidence)")
+    optional = "SELECT" + optional[:start] + "  OPTIONAL { ?ev kg:confidence ?confidence }" + optional[end:]
+    for b in ({"subjectLabel": "M"}, None):
+        rows = query_store(store, text, bindings=b)
+        assert sorted((r["sentence"], r["confidence"]) for r in rows) == [
+            ("H hosts M.", None), ("M runs on H.", Decimal("0.5"))]
+        assert _norm(rows) == _norm(query_store(store, optional, bindings=b))
+        assert _norm(rows) == _norm(query_rdflib(g, text, bindings=b))
