@@ -14,7 +14,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
 
 from kg.paths import SAMPLES_DIR
 
@@ -67,7 +66,6 @@ def _assert_intact(out: Path, digest: dict[str, str], count: str) -> None:
     assert res.output == count
 
 
-@pytest.mark.slow
 def test_sigint_mid_extraction_keeps_previous_build(sample_build, tmp_path):
     out, digest, count = _previous_build(sample_build, tmp_path)
     rc, stderr = _interrupt(out, signal.SIGINT, when="started")
@@ -78,7 +76,6 @@ def test_sigint_mid_extraction_keeps_previous_build(sample_build, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["X"]
 
 
-@pytest.mark.slow
 def test_sigkill_mid_extraction_keeps_previous_build(sample_build, tmp_path):
     out, digest, count = _previous_build(sample_build, tmp_path)
     rc, _ = _interrupt(out, signal.SIGKILL, when="started")
@@ -91,7 +88,6 @@ def test_sigkill_mid_extraction_keeps_previous_build(sample_build, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".X.tmp-")) == ["X"]
 
 
-@pytest.mark.slow
 def test_sigkill_while_writing_outputs_keeps_previous_build(sample_build, tmp_path):
     out, digest, count = _previous_build(sample_build, tmp_path)
     rc, _ = _interrupt(out, signal.SIGKILL, when="writing")

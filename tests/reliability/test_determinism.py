@@ -59,7 +59,6 @@ def reference(nlp, tmp_path_factory) -> tuple[Path, Path]:
     return root, out
 
 
-@pytest.mark.slow
 def test_directory_whose_files_were_created_in_reverse_order(reference, nlp, tmp_path, monkeypatch):
     _, ref_out = reference
     corpus = tmp_path / "corpus"
@@ -80,7 +79,6 @@ def test_files_given_in_reverse_order(reference, nlp, tmp_path, monkeypatch):
     assert g["built_from"] == files[::-1]  # the inputs exactly as given
 
 
-@pytest.mark.slow
 def test_jobs_1_and_2_give_identical_outputs(tmp_path):
     outs = []
     for jobs in ("1", "2"):

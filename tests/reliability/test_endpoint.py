@@ -147,7 +147,6 @@ def test_default_result_cap_exists():
     assert inspect.signature(start_server).parameters["timeout_s"].default > 0
 
 
-@pytest.mark.slow
 def test_runaway_query_is_answered_with_an_error_in_bounded_time(sample_build):
     with start_server(sample_build, port=0, quiet=True, timeout_s=1) as srv:
         t0 = time.monotonic()
@@ -164,7 +163,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_runaway_query_stops_using_cpu_after_the_timeout(sample_build):
     """The timed-out query's worker is killed: nothing keeps burning CPU afterwards."""
@@ -186,7 +184,6 @@ def test_runaway_query_stops_using_cpu_after_the_timeout(sample_build):
         assert _request(srv.url, query="ASK { ?s ?p ?o }")[0] == 200
 
 
-@pytest.mark.slow
 def test_unbounded_streaming_query_is_cut_in_bounded_time(sample_build):
     """SELECT * over a 3-way cross join (~1.8e12 rows): the cap stops it after 10 rows."""
     with start_server(sample_build, port=0, quiet=True, timeout_s=1, limit=10) as srv:
@@ -199,7 +196,6 @@ def test_unbounded_streaming_query_is_cut_in_bounded_time(sample_build):
         assert srv.timeouts == 0
 
 
-@pytest.mark.slow
 def test_busy_workers_do_not_block_past_the_timeout(sample_build):
     """With the only worker busy on a runaway query, a second one still ends within its timeout."""
     import threading
@@ -221,7 +217,6 @@ def test_busy_workers_do_not_block_past_the_timeout(sample_build):
         assert _request(srv.url, query="ASK { ?s ?p ?o }")[0] == 200
 
 
-@pytest.mark.slow
 def test_large_answer_is_refused_or_cut_not_hung(sample_build):
     """A 2-way cross join (~148 M rows) is cut at the cap, in bounded time."""
     with start_server(sample_build, port=0, quiet=True, timeout_s=1, limit=10) as srv:
@@ -257,7 +252,6 @@ time.sleep(200)
 """
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
 def test_killed_server_leaves_no_worker_running(sample_build):
     """SIGKILL of the serving process (mid runaway query) takes its workers with it."""
