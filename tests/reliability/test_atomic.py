@@ -2,13 +2,15 @@
 intact and usable; ``kg query`` on a missing or partial build says so clearly.
 
 Each interruption test copies the session's complete sample build to ``X``, starts
-a real ``kg build data/samples --out X`` over it in a child process, waits until
-that run is demonstrably mid-way (its temporary sibling ``.X.tmp-*`` exists, or
-already holds output files) and sends SIGINT or SIGKILL.
+a real ``kg build ... --out X`` over it in a child process, waits until that run is
+demonstrably mid-way (its temporary sibling ``.X.tmp-*`` already holds extracted
+documents of a long corpus, or graph output files of the samples) and sends SIGINT
+or SIGKILL.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import time
@@ -34,22 +36,43 @@ def _previous_build(sample_build: Path, tmp_path: Path) -> tuple[Path, dict[str,
     return out, tree_digest(out), res.output
 
 
+def _long_corpus(tmp_path: Path, copies: int = 20) -> Path:
+    """A JSONL corpus of the sample texts' paragraphs, ``copies`` times under new ids
+    (about 1,000 documents): its extraction takes far longer than the moment we
+    need, so an interruption "mid extraction" can never arrive after the build."""
+    paras = [p.strip() for f in sorted(SAMPLES_DIR.glob("*.txt"))
+             for p in f.read_text(encoding="utf-8").split("\n\n") if len(p.strip()) > 80]
+    path = tmp_path / "long.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for c in range(copies):
+            for i, text in enumerate(paras):
+                fh.write(json.dumps({"id": f"c{c}-p{i}", "text": text}) + "\n")
+    return path
+
+
 def _interrupt(out: Path, sig: int, *, when: str, deadline_s: float = 120) -> tuple[int, str]:
     """Run ``kg build`` over ``out`` and send ``sig`` once the run reaches ``when``:
-    ``"started"`` (the temporary directory exists: ingest/extraction running) or
-    ``"writing"`` (the temporary directory already holds graph outputs)."""
-    proc = kg_subprocess("build", str(SAMPLES_DIR), "--out", str(out), "--no-cache")
+    ``"extracting"`` (a long corpus next to ``out``; its temporary directory's
+    extractions.jsonl already holds extracted documents) or ``"writing"`` (the
+    sample corpus; the temporary directory already holds graph outputs)."""
+    source = _long_corpus(out.parent) if when == "extracting" else SAMPLES_DIR
+    proc = kg_subprocess("build", str(source), "--out", str(out), "--no-cache")
     t0 = time.monotonic()
     try:
         while True:
-            assert proc.poll() is None, "the build finished before it could be interrupted: " + proc.stderr.read().decode()
+            if proc.poll() is not None:
+                o, e = proc.communicate()
+                raise AssertionError(f"the build finished (exit {proc.returncode}) before it could be "
+                                     f"interrupted: {o.decode()} {e.decode()}")
             assert time.monotonic() - t0 < deadline_s, "the build never reached the point to interrupt"
             tmps = _tmp_siblings(out)
-            if tmps and (when == "started" or any((t / "graph.json").exists() for t in tmps)):
+            if when == "extracting":
+                files = [t / "extractions.jsonl" for t in tmps]
+                if any(f.exists() and f.stat().st_size > 0 for f in files):
+                    break
+            elif any((t / "graph.json").exists() for t in tmps):
                 break
             time.sleep(0.005)
-        if when == "started":
-            time.sleep(0.5)  # inside extraction
         proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=60)
     finally:
@@ -68,24 +91,24 @@ def _assert_intact(out: Path, digest: dict[str, str], count: str) -> None:
 
 def test_sigint_mid_extraction_keeps_previous_build(sample_build, tmp_path):
     out, digest, count = _previous_build(sample_build, tmp_path)
-    rc, stderr = _interrupt(out, signal.SIGINT, when="started")
+    rc, stderr = _interrupt(out, signal.SIGINT, when="extracting")
     assert rc != 0, stderr
     _assert_intact(out, digest, count)
     # SIGINT unwinds run_build, which deletes its temporary directory.
     assert _tmp_siblings(out) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["X"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["X", "long.jsonl"]
 
 
 def test_sigkill_mid_extraction_keeps_previous_build(sample_build, tmp_path):
     out, digest, count = _previous_build(sample_build, tmp_path)
-    rc, _ = _interrupt(out, signal.SIGKILL, when="started")
+    rc, _ = _interrupt(out, signal.SIGKILL, when="extracting")
     assert rc == -signal.SIGKILL
     _assert_intact(out, digest, count)
     # Documented behaviour: SIGKILL cannot be caught, so the half-written temporary
     # sibling `.X.tmp-*` stays next to X (never inside it); the next build ignores it.
     left = _tmp_siblings(out)
     assert len(left) == 1 and not (left[0] / "build-report.json").exists()
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".X.tmp-")) == ["X"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".X.tmp-")) == ["X", "long.jsonl"]
 
 
 def test_sigkill_while_writing_outputs_keeps_previous_build(sample_build, tmp_path):
