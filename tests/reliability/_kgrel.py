@@ -22,14 +22,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _default_sigint() -> None:
     # A shell's background job (CI runners, `cmd &`) starts with SIGINT ignored, and
-    # Python then installs no KeyboardInterrupt handler: give the child the default
-    # disposition, as a terminal user's `kg build` has.
+    # Python then installs no KeyboardInterrupt handler; a runner may also *block*
+    # SIGINT, and the signal mask survives exec, so the signal would stay pending
+    # until the child exits (seen in CI: the interrupted build finished with exit 0).
+    # Give the child the default disposition and an unblocked SIGINT, as a terminal
+    # user's `kg build` has.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def kg_subprocess(*args: str, **kw) -> subprocess.Popen:
     """Start ``python -m kg.cli ARGS`` (no extraction cache) as a child process, with
-    SIGINT at its default disposition whatever the test runner inherited."""
+    SIGINT at its default disposition and unblocked, whatever the test runner inherited."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "KG_CACHE_DIR": str(kw.pop("cache_dir", ""))}
     if not env["KG_CACHE_DIR"]:
         env.pop("KG_CACHE_DIR")
