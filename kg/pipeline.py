@@ -275,7 +275,7 @@ def run_build(
         with timer("merge"):
             for skipped in report.documents_skipped:
                 builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
-            G = builder.graph()
+            G = builder.graph(consume=True)
             del builder  # its per-entity sets and counters are not needed once G exists
         G.graph["built_from"] = [str(p) for p in inputs]
         with timer("outputs"):

@@ -380,3 +380,37 @@ def test_variants_are_linked_to_their_family_not_merged(sample_graph, sample_bui
     assert "family" not in G.nodes.get("vega", {})  # a family is never its own member
     ttl = (sample_build / "graph.ttl").read_text(encoding="utf-8")
     assert "entity:vega-v2" in ttl and "kg:family entity:vega" in ttl
+
+
+def test_consuming_graph_equals_the_plain_one_and_evidence_reads_as_a_dict(sample_build, nlp):
+    """``GraphBuilder.graph(consume=True)`` (what ``kg build`` uses to save memory)
+    builds the same graph as ``graph()``, and its slot-based evidence items read,
+    compare and serialise like the dicts a loaded graph holds."""
+    from kg.build.merge import Evidence, GraphBuilder
+    from kg.export.graphio import node_link
+    from kg.model import DocExtraction
+
+    index = getattr(nlp.get_pipe("kg_entities"), "gazetteer_index", None)
+    lines = (sample_build / "extractions.jsonl").read_text(encoding="utf-8").splitlines()
+    builders = [GraphBuilder(index=index), GraphBuilder(index=index)]
+    for line in lines:
+        for b in builders:
+            b.add(DocExtraction.from_json(json.loads(line)))
+    plain, consumed = builders[0].graph(), builders[1].graph(consume=True)
+    assert not builders[1].docs and not builders[1].edges and not builders[1].results
+    dump = lambda G: json.dumps(node_link(G), sort_keys=True, default=dict)  # noqa: E731
+    assert dump(plain) == dump(consumed)
+    # the build's graph.json holds the same nodes and edges, evidence as plain dicts
+    built, ours = json.loads((sample_build / "graph.json").read_text(encoding="utf-8")), json.loads(dump(consumed))
+    assert (ours["nodes"], ours["edges"]) == (built["nodes"], built["edges"])
+    u, v, k, evs = next((u, v, k, d["evidence"]) for u, v, k, d in consumed.edges(keys=True, data=True)
+                        if d.get("evidence"))
+    ev = evs[0]
+    assert isinstance(ev, Evidence)
+    as_dict = dict(ev)
+    assert list(as_dict) == ["doc", "start", "end", "sentence", "pattern", "confidence"]
+    assert ev == as_dict and as_dict == ev and ev.get("doc") == as_dict["doc"] and ev.get("nope") is None
+    with pytest.raises(KeyError):
+        ev["nope"]
+    loaded = load_graph(sample_build)
+    assert loaded.edges[u, v, k]["evidence"][0] == ev

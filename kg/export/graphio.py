@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,6 +36,15 @@ def _atomic_open(path: Path) -> Iterator[TextIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def jsonable(obj: Any) -> Any:
+    """``default=`` hook for :func:`json.dumps` of graph data: a mapping that is not a
+    dict (the build's :class:`kg.build.merge.Evidence` items) becomes a plain dict;
+    anything else raises ``TypeError`` as ``json`` does."""
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
@@ -59,11 +68,12 @@ def write_node_link(G: nx.MultiDiGraph, path: Path) -> Path:
     whole document never sits in memory as one string.
     """
     if not G.is_directed() or not G.is_multigraph():
-        _atomic_write_text(Path(path), json.dumps(node_link(G), ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+        _atomic_write_text(Path(path), json.dumps(node_link(G), ensure_ascii=False, sort_keys=True, indent=1,
+                                                     default=jsonable) + "\n")
         return Path(path)
 
     def item(obj: Any) -> str:  # an element of a top-level list: indented two levels
-        return "  " + json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n  ")
+        return "  " + json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1, default=jsonable).replace("\n", "\n  ")
 
     def block(fh: TextIO, items: Iterator[Any]) -> None:
         first = True
@@ -119,7 +129,7 @@ def _xml_attr(text: str) -> str:
 
 def _scalar(v: Any) -> Any:
     if isinstance(v, (list, dict, tuple)):
-        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        return json.dumps(v, ensure_ascii=False, sort_keys=True, default=jsonable)
     if v is None:
         return ""
     return v

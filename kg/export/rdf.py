@@ -73,6 +73,7 @@ import json
 import logging
 import re
 import tempfile
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import groupby, islice
@@ -571,8 +572,8 @@ class _Mapper:
             add(d, _C["KG.machineTranslated"], str(ox.Literal(bool(data["machine_translated"]))))
 
     def evidence_node(self, about: str, ev: Any, where: str) -> tuple[str, str, Decimal]:
-        if not isinstance(ev, dict):
-            raise BuildError(f"{where}: evidence item {ev!r} is not a dict")
+        if not isinstance(ev, Mapping):
+            raise BuildError(f"{where}: evidence item {ev!r} is not a mapping")
         missing = [k for k in ("doc", "start", "end", "sentence", "pattern") if k not in ev]
         if missing:
             raise BuildError(f"{where}: evidence item lacks {', '.join(missing)}")

@@ -11,7 +11,7 @@ import copy
 import datetime as _dt
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -329,7 +329,7 @@ def _clone(value: Any) -> Any:
     :func:`copy.deepcopy`; other objects fall back to ``deepcopy``."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # dicts and kg.build.merge.Evidence items
         return {k: _clone(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_clone(v) for v in value]
