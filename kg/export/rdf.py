@@ -754,7 +754,9 @@ def _blocks(lines: Iterable[str], size: int = 8192):
 
 
 #: Distinct lines held in memory per sorter before a sorted run is written to disk.
-SORT_CHUNK_LINES = 500_000
+#: Mapping a 10k-document build (2.08 M lines) peaked at 529 MB of process RSS with
+#: 500,000 and at 452 MB with 200,000, both in 7.5 s (2026-11-21).
+SORT_CHUNK_LINES = 200_000
 
 
 def graph_lines(
