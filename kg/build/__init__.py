@@ -40,10 +40,13 @@ Attributes:
   - ``relation``: same as the key
   - ``count``: support, the number of evidence items (int)
   - ``confidence``: max confidence over the evidence (float in [0, 1])
-  - ``evidence``: list of dicts ``{"doc": doc node id, "start": int, "end": int,
+  - ``evidence``: list of mappings ``{"doc": doc node id, "start": int, "end": int,
     "sentence": str, "pattern": str, "confidence": float}``, sorted by
     ``(doc, start, pattern)``; ``start``/``end`` are character offsets of the
-    sentence in the document's text.
+    sentence in the document's text.  A freshly built graph holds
+    :class:`kg.build.merge.Evidence` items (read-only mappings in slots, to save
+    memory), a graph loaded from ``graph.json`` plain dicts: read them with
+    ``ev["doc"]``/``ev.get(...)`` or ``dict(ev)``, not ``isinstance(ev, dict)``.
 
 Graph attributes (``G.graph``): ``base_iri``, ``kg_version``, ``built_from``
 (list of input paths), ``documents_read``, ``documents_skipped`` (list of
@@ -51,6 +54,6 @@ Graph attributes (``G.graph``): ``base_iri``, ``kg_version``, ``built_from``
 """
 
 from kg.build.io import load_graph
-from kg.build.merge import GraphBuilder, build_graph, doc_node_id, graph_summary
+from kg.build.merge import Evidence, GraphBuilder, build_graph, doc_node_id, graph_summary
 
-__all__ = ["GraphBuilder", "build_graph", "doc_node_id", "graph_summary", "load_graph"]
+__all__ = ["Evidence", "GraphBuilder", "build_graph", "doc_node_id", "graph_summary", "load_graph"]
