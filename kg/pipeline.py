@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,14 @@ class BuildResult:
     ingest: IngestReport
     summary: dict[str, Any]
     files: list[Path] = field(default_factory=list)
+    #: The merged graph; None after an incremental build that patched the files
+    #: (read it with :func:`kg.build.load_graph`).
     graph: nx.MultiDiGraph | None = None
     #: ``{"hits", "misses", "writes"}`` of the extraction cache (empty without one).
     cache: dict[str, int] = field(default_factory=dict)
     #: Seconds per phase, see :class:`PhaseTimer` (``extract`` = ingest, cache and
-    #: extraction; ``merge``; ``extractions_jsonl``; ``outputs``).
+    #: extraction; ``merge``; ``extractions_jsonl``; ``outputs``; ``state``, saving
+    #: the merge state for the next incremental build).
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -195,6 +199,7 @@ def run_build(
     nlp: Any = None,
     cache_dir: str | Path | None = None,
     dask: str | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` into ``out_dir``.
 
@@ -225,6 +230,14 @@ def run_build(
     dask : str, optional
         Run extraction on a Dask cluster: scheduler address or ``local:N``
         (:mod:`kg.distributed`).
+    incremental : bool
+        When ``out_dir`` holds a build made with the same settings (kg code,
+        pipeline, base IRI, views and store options) and its files are untouched,
+        and every document of that build is still in ``inputs`` unchanged, only the
+        new documents are extracted and merged (:mod:`kg.build.incremental`) and the
+        previous files are patched (:mod:`kg.export.patch`; with ``views`` every file
+        is written anew).  Otherwise, or with False, everything is built afresh.
+        Each build saves its merge state under ``out_dir/.kg-state/`` for the next.
 
     Returns
     -------
@@ -244,53 +257,286 @@ def run_build(
     out_dir = Path(out_dir)
     if cache_dir is not None and Path(cache_dir).resolve().is_relative_to(out_dir.resolve()):
         raise BuildError(f"{cache_dir}: the cache folder must be outside the output directory {out_dir}")
-    report = IngestReport()
-    records = iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines)
     nlp = nlp or load_pipeline(model)
     index = getattr(nlp.get_pipe("kg_entities"), "gazetteer_index", None)
-    builder = GraphBuilder(index=index, base_iri=base_iri)
+    from kg.cache import pipeline_version
 
+    version = pipeline_version(nlp)
+    settings = _settings_key(version, base_iri, views, store)
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
-    cache_stats: dict[str, int] = {}
-    timer = PhaseTimer()
-    clock, cpu = time.perf_counter, time.process_time  # per document: cheap clocks, this process only
     try:
-        add_w = add_c = out_w = out_c = 0.0
-        with timer("extract"), open(tmp / EXTRACTIONS_FILE, "w", encoding="utf-8") as fh, extraction_stream(
-            _counted(records, on_record), nlp, model=model, jobs=jobs, cache_dir=cache_dir, dask=dask,
-            stats=cache_stats,
-        ) as stream:
-            for ex in stream:
-                w0, c0 = clock(), cpu()
-                builder.add(ex)
-                w1, c1 = clock(), cpu()
-                fh.write(json.dumps(_slim(ex), ensure_ascii=False, sort_keys=True) + "\n")
-                add_w, add_c = add_w + w1 - w0, add_c + c1 - c0
-                out_w, out_c = out_w + clock() - w1, out_c + cpu() - c1
-        timer.add("extract", -add_w - out_w, -add_c - out_c)
-        timer.add("merge", add_w, add_c)
-        timer.add("extractions_jsonl", out_w, out_c)
-        with timer("merge"):
-            for skipped in report.documents_skipped:
-                builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
-            G = builder.graph(consume=True)
-            del builder  # its per-entity sets and counters are not needed once G exists
-        G.graph["built_from"] = [str(p) for p in inputs]
-        with timer("outputs"):
-            files = write_outputs(G, tmp, base_iri=base_iri, views=views, store=store)
-            summary = graph_summary(G)
-            rep = {"ingest": report.to_dict(), "graph": summary, "relations_dropped": G.graph.get("relations_dropped", {})}
-            (tmp / REPORT_FILE).write_text(json.dumps(rep, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-                                           encoding="utf-8")
-            _swap_into_place(tmp, out_dir)
+        result = None
+        if incremental and not any(str(p) == "-" for p in inputs):
+            state = _read_state(out_dir, settings)
+            if state is not None:
+                result = _incremental_build(
+                    state, inputs, out_dir, tmp, nlp=nlp, index=index, version=version, settings=settings,
+                    model=model, jobs=jobs, base_iri=base_iri, skip_bad_lines=skip_bad_lines, views=views,
+                    store=store, on_record=on_record, cache_dir=cache_dir, dask=dask)
+        if result is None:
+            result = _full_build(
+                inputs, out_dir, tmp, nlp=nlp, index=index, version=version, settings=settings, model=model,
+                jobs=jobs, base_iri=base_iri, skip_bad_lines=skip_bad_lines, views=views, store=store,
+                on_record=on_record, cache_dir=cache_dir, dask=dask)
+        _swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    final = [out_dir / p.relative_to(tmp) for p in files] + [out_dir / REPORT_FILE, out_dir / EXTRACTIONS_FILE]
-    return BuildResult(out_dir=out_dir, ingest=report, summary=summary, files=final, graph=G, cache=cache_stats,
+    result.files = [out_dir / p.relative_to(tmp) for p in result.files]
+    result.out_dir = out_dir
+    return result
+
+
+#: Folder of a build's saved merge state (inside the build directory).
+STATE_DIR = ".kg-state"
+#: Bump when the saved state's layout changes; older states are then ignored.
+STATE_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def _kg_code() -> str:
+    """SHA-256 of every ``.py`` file of the ``kg`` package (a build's outputs depend on
+    all of it), computed once per process."""
+    import hashlib
+
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(pkg.rglob("*.py")):
+        h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def _settings_key(version: str, base_iri: str, views: bool, store: bool) -> str:
+    from kg.build.incremental import state_digest
+
+    return state_digest([str(STATE_FORMAT), _kg_code(), version, base_iri, str(views), str(store)])
+
+
+def _file_stamps(d: Path) -> dict[str, tuple[int, int]]:
+    """``{name: (size, mtime_ns)}`` of the files at the top of build folder ``d``."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(d.iterdir()) if p.is_file()}
+
+
+def _read_state(out_dir: Path, settings: str) -> dict[str, Any] | None:
+    """The saved state of the build in ``out_dir`` if it was made with the same
+    settings and its files are untouched since; None otherwise (a full build)."""
+    import pickle
+
+    meta_path = out_dir / STATE_DIR / "meta.pickle"
+    try:
+        with open(meta_path, "rb") as fh:
+            meta = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # an unreadable state only costs a full build
+        log.warning("%s: ignoring the saved build state (%s)", meta_path, exc)
+        return None
+    if not isinstance(meta, dict) or meta.get("settings") != settings:
+        return None
+    if meta.get("stamps") != _file_stamps(out_dir):
+        log.info("%s: files changed since the last build; building in full", out_dir)
+        return None
+    return meta
+
+
+def _write_state(tmp: Path, meta: dict[str, Any]) -> None:
+    import pickle
+
+    meta["stamps"] = _file_stamps(tmp)
+    with open(tmp / STATE_DIR / "meta.pickle", "wb") as fh:
+        pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _full_build(inputs, out_dir, tmp, *, nlp, index, version, settings, model, jobs, base_iri, skip_bad_lines,
+                views, store, on_record, cache_dir, dask) -> BuildResult:
+    """Ingest, extract, merge and write everything into ``tmp``."""
+    from kg.cache import record_key
+
+    report = IngestReport()
+    records = iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines)
+    builder = GraphBuilder(index=index, base_iri=base_iri)
+    cache_stats: dict[str, int] = {}
+    timer = PhaseTimer()
+    clock, cpu = time.perf_counter, time.process_time  # per document: cheap clocks, this process only
+    doc_keys: dict[str, str] = {}
+    offsets: dict[str, tuple[int, int]] = {}
+    add_w = add_c = out_w = out_c = 0.0
+    pos = 0
+    with timer("extract"), open(tmp / EXTRACTIONS_FILE, "wb") as fh, extraction_stream(
+        _counted(records, on_record), nlp, model=model, jobs=jobs, cache_dir=cache_dir, dask=dask,
+        stats=cache_stats,
+    ) as stream:
+        for ex in stream:
+            w0, c0 = clock(), cpu()
+            builder.add(ex)
+            w1, c1 = clock(), cpu()
+            line = _jsonl_line(ex)
+            fh.write(line)
+            doc_keys[ex.record.id] = record_key(ex.record, version)
+            offsets[ex.record.id] = (pos, pos + len(line))
+            pos += len(line)
+            add_w, add_c = add_w + w1 - w0, add_c + c1 - c0
+            out_w, out_c = out_w + clock() - w1, out_c + cpu() - c1
+    timer.add("extract", -add_w - out_w, -add_c - out_c)
+    timer.add("merge", add_w, add_c)
+    timer.add("extractions_jsonl", out_w, out_c)
+    for skipped in report.documents_skipped:
+        builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
+    meta = {"settings": settings, "doc_keys": doc_keys, "jsonl": offsets}
+    return _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, base_iri=base_iri, views=views,
+                      store=store)
+
+
+def _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, *, base_iri, views, store) -> BuildResult:
+    """Save the builder's state, build the graph (consuming the builder) and write
+    every output, the report and the state's metadata into ``tmp``."""
+    from kg.build.incremental import MergeInfo, save_builder
+    from kg.export.graphio import graphml_found
+
+    with timer("state"):
+        (tmp / STATE_DIR).mkdir(exist_ok=True)
+        save_builder(builder, tmp / STATE_DIR / "builder.pickle")
+    with timer("merge"):
+        G = builder.graph(consume=True)
+        del builder  # its per-entity sets and counters are not needed once G exists
+    G.graph["built_from"] = [str(p) for p in inputs]
+    with timer("outputs"):
+        files = write_outputs(G, tmp, base_iri=base_iri, views=views, store=store)
+        summary = graph_summary(G)
+        _write_report(tmp, report, summary, G.graph)
+    with timer("state"):
+        meta["info"] = MergeInfo.of_graph(G, summary)
+        meta["graphml"] = graphml_found(G)
+        _write_state(tmp, meta)
+    files += [tmp / REPORT_FILE, tmp / EXTRACTIONS_FILE]
+    return BuildResult(out_dir=tmp, ingest=report, summary=summary, files=files, graph=G, cache=cache_stats,
                        timings=timer.to_dict())
+
+
+def _write_report(tmp: Path, report: IngestReport, summary: dict[str, Any], graph: dict[str, Any]) -> None:
+    rep = {"ingest": report.to_dict(), "graph": summary, "relations_dropped": graph.get("relations_dropped", {})}
+    (tmp / REPORT_FILE).write_text(json.dumps(rep, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+                                   encoding="utf-8")
+
+
+def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, settings, model, jobs, base_iri,
+                       skip_bad_lines, views, store, on_record, cache_dir, dask) -> BuildResult | None:
+    """Build by adding the new documents to the previous build in ``out_dir``.
+
+    Returns None (the caller builds in full) when a document of the previous build
+    is gone or changed.  See :mod:`kg.build.incremental` and :mod:`kg.export.patch`.
+    """
+    import mmap
+
+    from kg.build.incremental import add_documents, load_builder
+    from kg.build.merge import _doc_attrs
+    from kg.cache import record_key
+    from kg.export.patch import patch_outputs
+
+    timer = PhaseTimer()
+    old_keys: dict[str, str] = state["doc_keys"]
+    with timer("extract"):
+        try:
+            builder = load_builder(out_dir / STATE_DIR / "builder.pickle", index)
+        except Exception as exc:
+            log.warning("%s: cannot read the saved builder (%s); building in full", out_dir, exc)
+            return None
+        report = IngestReport()
+        new_recs: list[Record] = []
+        order: list[str] = []
+        seen = 0
+        for rec in iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines):
+            key = old_keys.get(rec.id)
+            if key is None:
+                new_recs.append(rec)
+            elif key == record_key(rec, version) and builder.docs.get("doc:" + rec.id) == _doc_attrs(rec):
+                seen += 1
+            else:
+                log.info("%s: document %s changed since the last build; building in full", out_dir, rec.id)
+                return None
+            order.append(rec.id)
+        if seen != len(old_keys):
+            log.info("%s: %d documents of the last build are gone; building in full", out_dir, len(old_keys) - seen)
+            return None
+        cache_stats: dict[str, int] = {}
+        exs: dict[str, DocExtraction] = {}
+        with extraction_stream(_counted(new_recs, on_record), nlp, model=model, jobs=jobs, cache_dir=cache_dir,
+                               dask=dask, stats=cache_stats) as stream:
+            for ex in stream:
+                exs[ex.record.id] = ex
+    with timer("extractions_jsonl"):
+        offsets: dict[str, tuple[int, int]] = {}
+        old_offsets: dict[str, tuple[int, int]] = state["jsonl"]
+        with open(out_dir / EXTRACTIONS_FILE, "rb") as src, open(tmp / EXTRACTIONS_FILE, "wb") as fh:
+            buf = mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ) if old_offsets else b""
+            view = memoryview(buf)
+            pos = 0
+            run_a = run_b = -1
+            for rid in order:
+                if rid in exs:
+                    if run_a >= 0:
+                        fh.write(view[run_a:run_b])
+                        run_a = -1
+                    line = _jsonl_line(exs[rid])
+                    fh.write(line)
+                    n = len(line)
+                else:
+                    a, b = old_offsets[rid]
+                    if run_a >= 0 and a == run_b:
+                        run_b = b
+                    else:
+                        if run_a >= 0:
+                            fh.write(view[run_a:run_b])
+                        run_a, run_b = a, b
+                    n = b - a
+                offsets[rid] = (pos, pos + n)
+                pos += n
+            if run_a >= 0:
+                fh.write(view[run_a:run_b])
+            view.release()
+    doc_keys = dict(old_keys)
+    for rid, ex in exs.items():
+        doc_keys[rid] = record_key(ex.record, version)
+    meta = {"settings": settings, "doc_keys": doc_keys, "jsonl": offsets}
+    with timer("merge"):
+        builder.documents_skipped = []
+        for skipped in report.documents_skipped:
+            builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
+        delta = add_documents(builder, state["info"], [exs[r] for r in order if r in exs])
+    patched = None
+    if delta is not None and not views:
+        G_graph = dict(delta.graph, built_from=[str(p) for p in inputs])
+        with timer("outputs"):
+            try:
+                patched = patch_outputs(out_dir, tmp, delta, G_graph, base_iri=base_iri, store=store,
+                                        graphml_found=state["graphml"])
+            except BuildError as exc:
+                log.warning("%s; writing every output instead", exc)
+    if patched is None:  # the alias map or the GraphML keys moved, or views: write everything
+        why = ("views are written" if views else "the merge could not be applied as a delta" if delta is None
+               else "new attributes appear")
+        log.info("%s: writing every output of the grown graph (%s)", out_dir, why)
+        return _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, base_iri=base_iri,
+                          views=views, store=store)
+    files, found = patched
+    with timer("state"):
+        (tmp / STATE_DIR).mkdir(exist_ok=True)
+        from kg.build.incremental import save_builder
+
+        save_builder(builder, tmp / STATE_DIR / "builder.pickle")
+        _write_report(tmp, report, delta.info.summary, G_graph)
+        meta["info"] = delta.info
+        meta["graphml"] = found
+        _write_state(tmp, meta)
+    files += [tmp / REPORT_FILE, tmp / EXTRACTIONS_FILE]
+    return BuildResult(out_dir=tmp, ingest=report, summary=delta.info.summary, files=files, graph=None,
+                       cache=cache_stats, timings=timer.to_dict())
+
+
+def _jsonl_line(ex: DocExtraction) -> bytes:
+    return (json.dumps(_slim(ex), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _slim(ex: DocExtraction) -> dict[str, Any]:

@@ -136,12 +136,18 @@ def test_write_outputs_builds_no_rdflib_graph(tmp_path, monkeypatch):
     del store
 
 
-def test_streamed_node_link_has_the_bytes_of_one_json_dump(sample_graph, tmp_path):
+def test_streamed_node_link_is_the_node_link_data_one_record_per_line(sample_graph, tmp_path):
     from kg.export.graphio import node_link, read_node_link, write_node_link
 
     path = write_node_link(sample_graph, tmp_path / "graph.json")
-    ref = json.dumps(node_link(sample_graph), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    assert path.read_text(encoding="utf-8") == ref
+    text = path.read_text(encoding="utf-8")
+    ref = json.loads(json.dumps(node_link(sample_graph), ensure_ascii=False, default=dict))
+    assert json.loads(text) == ref
+    lines = text.splitlines()
+    # one record per line, identifying keys first: what kg.export.patch finds records by
+    nodes = [ln for ln in lines if ln.startswith('  {"id": ')]
+    edges = [ln for ln in lines if ln.startswith('  {"source": ')]
+    assert len(nodes) == sample_graph.number_of_nodes() and len(edges) == sample_graph.number_of_edges()
     back = read_node_link(path)
     assert sorted(back.edges(keys=True)) == sorted(sample_graph.edges(keys=True))
 

@@ -190,7 +190,7 @@ def test_build_timings_count_the_workers_cpu(nlp, sample_records, tmp_path):
     cpu = {}
     for jobs in (1, 2):
         res = run_build([src], tmp_path / f"b{jobs}", nlp=nlp, jobs=jobs, views=False, store=False)
-        assert set(res.timings) == {"extract", "merge", "extractions_jsonl", "outputs"}
+        assert set(res.timings) == {"extract", "merge", "extractions_jsonl", "outputs", "state"}
         assert all(v["s"] >= 0 and v["cpu_s"] >= 0 for v in res.timings.values())
         cpu[jobs] = res.timings["extract"]["cpu_s"]
     assert cpu[2] > 0.5 * cpu[1] > 0

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -136,6 +136,37 @@ class GraphBuilder:
         if key not in bucket or bucket[key]["confidence"] < conf:
             bucket[key] = _ev(dnode, start, end, text, pattern, conf)
 
+    def _entity_attrs(
+        self, eid: str, votes: Counter, names: Counter, surfaces: set[str], count: int, docs: Iterable[str],
+        sources: Iterable[str], aliased_gaz: Mapping[str, str], by_id: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """Attributes of entity node ``eid`` from its (alias-folded) statistics, without
+        ``family`` from :func:`kg.resolve.entity_families` (set by the caller)."""
+        typ = max(votes.items(), key=lambda kv: (kv[1], -_TYPE_ORDER.get(kv[0], 99)))[0]
+        gaz = self.gaz_name.get(eid) or aliased_gaz.get(eid)
+        label = gaz or max(names.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+        attrs: dict[str, Any] = {
+            "kind": "entity", "type": typ, "label": label,
+            "aliases": sorted((surfaces | set(names)) - {label}),
+            "count": count, "docs": sorted(docs), "sources": sorted(sources),
+        }
+        entry = by_id.get(eid)
+        if entry is not None:
+            if entry.wikidata:
+                attrs["wikidata"] = entry.wikidata
+            if entry.family:
+                attrs["family"] = entry.family
+            extra = [a for a in entry.aliases if a != label]
+            attrs["aliases"] = sorted(set(attrs["aliases"]) | set(extra))
+        return attrs
+
+    def alias_map(self) -> dict[str, str]:
+        """``{long-form id: short-form id}``: the abbreviation aliases every document
+        agrees on (an id defined as the long form of one abbreviation only), among
+        the ids seen."""
+        alias = {k: next(iter(v)) for k, v in self.alias_votes.items() if len(v) == 1}
+        return {k: v for k, v in alias.items() if k in self.counts and k != v}
+
     # ---------------------------------------------------------------- graph
     def graph(self, *, consume: bool = False) -> nx.MultiDiGraph:
         """Return the merged graph (a new object each call).
@@ -147,8 +178,7 @@ class GraphBuilder:
         uses it: on the replicated 100k-document build of ``benchmarks/scale`` the
         peak RSS fell from 2,229 to 2,036 MB (measured 2026-11-21).
         """
-        alias = {k: next(iter(v)) for k, v in self.alias_votes.items() if len(v) == 1}
-        alias = {k: v for k, v in alias.items() if k in self.counts and k != v}
+        alias = self.alias_map()
 
         def canon(x: str | None) -> str | None:
             return alias.get(x, x) if x is not None else None
@@ -191,24 +221,9 @@ class GraphBuilder:
         for dnode in sorted(docs):
             G.add_node(dnode, **(docs.pop(dnode) if consume else docs[dnode]))
         for eid in sorted(counts):
-            typ = max(votes[eid].items(), key=lambda kv: (kv[1], -_TYPE_ORDER.get(kv[0], 99)))[0]
-            gaz = self.gaz_name.get(eid) or aliased_gaz.get(eid)
-            label = gaz or max(names[eid].items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
-            attrs: dict[str, Any] = {
-                "kind": "entity", "type": typ, "label": label,
-                "aliases": sorted((surfaces[eid] | set(names[eid])) - {label}),
-                "count": counts[eid], "docs": sorted(ent_docs.pop(eid) if consume else ent_docs[eid]),
-                "sources": sorted(sources[eid]),
-            }
-            entry = by_id.get(eid)
-            if entry is not None:
-                if entry.wikidata:
-                    attrs["wikidata"] = entry.wikidata
-                if entry.family:
-                    attrs["family"] = entry.family
-                extra = [a for a in entry.aliases if a != label]
-                attrs["aliases"] = sorted(set(attrs["aliases"]) | set(extra))
-            G.add_node(eid, **attrs)
+            G.add_node(eid, **self._entity_attrs(
+                eid, votes[eid], names[eid], surfaces[eid], counts[eid],
+                ent_docs.pop(eid) if consume else ent_docs[eid], sources[eid], aliased_gaz, by_id))
         # variants linked to their family where that is clear ("Vega v2" -> vega)
         ents = {n: (d["label"], d["type"]) for n, d in G.nodes(data=True) if d.get("kind") == "entity"}
         for eid, fam in entity_families(ents, self.index or ({}, {})).items():
@@ -225,7 +240,7 @@ class GraphBuilder:
                 if key not in copied:
                     merged[key] = have = dict(have)
                     copied.add(key)
-                have.update(bucket)
+                _fold_bucket(have, bucket)
         if consume:
             self.edges = defaultdict(dict)  # `merged` holds the only references now
         dropped: Counter = Counter()
@@ -234,39 +249,24 @@ class GraphBuilder:
             if h == t or not _fits(G, h, t, rel):
                 dropped[rel] += 1
                 continue
-            evidence = sorted(bucket.values(), key=lambda e: (e["doc"], e["start"], e["pattern"]))
+            G.add_edge(h, t, key=rel, **_edge_attrs(rel, bucket))
             del bucket
-            G.add_edge(
-                h, t, key=rel, relation=rel, count=len(evidence),
-                confidence=max(e["confidence"] for e in evidence), evidence=evidence,
-            )
         results = self.results
+        nodes = G.nodes
+
+        def info(x: str) -> tuple[str, str] | None:
+            d = nodes.get(x)
+            return (d["type"], d["label"]) if d is not None and d.get("kind") == "entity" else None
+
         for rid in sorted(results):
-            r = results.pop(rid) if consume else results[rid]
-            method, dataset = canon(r["method"]), canon(r["dataset"])
-            if G.nodes.get(method, {}).get("type") != "Method":
+            made = _result_parts(results.pop(rid) if consume else results[rid], canon, info)
+            if made is None:
                 dropped["result"] += 1
                 continue
-            if dataset is not None and G.nodes.get(dataset, {}).get("type") not in ("Dataset", "Benchmark"):
-                dataset = None
-            metric_label = r["metric"]
-            parts = [G.nodes[method]["label"], metric_label or "", f"{r['value']}{r['unit'] or ''}"]
-            if dataset:
-                parts += ["on", G.nodes[dataset]["label"]]
-            if r["condition"]:
-                parts.append(f"({r['condition']})")
-            G.add_node(
-                rid, kind="result", type="Result", label=" ".join(p for p in parts if p),
-                value=r["value"], unit=r["unit"], metric=metric_label, condition=r["condition"],
-                doc=r["doc"], evidence=r["evidence"],
-            )
-            ev = r["evidence"]
-            G.add_edge(rid, method, key="ofMethod", relation="ofMethod", count=1, confidence=ev[0]["confidence"], evidence=ev)
-            if dataset:
-                G.add_edge(rid, dataset, key="onDataset", relation="onDataset", count=1, confidence=ev[0]["confidence"], evidence=ev)
-            mid = canon(r["metric_id"])
-            if mid and G.nodes.get(mid, {}).get("type") == "Metric":
-                G.add_edge(rid, mid, key="withMetric", relation="withMetric", count=1, confidence=ev[0]["confidence"], evidence=ev)
+            attrs, out = made
+            G.add_node(rid, **attrs)
+            for tail, key, eattrs in out:
+                G.add_edge(rid, tail, key=key, **eattrs)
         G.graph["relations_dropped"] = dict(sorted(dropped.items()))
         return G
 
@@ -274,8 +274,71 @@ class GraphBuilder:
 def _fits(G: nx.MultiDiGraph, h: str, t: str, rel: str) -> bool:
     if h not in G or t not in G:
         return False
+    return fits_types(G.nodes[h].get("type"), G.nodes[t].get("type"), rel)
+
+
+def fits_types(head_type: str | None, tail_type: str | None, rel: str) -> bool:
+    """Whether a ``rel`` edge may join entities of these types (the relation's domain
+    and range in :data:`kg.model.RELATION_TYPES`)."""
     dom, rng = RELATION_TYPES.get(rel, ((), ()))
-    return G.nodes[h].get("type") in dom and G.nodes[t].get("type") in rng
+    return head_type in dom and tail_type in rng
+
+
+def _fold_bucket(into: dict[tuple, Any], bucket: Mapping[tuple, Any]) -> None:
+    """Fold evidence items into ``into`` by key ``(doc, start, pattern)``, keeping the
+    more confident item on a clash (so the result does not depend on the order the
+    aliased buckets are folded in)."""
+    for k, ev in bucket.items():
+        have = into.get(k)
+        if have is None or have["confidence"] < ev["confidence"]:
+            into[k] = ev
+
+
+def _edge_attrs(rel: str, bucket: Mapping[tuple, Any]) -> dict[str, Any]:
+    """Attributes of a relation edge from its evidence bucket: the evidence sorted by
+    ``(doc, start, pattern)``, ``count`` and the best ``confidence``."""
+    evidence = sorted(bucket.values(), key=lambda e: (e["doc"], e["start"], e["pattern"]))
+    return {"relation": rel, "count": len(evidence), "confidence": max(e["confidence"] for e in evidence),
+            "evidence": evidence}
+
+
+def _result_parts(
+    r: Mapping[str, Any], canon: Callable[[str | None], str | None],
+    info: Callable[[str], tuple[str, str] | None],
+) -> tuple[dict[str, Any], list[tuple[str, str, dict[str, Any]]]] | None:
+    """A result node's attributes and out-edges ``[(tail, key, attrs)]``, or None when
+    its method is not (after typing) a Method.  ``info(id)`` gives an entity's
+    ``(type, label)`` or None."""
+    method, dataset = canon(r["method"]), canon(r["dataset"])
+    m = info(method)
+    if m is None or m[0] != "Method":
+        return None
+    if dataset is not None:
+        d = info(dataset)
+        if d is None or d[0] not in ("Dataset", "Benchmark"):
+            dataset = None
+    metric_label = r["metric"]
+    parts = [m[1], metric_label or "", f"{r['value']}{r['unit'] or ''}"]
+    if dataset:
+        parts += ["on", info(dataset)[1]]
+    if r["condition"]:
+        parts.append(f"({r['condition']})")
+    attrs = {
+        "kind": "result", "type": "Result", "label": " ".join(p for p in parts if p),
+        "value": r["value"], "unit": r["unit"], "metric": metric_label, "condition": r["condition"],
+        "doc": r["doc"], "evidence": r["evidence"],
+    }
+    ev = r["evidence"]
+    conf = ev[0]["confidence"]
+    out = [(method, "ofMethod", {"relation": "ofMethod", "count": 1, "confidence": conf, "evidence": ev})]
+    if dataset:
+        out.append((dataset, "onDataset", {"relation": "onDataset", "count": 1, "confidence": conf, "evidence": ev}))
+    mid = canon(r["metric_id"])
+    if mid:
+        mt = info(mid)
+        if mt is not None and mt[0] == "Metric":
+            out.append((mid, "withMetric", {"relation": "withMetric", "count": 1, "confidence": conf, "evidence": ev}))
+    return attrs, out
 
 
 class _SentenceText:

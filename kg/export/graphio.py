@@ -60,31 +60,51 @@ def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
     return data
 
 
-def write_node_link(G: nx.MultiDiGraph, path: Path) -> Path:
-    """Write ``G`` as node-link JSON (UTF-8, sorted keys, ``indent=1``). Returns ``path``.
+def _record(head: list[tuple[str, Any]], attrs: Mapping[str, Any]) -> str:
+    rest = {k: v for k, v in attrs.items() if k not in {h for h, _ in head}}
+    text = ", ".join(json.dumps(k) + ": " + json.dumps(v, ensure_ascii=False) for k, v in head)
+    more = json.dumps(rest, ensure_ascii=False, sort_keys=True, default=jsonable)
+    return "{" + text + (", " + more[1:] if len(more) > 2 else "}")
 
-    The bytes are those of ``json.dumps(node_link(G), ensure_ascii=False,
-    sort_keys=True, indent=1)``, but written one node and one edge at a time, so the
-    whole document never sits in memory as one string.
+
+def node_record(n: str, attrs: Mapping[str, Any]) -> str:
+    """One node of ``graph.json``: ``{"id": …, <attributes, keys sorted>}`` on one line."""
+    return _record([("id", n)], attrs)
+
+
+def edge_record(k: tuple[str, str, str], attrs: Mapping[str, Any]) -> str:
+    """One edge of ``graph.json``: ``{"source": …, "target": …, "key": …, <attributes,
+    keys sorted>}`` on one line."""
+    return _record([("source", k[0]), ("target", k[1]), ("key", k[2])], attrs)
+
+
+def write_node_link(G: nx.MultiDiGraph, path: Path) -> Path:
+    """Write ``G`` as node-link JSON (UTF-8). Returns ``path``.
+
+    The document is ``nx.node_link_data(G, edges="edges")`` (what
+    :func:`read_node_link` reads back), laid out for streaming and patching: the
+    top-level keys sorted, one node (sorted by id, :func:`node_record`) or edge
+    (sorted by ``(source, target, key)``, :func:`edge_record`) per line, its
+    identifying keys first and the others sorted.  Written one record at a time, so
+    the whole document never sits in memory as one string.
     """
     if not G.is_directed() or not G.is_multigraph():
         _atomic_write_text(Path(path), json.dumps(node_link(G), ensure_ascii=False, sort_keys=True, indent=1,
                                                      default=jsonable) + "\n")
         return Path(path)
 
-    def item(obj: Any) -> str:  # an element of a top-level list: indented two levels
-        return "  " + json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1, default=jsonable).replace("\n", "\n  ")
-
-    def block(fh: TextIO, items: Iterator[Any]) -> None:
+    def block(fh: TextIO, items: Iterator[str]) -> None:
+        fh.write("[\n")
         first = True
-        for obj in items:
-            fh.write("[\n" if first else ",\n")
-            fh.write(item(obj))
+        for text in items:
+            if not first:
+                fh.write(",\n")
+            fh.write("  " + text)
             first = False
-        fh.write("[]" if first else "\n ]")
+        fh.write(" ]" if first else "\n ]")
 
-    nodes = (dict(G.nodes[n], id=n) for n in sorted(G.nodes))
-    edges = (dict(G.edges[u, v, k], source=u, target=v, key=k) for u, v, k in sorted(G.edges(keys=True)))
+    nodes = (node_record(n, G.nodes[n]) for n in sorted(G.nodes))
+    edges = (edge_record((u, v, k), G.edges[u, v, k]) for u, v, k in sorted(G.edges(keys=True)))
     with _atomic_open(Path(path)) as fh:
         fh.write('{\n "directed": true,\n "edges": ')
         block(fh, edges)
@@ -148,17 +168,9 @@ def _graphml_type(v: Any) -> str:
     return t
 
 
-def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
-    """Write ``G`` as GraphML with list/dict attributes JSON-encoded; streamed.
-
-    One pass collects the attribute keys (name, GraphML type, node/edge/graph; ids
-    ``d0``, ``d1``, … in sorted order), a second writes the graph data, the nodes
-    (sorted by id) and the edges (sorted by ``(source, target, key)``; the key is the
-    edge ``id``) one element at a time.  Text XML 1.0 cannot hold becomes a visible
-    ``\\uXXXX`` escape; CR is written ``&#13;``.  ``nx.read_graphml`` reads it back.
-    ``G`` is not changed. Returns ``path``.
-    """
-    keys: dict[tuple[str, str, str], str] = {}
+def graphml_found(G: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
+    """The GraphML attribute keys ``(scope, name, type)`` of ``G``: scope ``graph``,
+    ``node`` or ``edge``, the attribute name and its GraphML type."""
     found: set[tuple[str, str, str]] = set()
     for k, v in G.graph.items():
         found.add(("graph", str(k), _graphml_type(v)))
@@ -168,17 +180,58 @@ def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
     for _, _, d in G.edges(data=True):
         for k, v in d.items():
             found.add(("edge", str(k), _graphml_type(v)))
-    for i, key in enumerate(sorted(found)):
-        keys[key] = f"d{i}"
+    return found
 
-    def data(fh: TextIO, scope: str, attrs: dict[str, Any], indent: str) -> None:
-        for k in sorted(attrs, key=str):
-            v = attrs[k]
-            kid = keys[(scope, str(k), _graphml_type(v))]
-            v = _scalar(v)
-            text = _xml_text(v) if isinstance(v, str) else str(v)
-            fh.write(f'{indent}<data key="{kid}">{text}</data>\n')
 
+def graphml_keys(found: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], str]:
+    """Key ids ``d0``, ``d1``, … of the attribute keys, in sorted order."""
+    return {key: f"d{i}" for i, key in enumerate(sorted(found))}
+
+
+def _data_lines(scope: str, attrs: Mapping[str, Any], keys: Mapping, indent: str) -> list[str]:
+    out = []
+    for k in sorted(attrs, key=str):
+        v = attrs[k]
+        kid = keys[(scope, str(k), _graphml_type(v))]
+        v = _scalar(v)
+        text = _xml_text(v) if isinstance(v, str) else str(v)
+        out.append(f'{indent}<data key="{kid}">{text}</data>\n')
+    return out
+
+
+def graph_data_lines(graph_attrs: Mapping[str, Any], keys: Mapping) -> list[str]:
+    """The ``<data>`` lines of the graph element (``G.graph``)."""
+    return _data_lines("graph", graph_attrs, keys, "    ")
+
+
+def graphml_node(n: str, attrs: Mapping[str, Any], keys: Mapping) -> str:
+    """The ``<node>`` element of node ``n`` (with its trailing newline)."""
+    if not attrs:
+        return f'    <node id="{_xml_attr(str(n))}" />\n'
+    return (f'    <node id="{_xml_attr(str(n))}">\n' + "".join(_data_lines("node", attrs, keys, "      "))
+            + "    </node>\n")
+
+
+def graphml_edge(k: tuple[str, str, str], attrs: Mapping[str, Any], keys: Mapping) -> str:
+    """The ``<edge>`` element of edge ``(source, target, key)`` (the key is its ``id``)."""
+    u, v, key = k
+    head = f'    <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}" id="{_xml_attr(str(key))}"'
+    if not attrs:
+        return head + " />\n"
+    return head + ">\n" + "".join(_data_lines("edge", attrs, keys, "      ")) + "    </edge>\n"
+
+
+def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
+    """Write ``G`` as GraphML with list/dict attributes JSON-encoded; streamed.
+
+    One pass collects the attribute keys (name, GraphML type, node/edge/graph; ids
+    ``d0``, ``d1``, … in sorted order, :func:`graphml_keys`), a second writes the
+    graph data, the nodes (sorted by id) and the edges (sorted by ``(source,
+    target, key)``; the key is the edge ``id``) one element at a time.  Text XML 1.0
+    cannot hold becomes a visible ``\\uXXXX`` escape; CR is written ``&#13;``.
+    ``nx.read_graphml`` reads it back.  ``G`` is not changed. Returns ``path``.
+    """
+    keys = graphml_keys(graphml_found(G))
     with _atomic_open(Path(path)) as fh:
         fh.write("<?xml version='1.0' encoding='utf-8'?>\n")
         fh.write('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -188,23 +241,10 @@ def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
         for (scope, name, typ), kid in keys.items():
             fh.write(f'  <key id="{kid}" for="{scope}" attr.name="{_xml_attr(name)}" attr.type="{typ}" />\n')
         fh.write(f'  <graph edgedefault="{"directed" if G.is_directed() else "undirected"}">\n')
-        data(fh, "graph", G.graph, "    ")
+        fh.writelines(graph_data_lines(G.graph, keys))
         for n in sorted(G.nodes):
-            attrs = G.nodes[n]
-            if attrs:
-                fh.write(f'    <node id="{_xml_attr(str(n))}">\n')
-                data(fh, "node", attrs, "      ")
-                fh.write("    </node>\n")
-            else:
-                fh.write(f'    <node id="{_xml_attr(str(n))}" />\n')
+            fh.write(graphml_node(n, G.nodes[n], keys))
         for u, v, k in sorted(G.edges(keys=True)):
-            attrs = G.edges[u, v, k]
-            head = f'    <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}" id="{_xml_attr(str(k))}"'
-            if attrs:
-                fh.write(head + ">\n")
-                data(fh, "edge", attrs, "      ")
-                fh.write("    </edge>\n")
-            else:
-                fh.write(head + " />\n")
+            fh.write(graphml_edge((u, v, k), G.edges[u, v, k], keys))
         fh.write("  </graph>\n</graphml>\n")
     return Path(path)

@@ -1028,24 +1028,35 @@ class _Compactor:
 _RDF_TYPE_IRI = str(RDF.type)
 
 
+def jsonld_record(comp: "_Compactor", subject: str, quads: Iterable[Any]) -> bytes:
+    """One line of ``graph.jsonld``'s ``@graph``: the node object of ``subject`` (its
+    ``quads``, pyoxigraph quads or triples), with the id key first and the other keys
+    sorted, so the line's subject can be read from its first bytes."""
+    node = comp.node(subject, quads)
+    idv = node.pop(comp.id_key)
+    head = json.dumps(comp.id_key) + ": " + json.dumps(idv, ensure_ascii=False)
+    rest = json.dumps(node, ensure_ascii=False, sort_keys=True)
+    return ("{" + head + (", " + rest[1:] if len(rest) > 2 else "}")).encode("utf-8")
+
+
 def _write_jsonld(nt_path: Path, out_path: Path, context: dict[str, Any]) -> None:
     """JSON-LD of the (sorted) N-Triples file ``nt_path``: ``{"@context", "@graph"}``,
-    one node object per subject and line, in subject order; streamed."""
+    one node object per subject and line (:func:`jsonld_record`), in subject order;
+    streamed."""
     comp = _Compactor(context)
-    with open(out_path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write('{\n "@context": ')
-        fh.write(json.dumps(context, ensure_ascii=False, indent=1).replace("\n", "\n "))
-        fh.write(',\n "@graph": [')
+    with open(out_path, "wb") as fh:
+        fh.write(b'{\n "@context": ')
+        fh.write(json.dumps(context, ensure_ascii=False, indent=1).replace("\n", "\n ").encode("utf-8"))
+        fh.write(b',\n "@graph": [')
         first = True
         quads = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
         for subject, group in groupby(quads, key=lambda q: q.subject):
             if not isinstance(subject, ox.NamedNode):
                 raise BuildError(f"JSON-LD: unexpected subject {subject!r}")
-            node = comp.node(subject.value, group)
-            fh.write("\n  " if first else ",\n  ")
-            fh.write(json.dumps(node, ensure_ascii=False, sort_keys=True))
+            fh.write(b"\n  " if first else b",\n  ")
+            fh.write(jsonld_record(comp, subject.value, group))
             first = False
-        fh.write("\n ]\n}\n")
+        fh.write(b"\n ]\n}\n")
 
 
 def write_rdf(
