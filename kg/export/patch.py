@@ -617,7 +617,7 @@ def _patch_graphml(old: Path, new: Path, node_ops: list, edge_ops: list, G_graph
     g0 = buf.find(b'  <graph edgedefault="directed">\n') + len(b'  <graph edgedefault="directed">\n')
     nm = re.compile(rb"\n    <node ").search(buf, g0 - 1)
     em = re.compile(rb"\n    <edge ").search(buf, g0 - 1)
-    end = buf.rfind(b"  </graph>\n</graphml>\n") + 1
+    end = buf.rfind(b"  </graph>\n</graphml>\n")
     n0 = nm.start() + 1 if nm else (em.start() + 1 if em else end)
     n1 = em.start() + 1 if em else end
     w = _Writer(new)

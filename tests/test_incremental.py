@@ -1,0 +1,204 @@
+"""Incremental builds (kg.build.incremental, kg.export.patch): a build grown by new
+documents equals a from-scratch build of all of them, file for file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from kg.paths import SAMPLES_DIR
+
+OUTPUTS = ("graph.json", "graph.graphml", "graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld",
+           "extractions.jsonl", "build-report.json")
+
+
+@pytest.fixture(scope="module")
+def records():
+    from kg.ingest import IngestReport, iter_records
+
+    return list(iter_records([SAMPLES_DIR], report=IngestReport()))
+
+
+@pytest.fixture(scope="module")
+def extractions(nlp, records):
+    from kg.extract import extract_records
+
+    return list(extract_records(records, nlp))
+
+
+def _canon(attrs) -> str:
+    return json.dumps(attrs, sort_keys=True, default=dict, ensure_ascii=False)
+
+
+def _apply(G_old, delta):
+    """G_old with the delta applied, checking the delta's old versions against G_old."""
+    G = G_old.copy()
+    for (u, v, k), a in delta.edges_old.items():
+        if a is None:
+            assert not G.has_edge(u, v, k), (u, v, k)
+        else:
+            assert _canon(G.edges[u, v, k]) == _canon(a), (u, v, k)
+            G.remove_edge(u, v, k)
+    for n, a in delta.nodes_old.items():
+        if a is None:
+            assert n not in G, n
+        else:
+            assert _canon(G.nodes[n]) == _canon(a), n
+    for n, a in delta.nodes_new.items():
+        if a is None:
+            assert not list(G.in_edges(n)) and not list(G.out_edges(n)), n
+            G.remove_node(n)
+        else:
+            G.add_node(n)
+            G.nodes[n].clear()
+            G.nodes[n].update(a)
+    for (u, v, k), a in delta.edges_new.items():
+        if a is not None:
+            G.add_edge(u, v, key=k, **a)
+    G.graph.update(delta.graph)
+    return G
+
+
+@pytest.mark.parametrize("split", [1, 10, 26, 45, 52])
+def test_delta_turns_the_old_graph_into_the_full_one(nlp, extractions, split):
+    """Every split of the 53 sample documents: the delta's old versions are exactly the
+    old graph's, and applying it gives the graph of all documents merged at once."""
+    from kg.build import GraphBuilder, build_graph, graph_summary
+    from kg.build.incremental import MergeInfo, add_documents
+
+    index = nlp.get_pipe("kg_entities").gazetteer_index
+    b = GraphBuilder(index=index)
+    for ex in extractions[:split]:
+        b.add(ex)
+    G_old = b.graph()
+    delta = add_documents(b, MergeInfo.of_graph(G_old, graph_summary(G_old)), extractions[split:])
+    assert delta is not None
+    full = build_graph(extractions, index=index)
+    G = _apply(G_old, delta)
+    assert sorted(G.nodes) == sorted(full.nodes)
+    assert {n: _canon(a) for n, a in G.nodes(data=True)} == {n: _canon(a) for n, a in full.nodes(data=True)}
+    assert sorted(G.edges(keys=True)) == sorted(full.edges(keys=True))
+    for u, v, k, a in full.edges(keys=True, data=True):
+        assert _canon(G.edges[u, v, k]) == _canon(a), (u, v, k)
+    assert G.graph["relations_dropped"] == full.graph["relations_dropped"]
+    assert G.graph["documents_read"] == full.graph["documents_read"]
+    assert delta.info.summary == graph_summary(full)
+    assert delta.info.ent_info == MergeInfo.of_graph(full, graph_summary(full)).ent_info
+
+
+def test_delta_follows_a_new_abbreviation_that_folds_an_old_entity(nlp):
+    """A new document defines "HGN" for an entity earlier documents named only by its
+    long form: the long form's node folds into the abbreviation's, with its edges."""
+    from kg.build import GraphBuilder, build_graph, graph_summary
+    from kg.build.incremental import MergeInfo, add_documents
+    from kg.extract import extract_records
+    from kg.model import Record
+
+    texts = [
+        "We propose Hierarchical Graph Networks, a model for node classification.",
+        "Hierarchical Graph Networks outperform GCN on Cora.",
+        "We introduce Hierarchical Graph Networks (HGN) for node classification. HGN outperforms GAT on Cora.",
+    ]
+    exs = list(extract_records([Record(id=f"d{i}", text=t) for i, t in enumerate(texts)], nlp))
+    index = nlp.get_pipe("kg_entities").gazetteer_index
+    b = GraphBuilder(index=index)
+    for ex in exs[:2]:
+        b.add(ex)
+    G_old = b.graph()
+    before = b.alias_map()
+    delta = add_documents(b, MergeInfo.of_graph(G_old, graph_summary(G_old)), exs[2:])
+    assert before == {} and b.alias_map() == {"hierarchical-graph-networks": "hgn"}
+    assert "hierarchical-graph-networks" in G_old and delta.nodes_new["hierarchical-graph-networks"] is None
+    full = build_graph(exs, index=index)
+    G = _apply(G_old, delta)
+    assert {n: _canon(a) for n, a in G.nodes(data=True)} == {n: _canon(a) for n, a in full.nodes(data=True)}
+    assert {e: _canon(G.edges[e]) for e in G.edges(keys=True)} == {e: _canon(full.edges[e]) for e in full.edges(keys=True)}
+
+
+def _jsonl(path: Path, recs) -> Path:
+    path.write_text("".join(json.dumps({"id": r.id, "title": r.title, "text": r.text}, ensure_ascii=False) + "\n"
+                            for r in recs), encoding="utf-8")
+    return path
+
+
+def _same_build(a: Path, b: Path) -> None:
+    import pyoxigraph as ox
+
+    for name in OUTPUTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    sa, sb = ox.Store(str(a / "store")), ox.Store(str(b / "store"))
+    try:
+        assert set(sa) == set(sb)
+    finally:
+        del sa, sb
+
+
+@pytest.fixture
+def corpus(records, tmp_path):
+    """Three JSONL files of sample documents: 40, then 8, then 5."""
+    return (_jsonl(tmp_path / "old.jsonl", records[:40]), _jsonl(tmp_path / "new1.jsonl", records[40:48]),
+            _jsonl(tmp_path / "new2.jsonl", records[48:]))
+
+
+def test_grown_build_patches_the_files_into_those_of_a_fresh_build(nlp, corpus, tmp_path):
+    from kg.pipeline import run_build
+
+    old, new1, new2 = corpus
+    cache, out = tmp_path / "cache", tmp_path / "build"
+    first = run_build([old], out, nlp=nlp, views=False, cache_dir=cache)
+    assert first.graph is not None and (out / ".kg-state" / "builder.pickle").is_file()
+    grown = run_build([old, new1], out, nlp=nlp, views=False, cache_dir=cache)
+    assert grown.graph is None, "the files should have been patched, not rewritten"
+    assert grown.cache["misses"] == 8 and grown.ingest.documents_read == 48
+    fresh = run_build([old, new1], tmp_path / "fresh", nlp=nlp, views=False, cache_dir=cache, incremental=False)
+    _same_build(out, tmp_path / "fresh")
+    assert grown.summary == fresh.summary
+    # and once more on top of the patched build
+    again = run_build([old, new1, new2], out, nlp=nlp, views=False, cache_dir=cache)
+    run_build([old, new1, new2], tmp_path / "fresh2", nlp=nlp, views=False, cache_dir=cache, incremental=False)
+    assert again.graph is None
+    _same_build(out, tmp_path / "fresh2")
+
+
+def test_changed_removed_or_touched_inputs_build_in_full(nlp, records, corpus, tmp_path):
+    from kg.pipeline import run_build
+
+    old, new1, _ = corpus
+    cache, out = tmp_path / "cache", tmp_path / "build"
+    run_build([old, new1], out, nlp=nlp, views=False, cache_dir=cache)
+    # a document of the last build changed
+    changed = _jsonl(tmp_path / "changed.jsonl", records[:40])
+    text = changed.read_text(encoding="utf-8").replace("the", "a", 1)
+    changed.write_text(text, encoding="utf-8")
+    res = run_build([changed, new1], out, nlp=nlp, views=False, cache_dir=cache)
+    assert res.graph is not None
+    run_build([changed, new1], tmp_path / "f1", nlp=nlp, views=False, cache_dir=cache, incremental=False)
+    _same_build(out, tmp_path / "f1")
+    # documents of the last build are gone
+    res = run_build([changed], out, nlp=nlp, views=False, cache_dir=cache)
+    assert res.graph is not None and res.ingest.documents_read == 40
+    # an output file was edited by hand since
+    st = (out / "graph.nt").stat()
+    os.utime(out / "graph.nt", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    res = run_build([changed, new1], out, nlp=nlp, views=False, cache_dir=cache)
+    assert res.graph is not None
+    _same_build(out, tmp_path / "f1")
+    # other settings
+    res = run_build([changed, new1], out, nlp=nlp, views=False, cache_dir=cache, base_iri="https://example.org/kg/")
+    assert res.graph is not None
+
+
+def test_a_corrupt_state_costs_a_full_build_not_a_failure(nlp, corpus, tmp_path):
+    from kg.pipeline import run_build
+
+    old, new1, _ = corpus
+    cache, out = tmp_path / "cache", tmp_path / "build"
+    run_build([old], out, nlp=nlp, views=False, cache_dir=cache)
+    (out / ".kg-state" / "builder.pickle").write_bytes(b"not a pickle")
+    res = run_build([old, new1], out, nlp=nlp, views=False, cache_dir=cache)
+    assert res.graph is not None and res.ingest.documents_read == 48
+    run_build([old, new1], tmp_path / "fresh", nlp=nlp, views=False, cache_dir=cache, incremental=False)
+    _same_build(out, tmp_path / "fresh")
