@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
 import re
 import shutil
+import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -74,8 +77,20 @@ class _Section:
         return self.next_start(start + 1)
 
     def lower_bound(self, target: Any, lo: int) -> int:
-        """Start of the first record at or after ``lo`` whose key is >= ``target``."""
+        """Start of the first record at or after ``lo`` whose key is >= ``target``.
+
+        Gallops from ``lo`` (steps of 4 KB, doubling) before bisecting, so a run of
+        look-ups in key order costs about the log of the distance between them, not
+        of the whole section."""
         hi = self.hi
+        step = _SCAN
+        while lo + step < hi:
+            s = self.next_start(lo + step)
+            if s >= hi or not self.key(s) < target:
+                hi = s
+                break
+            lo = self.end_of(s)
+            step *= 2
         while hi - lo > _SCAN:
             mid = (lo + hi) // 2
             s = self.next_start(mid)
@@ -384,12 +399,6 @@ def patch_outputs(
 def _patch(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_iri: str, store: bool,
            found: set[tuple[str, str, str]]) -> list[Path]:
     files: list[Path] = []
-    # ---- node-link JSON and GraphML
-    node_ops = sorted((n, delta.nodes_new[n]) for n in delta.nodes_new)
-    edge_ops = sorted((k, delta.edges_new[k]) for k in delta.edges_new)
-    files.append(_patch_node_link(old / "graph.json", new / "graph.json", node_ops, edge_ops, G_graph))
-    files.append(_patch_graphml(old / "graph.graphml", new / "graph.graphml", node_ops, edge_ops, G_graph, found))
-
     # ---- RDF: line difference of the changed elements
     od, on = _lines_of(delta.nodes_old, delta.edges_old, base_iri)
     nd, nn = _lines_of(delta.nodes_new, delta.edges_new, base_iri)
@@ -400,7 +409,8 @@ def _patch(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_ir
 
     nt_old, nq_old = _mm(old / "graph.nt"), _mm(old / "graph.nq")
     nt_len = len(nt_old)
-    if nq_old[:nt_len] != nt_old[:]:
+    edge = min(nt_len, 65536)  # graph.nq is graph.nt followed by the named graphs' quads
+    if len(nq_old) < nt_len or nq_old[:edge] != nt_old[:edge] or nq_old[nt_len - edge:nt_len] != nt_old[nt_len - edge:]:
         raise ValueError("graph.nq does not start with graph.nt")
     nt_sec = _Section(nt_old, 0, nt_len, _nt_key(nt_old))
     named_sec = _Section(nq_old, nt_len, len(nq_old), _nq_named_key(nq_old))
@@ -439,23 +449,78 @@ def _patch(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_ir
         lines = [x for x in _records(named_sec, a, b) if x not in n_del] + add_by_graph.get(g, [])
         graph_lines[g] = sorted(set(lines))
 
-    # graph.nt and graph.nq
-    line_ops = sorted([(x, None) for x in d_del] + [(x, x + b" .\n") for x in d_add])
-    w_nt, w_nq = _Writer(new / "graph.nt"), _Writer(new / "graph.nq")
-    try:
-        def both(piece: Any) -> None:
-            w_nt(piece)
-            w_nq(piece)
-        nt_sec.splice(line_ops, both)
+    # graph.nt and graph.nq in a forked process (plain file I/O: a child must not use
+    # RocksDB, whose background threads do not survive a fork); the other files here
+    def lines() -> None:
+        line_ops = sorted([(x, None) for x in d_del] + [(x, x + b" .\n") for x in d_add])
+        w_nt, w_nq = _Writer(new / "graph.nt"), _Writer(new / "graph.nq")
+        try:
+            def both(piece: Any) -> None:
+                w_nt(piece)
+                w_nq(piece)
+            nt_sec.splice(line_ops, both)
 
-        def named_text(x: bytes) -> bytes:
-            g, rest = x.split(b" ", 1)
-            return rest + b" " + g + b" .\n"
-        named_ops = sorted([(x, None) for x in n_del] + [(x, named_text(x)) for x in n_add])
-        named_sec.splice(named_ops, w_nq)
+            def named_text(x: bytes) -> bytes:
+                g, rest = x.split(b" ", 1)
+                return rest + b" " + g + b" .\n"
+            named_ops = sorted([(x, None) for x in n_del] + [(x, named_text(x)) for x in n_add])
+            named_sec.splice(named_ops, w_nq)
+        finally:
+            w_nt.close()
+            w_nq.close()
+
+    with _in_child(lines):
+        if store:
+            _patch_store(old / "store", new / "store", d_del, d_add, n_del, n_add)
+        _patch_rest(old, new, delta, G_graph, base_iri, found, subjects, subj_lines, graphs, graph_lines)
+    files = [new / n for n in ("graph.json", "graph.graphml", "graph.ttl", "graph.nt", "graph.trig", "graph.nq",
+                               "graph.jsonld")]
+    if store:
+        files.append(new / "store")
+    return files
+
+
+@contextmanager
+def _in_child(fn: Callable[[], None]) -> Iterator[None]:
+    """Run ``fn`` in a forked child while the ``with`` block runs here (the two use
+    both cores); re-raise its failure as a :class:`BuildError` when both are done.
+    Without ``os.fork`` (Windows), ``fn`` runs first, in this process."""
+    if not hasattr(os, "fork"):
+        fn()
+        yield
+        return
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(r)
+        code = 0
+        try:
+            fn()
+        except BaseException:
+            os.write(w, traceback.format_exc().encode("utf-8", "replace")[-4000:])
+            code = 1
+        finally:
+            os.close(w)
+            os._exit(code)
+    os.close(w)
+    try:
+        yield
     finally:
-        w_nt.close()
-        w_nq.close()
+        with os.fdopen(r, "rb") as fh:
+            err = fh.read()
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise BuildError("patching graph.nt and graph.nq failed: " + err.decode("utf-8", "replace"))
+
+
+def _patch_rest(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_iri: str,
+                found: set[tuple[str, str, str]], subjects: list[bytes], subj_lines: Mapping[bytes, list[bytes]],
+                graphs: list[bytes], graph_lines: Mapping[bytes, list[bytes]]) -> None:
+    """Patch graph.json, graph.graphml, graph.ttl, graph.trig and graph.jsonld."""
+    node_ops = sorted((n, delta.nodes_new[n]) for n in delta.nodes_new)
+    edge_ops = sorted((k, delta.edges_new[k]) for k in delta.edges_new)
+    _patch_node_link(old / "graph.json", new / "graph.json", node_ops, edge_ops, G_graph)
+    _patch_graphml(old / "graph.graphml", new / "graph.graphml", node_ops, edge_ops, G_graph, found)
 
     prefixes = rdf_prefixes(base_iri)
     bpfx = {k.encode(): v.encode() for k, v in prefixes.items()}
@@ -465,35 +530,22 @@ def _patch(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_ir
     ttl_new = _strip_prefixes(ox.serialize([q.triple for q in triples], format=ox.RdfFormat.TURTLE,
                                            prefixes=prefixes)) if triples else b""
     blocks = _blocks_by_key(ttl_new, _TTL_START, lambda blk: _expand(blk[:blk.index(b" ")], bpfx))
-    files.append(_patch_blocks(old / "graph.ttl", new / "graph.ttl", subjects, blocks, bpfx))
+    _patch_blocks(old / "graph.ttl", new / "graph.ttl", subjects, blocks, bpfx)
 
     # graph.trig: default-graph subject blocks, then one block per named graph
-    files.append(new / "graph.nt")
     trig_default = _strip_prefixes(ox.serialize(triples, format=ox.RdfFormat.TRIG, prefixes=prefixes)) if triples else b""
     d_blocks = _blocks_by_key(trig_default, _TTL_START, lambda blk: _expand(blk[:blk.index(b" ")], bpfx))
     quads = _parse_named(x for g in graphs for x in graph_lines[g])
     trig_named = _strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)) if quads else b""
     g_blocks = _blocks_by_key(trig_named, _TRIG_NAMED_START, lambda blk: _expand(blk[:blk.index(b" ")], bpfx))
-    files.append(_patch_trig(old / "graph.trig", new / "graph.trig", subjects, d_blocks, graphs, g_blocks, bpfx))
-    files.append(new / "graph.nq")
+    _patch_trig(old / "graph.trig", new / "graph.trig", subjects, d_blocks, graphs, g_blocks, bpfx)
 
     # graph.jsonld: one node object per subject
     comp = _Compactor(load_context())
     recs: dict[bytes, bytes] = {}
     for subject, group in groupby(triples, key=lambda t: t.subject):
         recs[b"<" + subject.value.encode("utf-8") + b">"] = jsonld_record(comp, subject.value, group)
-    files.append(_patch_jsonld(old / "graph.jsonld", new / "graph.jsonld", subjects, recs))
-
-    if store:
-        files.append(_patch_store(old / "store", new / "store", d_del, d_add, n_del, n_add))
-    return _order(files, new)
-
-
-def _order(files: list[Path], new: Path) -> list[Path]:
-    names = ["graph.json", "graph.graphml", "graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld",
-             "store"]
-    by = {p.name: p for p in files}
-    return [by[n] for n in names if n in by]
+    _patch_jsonld(old / "graph.jsonld", new / "graph.jsonld", subjects, recs)
 
 
 def _records(sec: _Section, a: int, b: int) -> list[bytes]:

@@ -34,15 +34,20 @@ MIN_PROB_NON_ENGLISH = 0.90
 _SAMPLE = 2000
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
 def non_latin_ratio(text: str) -> float:
     """Share of letters in the first 2,000 characters of ``text`` that are not Latin
     script (0.0 when there are no letters)."""
     sample = text[:_SAMPLE]
     if sample.isascii():
         return 0.0
-    letters = 0
+    ascii_part = sample.encode("ascii", "ignore")
+    letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
     other = 0
-    for ch in sample:
+    for ch in _NON_ASCII.findall(sample):
         if ch.isalpha():
             letters += 1
             # U+0000–U+024F are Basic Latin … Latin Extended-B
@@ -65,10 +70,10 @@ _WORD = re.compile(r"[A-Za-z]+")
 def english_marker_share(text: str) -> float:
     """Share of the words in the first 2,000 characters that are English function
     words (:data:`ENGLISH_MARKERS`)."""
-    ws = _WORD.findall(text[:_SAMPLE])
+    ws = _WORD.findall(text[:_SAMPLE].lower())
     if not ws:
         return 0.0
-    return sum(1 for w in ws if w.lower() in ENGLISH_MARKERS) / len(ws)
+    return sum(map(ENGLISH_MARKERS.__contains__, ws)) / len(ws)
 
 
 def detect_language(text: str, min_chars: int = MIN_CHARS_FOR_LANGID) -> tuple[str, float, bool]:
