@@ -75,6 +75,10 @@ def build(
     dask: Optional[str] = typer.Option(
         None, "--dask", help="Run extraction on a Dask cluster: scheduler address (tcp://HOST:8786) or local:N."
     ),
+    no_incremental: bool = typer.Option(
+        False, "--no-incremental",
+        help="Build everything afresh even when OUT holds a build that the inputs only add documents to.",
+    ),
 ) -> None:
     """Read INPUTS, extract entities and relations, and write the graph to OUT.
 
@@ -95,7 +99,7 @@ def build(
                 inputs, out, model=model, jobs=jobs, base_iri=base_iri,
                 skip_bad_lines=skip_bad_lines, views=not no_views,
                 on_record=lambda rec: progress.advance(task),
-                cache_dir=_cache_dir(cache, no_cache), dask=dask,
+                cache_dir=_cache_dir(cache, no_cache), dask=dask, incremental=not no_incremental,
             )
     except KGError as exc:
         _fail(exc)
@@ -116,6 +120,10 @@ def _print_build_summary(result) -> None:
     if result.cache:
         c = result.cache
         console.print(f"extraction cache: {c['hits']} reused, {c['misses']} extracted")
+    if result.incremental:
+        inc = result.incremental
+        console.print(f"incremental: {inc['new_documents']} new documents added to the previous build "
+                      f"(files {inc['files']})")
     for sk in rep.documents_skipped:
         where = sk.get("span") or sk.get("line") or ""
         console.print(f"  skipped {_plain(str(sk['source']))} {_plain(str(where))}: {_plain(str(sk['reason']))}")

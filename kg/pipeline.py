@@ -44,7 +44,7 @@ class BuildResult:
     summary: dict[str, Any]
     files: list[Path] = field(default_factory=list)
     #: The merged graph; None after an incremental build that patched the files
-    #: (read it with :func:`kg.build.load_graph`).
+    #: without views (read it with :func:`kg.build.load_graph`).
     graph: nx.MultiDiGraph | None = None
     #: ``{"hits", "misses", "writes"}`` of the extraction cache (empty without one).
     cache: dict[str, int] = field(default_factory=dict)
@@ -52,6 +52,9 @@ class BuildResult:
     #: extraction; ``merge``; ``extractions_jsonl``; ``outputs``; ``state``, saving
     #: the merge state for the next incremental build).
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: Empty for a full build; after an incremental one ``{"new_documents": n,
+    #: "files": "patched"}`` (the previous files were patched) or ``"rewritten"``.
+    incremental: dict[str, Any] = field(default_factory=dict)
 
 
 def _cpu() -> float:
@@ -235,8 +238,9 @@ def run_build(
         pipeline, base IRI, views and store options) and its files are untouched,
         and every document of that build is still in ``inputs`` unchanged, only the
         new documents are extracted and merged (:mod:`kg.build.incremental`) and the
-        previous files are patched (:mod:`kg.export.patch`; with ``views`` every file
-        is written anew).  Otherwise, or with False, everything is built afresh.
+        previous files are patched (:mod:`kg.export.patch`; the HTML views, drawn
+        from the whole graph, are written anew).  Otherwise, or with False,
+        everything is built afresh.
         Each build saves its merge state under ``out_dir/.kg-state/`` for the next.
 
     Returns
@@ -506,33 +510,49 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
             builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
         delta = add_documents(builder, state["info"], [exs[r] for r in order if r in exs])
     patched = None
-    if delta is not None and not views:
-        G_graph = dict(delta.graph, built_from=[str(p) for p in inputs])
+    G_graph = dict(delta.graph, built_from=[str(p) for p in inputs]) if delta is not None else {}
+    from kg.build.incremental import save_builder
+
+    def save_state() -> None:  # runs in patch_outputs' second process, next to graph.nt/nq
+        (tmp / STATE_DIR).mkdir(exist_ok=True)
+        save_builder(builder, tmp / STATE_DIR / "builder.pickle")
+
+    if delta is not None:
         with timer("outputs"):
             try:
                 patched = patch_outputs(out_dir, tmp, delta, G_graph, base_iri=base_iri, store=store,
-                                        graphml_found=state["graphml"])
+                                        graphml_found=state["graphml"], also=save_state)
             except BuildError as exc:
                 log.warning("%s; writing every output instead", exc)
-    if patched is None:  # the alias map or the GraphML keys moved, or views: write everything
-        why = ("views are written" if views else "the merge could not be applied as a delta" if delta is None
-               else "new attributes appear")
+    if patched is None:  # the merge could not be expressed as a delta, or new GraphML keys
+        why = "the merge could not be applied as a delta" if delta is None else "new attributes appear"
         log.info("%s: writing every output of the grown graph (%s)", out_dir, why)
-        return _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, base_iri=base_iri,
-                          views=views, store=store)
+        res = _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, base_iri=base_iri,
+                         views=views, store=store)
+        res.incremental = {"new_documents": len(exs), "files": "rewritten"}
+        return res
     files, found = patched
-    with timer("state"):
-        (tmp / STATE_DIR).mkdir(exist_ok=True)
-        from kg.build.incremental import save_builder
+    if not (tmp / STATE_DIR / "builder.pickle").is_file():  # no fork (Windows) runs it in line, so this is a bug
+        raise BuildError(f"{tmp}: the merge state was not saved")
+    G = None
+    if views:  # the views are drawn from the whole graph
+        from kg.viz import write_site
 
-        save_builder(builder, tmp / STATE_DIR / "builder.pickle")
+        with timer("merge"):
+            G = builder.graph(consume=True)
+            G.graph["built_from"] = G_graph["built_from"]
+        with timer("outputs"):
+            files += write_site(G, tmp)
+    del builder
+    with timer("state"):
         _write_report(tmp, report, delta.info.summary, G_graph)
         meta["info"] = delta.info
         meta["graphml"] = found
         _write_state(tmp, meta)
     files += [tmp / REPORT_FILE, tmp / EXTRACTIONS_FILE]
-    return BuildResult(out_dir=tmp, ingest=report, summary=delta.info.summary, files=files, graph=None,
-                       cache=cache_stats, timings=timer.to_dict())
+    return BuildResult(out_dir=tmp, ingest=report, summary=delta.info.summary, files=files, graph=G,
+                       cache=cache_stats, timings=timer.to_dict(),
+                       incremental={"new_documents": len(exs), "files": "patched"})
 
 
 def _jsonl_line(ex: DocExtraction) -> bytes:

@@ -202,3 +202,54 @@ def test_a_corrupt_state_costs_a_full_build_not_a_failure(nlp, corpus, tmp_path)
     assert res.graph is not None and res.ingest.documents_read == 48
     run_build([old, new1], tmp_path / "fresh", nlp=nlp, views=False, cache_dir=cache, incremental=False)
     _same_build(out, tmp_path / "fresh")
+
+
+def test_views_are_drawn_from_the_grown_graph(nlp, corpus, tmp_path):
+    """With views (the default) the files are still patched and the HTML views equal
+    those of a fresh build."""
+    from kg.pipeline import run_build
+
+    old, new1, _ = corpus
+    cache, out, fresh = tmp_path / "cache", tmp_path / "build", tmp_path / "fresh"
+    run_build([old], out, nlp=nlp, cache_dir=cache)
+    grown = run_build([old, new1], out, nlp=nlp, cache_dir=cache)
+    assert grown.incremental == {"new_documents": 8, "files": "patched"} and grown.graph is not None
+    run_build([old, new1], fresh, nlp=nlp, cache_dir=cache, incremental=False)
+    _same_build(out, fresh)
+    pages = sorted(p.name for p in fresh.glob("*.html"))
+    assert pages and pages == sorted(p.name for p in out.glob("*.html"))
+    for name in pages:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_cli_says_what_an_incremental_build_did(corpus, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    old, new1, _ = corpus
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    out = str(tmp_path / "build")
+    first = CliRunner().invoke(app, ["build", str(old), "--out", out, "--no-views"])
+    assert first.exit_code == 0, first.output
+    assert "incremental:" not in first.output
+    grown = CliRunner().invoke(app, ["build", str(old), str(new1), "--out", out, "--no-views"])
+    assert grown.exit_code == 0, grown.output
+    assert "incremental: 8 new documents added to the previous build (files patched)" in grown.output
+    again = CliRunner().invoke(app, ["build", str(old), str(new1), "--out", out, "--no-views", "--no-incremental"])
+    assert again.exit_code == 0 and "incremental:" not in again.output
+
+
+def test_a_missing_store_makes_the_grown_build_write_every_file(nlp, corpus, tmp_path):
+    import shutil
+
+    from kg.pipeline import run_build
+
+    old, new1, _ = corpus
+    cache, out = tmp_path / "cache", tmp_path / "build"
+    run_build([old], out, nlp=nlp, views=False, cache_dir=cache)
+    shutil.rmtree(out / "store")
+    grown = run_build([old, new1], out, nlp=nlp, views=False, cache_dir=cache)
+    assert grown.incremental == {"new_documents": 8, "files": "rewritten"}
+    run_build([old, new1], tmp_path / "fresh", nlp=nlp, views=False, cache_dir=cache, incremental=False)
+    _same_build(out, tmp_path / "fresh")

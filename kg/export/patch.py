@@ -348,6 +348,7 @@ def patch_outputs(
     base_iri: str,
     store: bool,
     graphml_found: set[tuple[str, str, str]],
+    also: Callable[[], None] | None = None,
 ) -> tuple[list[Path], set[tuple[str, str, str]]] | None:
     """Write the outputs of the new graph into ``new_dir`` by patching ``old_dir``'s.
 
@@ -365,6 +366,9 @@ def patch_outputs(
         Also update a copy of ``old_dir/store``.
     graphml_found : set
         The GraphML attribute keys ``(scope, name, type)`` of the previous build.
+    also : callable, optional
+        More work for the forked process that writes ``graph.nt`` and ``graph.nq``
+        (``kg build`` saves its merge state there); it must not use RocksDB.
 
     Returns
     -------
@@ -390,14 +394,14 @@ def patch_outputs(
     if found != graphml_found:
         return None
     try:
-        files = _patch(Path(old_dir), Path(new_dir), delta, G_graph, base_iri, store, found)
+        files = _patch(Path(old_dir), Path(new_dir), delta, G_graph, base_iri, store, found, also)
     except (KeyError, ValueError, AttributeError, IndexError) as exc:
         raise BuildError(f"{old_dir}: cannot patch the previous build ({type(exc).__name__}: {exc})") from exc
     return files, found
 
 
 def _patch(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_iri: str, store: bool,
-           found: set[tuple[str, str, str]]) -> list[Path]:
+           found: set[tuple[str, str, str]], also: Callable[[], None] | None = None) -> list[Path]:
     files: list[Path] = []
     # ---- RDF: line difference of the changed elements
     od, on = _lines_of(delta.nodes_old, delta.edges_old, base_iri)
@@ -468,6 +472,8 @@ def _patch(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_ir
         finally:
             w_nt.close()
             w_nq.close()
+        if also is not None:
+            also()
 
     with _in_child(lines):
         if store:
@@ -510,7 +516,8 @@ def _in_child(fn: Callable[[], None]) -> Iterator[None]:
             err = fh.read()
         _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
-        raise BuildError("patching graph.nt and graph.nq failed: " + err.decode("utf-8", "replace"))
+        raise BuildError("patching graph.nt and graph.nq (or saving the state) failed: "
+                         + err.decode("utf-8", "replace"))
 
 
 def _patch_rest(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_iri: str,
@@ -700,9 +707,13 @@ def edge_xml(k: tuple, a: Mapping[str, Any] | None, keys: Mapping) -> bytes | No
 
 def _patch_store(old: Path, new: Path, d_del: set[bytes], d_add: set[bytes], n_del: set[bytes],
                  n_add: set[bytes]) -> Path:
+    from kg.export.store import is_store
+
+    if not is_store(old):
+        raise BuildError(f"{old}: missing or not an Oxigraph store")
     if new.exists():
         shutil.rmtree(new)
-    src = ox.Store(str(old))
+    src = ox.Store.read_only(str(old))  # the previous build stays as it was
     try:
         src.backup(str(new))
     finally:
