@@ -332,7 +332,7 @@ def _read_state(out_dir: Path, settings: str) -> dict[str, Any] | None:
     try:
         with open(meta_path, "rb") as fh:
             meta = pickle.load(fh)
-    except FileNotFoundError:
+    except OSError:  # no state (or no build folder): a full build
         return None
     except Exception as exc:  # an unreadable state only costs a full build
         log.warning("%s: ignoring the saved build state (%s)", meta_path, exc)
