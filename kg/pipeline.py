@@ -513,9 +513,9 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
     G_graph = dict(delta.graph, built_from=[str(p) for p in inputs]) if delta is not None else {}
     from kg.build.incremental import save_builder
 
-    def save_state() -> None:  # runs in patch_outputs' second process, next to graph.nt/nq
+    def save_state(b: GraphBuilder = builder) -> None:  # runs in patch_outputs' second process
         (tmp / STATE_DIR).mkdir(exist_ok=True)
-        save_builder(builder, tmp / STATE_DIR / "builder.pickle")
+        save_builder(b, tmp / STATE_DIR / "builder.pickle")
 
     if delta is not None:
         with timer("outputs"):

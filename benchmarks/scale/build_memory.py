@@ -3,8 +3,8 @@
 Runs :func:`kg.pipeline.run_build` (``--no-views``, store written) of one JSONL
 corpus with the given cache folder and ``--jobs``, samples the RSS of this process
 and of this process plus its extraction workers every 0.5 s, and tags each sample
-with the phase running (extraction + merge input, ``GraphBuilder.graph``, node-link,
-GraphML, RDF mapping, store).  Prints the phase timings, cache counts, graph size and
+with the phase running (extraction + merge input, saving the merge state,
+``GraphBuilder.graph``, node-link, GraphML, RDF mapping, store).  Prints the phase timings, cache counts, graph size and
 the peak RSS per phase (parent, parent + workers) as JSON; the samples go to
 ``OUT.samples.json``.  The README's fresh 100k figure (‡ in the scale table) is::
 
@@ -46,6 +46,8 @@ def wrap(mod, name, label):
 wrap(P, "write_node_link", "node_link"); wrap(P, "write_graphml", "graphml")
 wrap(R, "write_rdf", "rdf"); wrap(R, "graph_lines", "graph_lines"); wrap(S, "write_store", "store")
 wrap(GraphBuilder, "graph", "builder.graph")
+import kg.build.incremental as I
+wrap(I, "save_builder", "save_state")
 inp, out, cache, jobs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 marker[0] = "extract+add"
 t = time.perf_counter()

@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.build.merge import (
-    RESULT_PREFIX,
     GraphBuilder,
     _clean_surface,
     _edge_attrs,
@@ -470,5 +469,4 @@ def state_digest(parts: Iterable[str]) -> str:
     return h.hexdigest()
 
 
-__all__ = ["GraphDelta", "MergeInfo", "add_documents", "load_builder", "save_builder", "state_digest",
-           "RESULT_PREFIX"]
+__all__ = ["GraphDelta", "MergeInfo", "add_documents", "load_builder", "save_builder", "state_digest"]

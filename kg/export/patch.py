@@ -105,14 +105,6 @@ class _Section:
             s = self.end_of(s)
         return s
 
-    def range_of(self, target: Any, lo: int) -> tuple[int, int]:
-        """Byte range of the consecutive records whose key equals ``target``."""
-        a = self.lower_bound(target, lo)
-        b = a
-        while b < self.hi and self.key(b) == target:
-            b = self.end_of(b)
-        return a, b
-
     def splice(self, ops: Iterable[tuple[Any, bytes | None]], out: Callable[[Any], None]) -> None:
         """Write the section with each ``(key, text)`` applied in key order: the
         record with that key (if any) is dropped and ``text`` (if not None) is
@@ -402,7 +394,6 @@ def patch_outputs(
 
 def _patch(old: Path, new: Path, delta: Any, G_graph: Mapping[str, Any], base_iri: str, store: bool,
            found: set[tuple[str, str, str]], also: Callable[[], None] | None = None) -> list[Path]:
-    files: list[Path] = []
     # ---- RDF: line difference of the changed elements
     od, on = _lines_of(delta.nodes_old, delta.edges_old, base_iri)
     nd, nn = _lines_of(delta.nodes_new, delta.edges_new, base_iri)
@@ -684,22 +675,22 @@ def _patch_graphml(old: Path, new: Path, node_ops: list, edge_ops: list, G_graph
         w(memoryview(buf)[:g0])
         w("".join(graph_data_lines(G_graph, keys)).encode("utf-8"))
         nsec = _Section(buf, n0, n1, _graphml_key(buf), _GRAPHML_NODE)
-        nsec.splice([(n, node_xml(n, a, keys)) for n, a in node_ops], w)
+        nsec.splice([(n, _node_xml(n, a, keys)) for n, a in node_ops], w)
         esec = _Section(buf, n1, end, _graphml_key(buf), _GRAPHML_EDGE)
-        esec.splice([(k, edge_xml(k, a, keys)) for k, a in edge_ops], w)
+        esec.splice([(k, _edge_xml(k, a, keys)) for k, a in edge_ops], w)
         w(memoryview(buf)[end:])
     finally:
         w.close()
     return new
 
 
-def node_xml(n: str, a: Mapping[str, Any] | None, keys: Mapping) -> bytes | None:
+def _node_xml(n: str, a: Mapping[str, Any] | None, keys: Mapping) -> bytes | None:
     from kg.export.graphio import graphml_node
 
     return None if a is None else graphml_node(n, a, keys).encode("utf-8")
 
 
-def edge_xml(k: tuple, a: Mapping[str, Any] | None, keys: Mapping) -> bytes | None:
+def _edge_xml(k: tuple, a: Mapping[str, Any] | None, keys: Mapping) -> bytes | None:
     from kg.export.graphio import graphml_edge
 
     return None if a is None else graphml_edge(k, a, keys).encode("utf-8")
