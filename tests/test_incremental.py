@@ -253,3 +253,29 @@ def test_a_missing_store_makes_the_grown_build_write_every_file(nlp, corpus, tmp
     assert grown.incremental == {"new_documents": 8, "files": "rewritten"}
     run_build([old, new1], tmp_path / "fresh", nlp=nlp, views=False, cache_dir=cache, incremental=False)
     _same_build(out, tmp_path / "fresh")
+
+
+HOSTILE = [
+    {"id": "q\"uote <id> & 'x' ~.%20", "title": '"} ; DROP ALL # <http://x> .',
+     "text": '"} ; DROP ALL # <http://x> . BERT achieves 93.5% accuracy on SQuAD. '
+             "The model was trained on 8 NVIDIA A100 GPUs."},
+    {"id": "ctl\u202e-ünï", "title": "bell\x07 esc\x1b[31mred\x1b[0m rtl\u202eevil\nsecond line",
+     "text": "Control\x07 chars\x1b[31m and RTL \u202eTNEMEVORPMI\u202c: GPT-4 achieves 86.4% "
+             "accuracy on MMLU, outperforming GPT-3.5. <script>alert(3)</script>\t\"tab\""},
+]
+
+
+def test_hostile_documents_patch_into_the_same_bytes(nlp, corpus, tmp_path):
+    """Markup, RDF syntax, control characters, quotes and odd ids in the new documents'
+    ids, titles and text: the patched files still equal a fresh build's."""
+    from kg.pipeline import run_build
+
+    old, _, _ = corpus
+    new = tmp_path / "hostile.jsonl"
+    new.write_text("".join(json.dumps(d) + "\n" for d in HOSTILE), encoding="utf-8")
+    cache, out = tmp_path / "cache", tmp_path / "build"
+    run_build([old], out, nlp=nlp, views=False, cache_dir=cache)
+    grown = run_build([old, new], out, nlp=nlp, views=False, cache_dir=cache)
+    assert grown.incremental == {"new_documents": 2, "files": "patched"} and grown.ingest.documents_read == 42
+    run_build([old, new], tmp_path / "fresh", nlp=nlp, views=False, cache_dir=cache, incremental=False)
+    _same_build(out, tmp_path / "fresh")
