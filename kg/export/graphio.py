@@ -1,7 +1,9 @@
 """NetworkX-native files: node-link JSON (lossless) and GraphML (for Gephi, yEd).
 
 ``graph.json`` is NetworkX's node-link format (``nx.node_link_data`` with
-``edges="edges"``), keys sorted so the same graph gives the same bytes; it is
+``edges="edges"``), one node or edge per line in sorted order with its identifying
+keys first and the others sorted, so the same graph gives the same bytes and an
+incremental build can patch it record by record (:mod:`kg.export.patch`); it is
 what :func:`kg.build.io.load_graph` reads back. GraphML only holds scalar
 attributes, so list and dict attributes (``aliases``, ``docs``, ``evidence``) are
 written as JSON strings; characters XML 1.0 cannot hold (C0 controls other than
