@@ -12,7 +12,7 @@ the peak RSS per phase (parent, parent + workers) as JSON; the samples go to
         benchmarks/_work/scale/corpus_100000.jsonl /tmp/real100k \
         benchmarks/_work/scale/cache_100000 2
 
-(an empty cache folder: every document is extracted; 52.5 min on 2 cores).
+(an empty cache folder: every document is extracted; 51.0 min on 2 cores, 2026-11-21).
 
 Usage: ``build_memory.py CORPUS.jsonl OUT_DIR CACHE_DIR JOBS``
 """
