@@ -166,6 +166,7 @@ def detokenize(
     tokens: Sequence[str],
     breaks: frozenset[int] = frozenset(),
     drop: frozenset[int] = frozenset(),
+    glue: frozenset[int] = frozenset(),
 ) -> tuple[str, list[tuple[int, int] | None]]:
     """Lay tokens out as text and return each token's character offsets.
 
@@ -176,6 +177,9 @@ def detokenize(
         Token indices to start on a new line.
     drop : set of int
         Token indices to leave out (their offsets are ``None``).
+    glue : set of int
+        Token indices joined to the previous token without a space (SciER's split
+        digits, see ``benchmarks/scier.py``).
 
     Returns
     -------
@@ -197,6 +201,8 @@ def detokenize(
             sep = ""
         elif i in breaks:
             sep = "\n"
+        elif i in glue:
+            sep = ""
         elif tok in _NO_SPACE_BEFORE or prev in _NO_SPACE_AFTER:
             sep = ""
         elif tok == "-" and prev[-1:].isalnum() and i + 1 < n and tokens[i + 1][:1].isalnum():

@@ -21,6 +21,11 @@ covers benchmarks too); relation precision ≥ 0.85 and recall ≥ 0.60 for prop
 evaluatedOn, outperforms, runsOn, developedBy on the samples; recall ≥ 0.5 on the
 SciREX abstract-level method→dataset pairs (``evaluatedOn``, dev split).
 
+SciER dev (10 full papers, GPL-3.0, measured but never tuned on or trained on) is
+scored as ``scier_dev`` unless ``--no-scier``; ``--frozen`` adds ``scier_frozen`` (see
+``benchmarks/scier.py``), the split scored once at the end of a piece of work. Neither
+is pooled into ``devsets``.
+
 Predictions are written to ``benchmarks/_work/pred/<set>.jsonl`` for inspection.
 """
 
@@ -40,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import devsets as devsets_mod  # noqa: E402
+import scier as scier_mod  # noqa: E402
 
 from kg.errors import KGError  # noqa: E402
 from kg.evaluate import diff_docs, evaluate_docs, format_report, load_jsonl  # noqa: E402
@@ -130,6 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-devsets", action="store_true", help="score the gold samples only")
     ap.add_argument("--errors", action="store_true", help="list missed/spurious names and relations on the samples")
     ap.add_argument("--gazetteers", type=Path, default=None, help="gazetteer folder (default: data/gazetteers)")
+    ap.add_argument("--no-scier", action="store_true", help="do not score SciER dev (measure-only, GPL-3.0)")
+    ap.add_argument(
+        "--frozen",
+        action="store_true",
+        help="also score the frozen split (SciER train papers chosen by scier.is_frozen): "
+        "only once, at the end of a piece of work, never while tuning",
+    )
     args = ap.parse_args(argv)
     # an empty entity_ruler warns once per batch; it says nothing about scores
     warnings.filterwarnings("ignore", message=r".*\[W036\]")
@@ -147,6 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name in EVAL_DEVSETS:
                 docs = sorted(load_jsonl(WORK / f"{name}.dev.jsonl"), key=lambda d: d["id"])
                 sets[name] = docs[: args.max_docs]
+        scier_splits = ([] if args.no_scier else ["dev"]) + (["frozen"] if args.frozen else [])
+        if scier_splits:
+            if args.reconvert or not all((WORK / f"scier.{s}.jsonl").exists() for s in scier_splits):
+                scier_mod.convert(WORK)
+            for split in scier_splits:
+                sets[f"scier_{split}"] = load_jsonl(WORK / f"scier.{split}.jsonl")
 
         t0 = time.perf_counter()
         kwargs: dict[str, Any] = {"gazetteer_dir": args.gazetteers} if args.gazetteers else {}
@@ -180,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     for key in ("missed_names", "spurious_names", "missed_relations", "spurious_relations"):
                         if item[key]:
                             print(f"    {key.replace('_', ' ')}: {'; '.join(item[key])}")
-            if name != "samples":
+            if name in EVAL_DEVSETS:
                 pooled_gold += gold
                 pooled_pred += pred
         if pooled_gold:
