@@ -174,3 +174,26 @@ def test_readers_see_whole_builds_while_builds_swap(tmp_path, nlp):
     for bid, n in seen:
         if bid is not None:
             assert counts[bid] == n  # the store and the build id come from the same build
+
+
+def test_loaded_graph_and_store_come_from_one_build(tmp_path, nlp):
+    """``kg.load`` pins the build it read ``graph.json`` from: after a rebuild, its
+    store (opened at the first query) would be another build's, so it says so."""
+    import pytest
+
+    import kg
+    from kg.errors import BuildError
+    from kg.pipeline import run_build
+
+    a = _paragraph_corpus(tmp_path / "a.jsonl", copies=1, limit=4)
+    b = _paragraph_corpus(tmp_path / "b.jsonl", copies=1, first=1, limit=6)
+    out = tmp_path / "X"
+    run_build([a], out, nlp=nlp, views=False)
+    K = kg.load(out)
+    run_build([b], out, nlp=nlp, views=False, incremental=False)
+    with pytest.raises(BuildError, match="rebuilt since kg.load"):
+        K.sparql(COUNT)
+    K = kg.load(out)
+    docs = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a kg:Document }"
+    n = int(K.sparql(docs)["n"][0])
+    assert n == sum(1 for _, d in K.graph.nodes(data=True) if d.get("kind") == "document") == 6
