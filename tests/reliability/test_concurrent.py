@@ -45,7 +45,7 @@ def _wait_for(cond, proc: subprocess.Popen, what: str, deadline_s: float = 180) 
 
 
 def test_two_builds_into_one_folder_take_turns(tmp_path):
-    corpus = _paragraph_corpus(tmp_path / "docs.jsonl", copies=3)
+    corpus = _paragraph_corpus(tmp_path / "docs.jsonl", copies=2)
     out = tmp_path / "X"
     first = kg_subprocess("build", str(corpus), "--out", str(out), "--no-cache", "--no-views")
     procs = [first]
