@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kg.errors import BuildError, KGError
+from kg.errors import KGError
 
 #: Marker file of a completed build, at the top of the build folder.
 MARKER = ".kg-build.json"
