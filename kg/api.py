@@ -70,15 +70,21 @@ class KGraph:
         The folder written by ``kg build``.
     graph : networkx.MultiDiGraph
         The merged graph (schema in :mod:`kg.build`), read from ``graph.json``.
+    build_id : str or None
+        The ``build_id`` of the build ``graph`` was read from (its
+        ``.kg-build.json`` marker; None without one).
 
     Notes
     -----
     The Oxigraph store (``build_dir/store``) is opened read-only on first use of
-    :attr:`store` or :meth:`sparql` and shared by later queries.
+    :attr:`store` or :meth:`sparql` and shared by later queries.  It must come from
+    the same build as :attr:`graph`: if ``kg build`` replaced the folder in
+    between, opening it raises :class:`~kg.errors.BuildError` (load again).
     """
 
     build_dir: Path
     graph: nx.MultiDiGraph
+    build_id: str | None = None
     _store: Any = field(default=None, init=False, repr=False)
 
     @property
@@ -88,10 +94,18 @@ class KGraph:
         Raises
         ------
         BuildError
-            If the build has no store (``kg build --no-store``) or it cannot be opened.
+            If the build has no store (``kg build --no-store``), it cannot be
+            opened, or the folder holds a newer build than :attr:`graph`.
         """
         if self._store is None:
-            self._store = open_store(self.build_dir)
+            from kg.build.io import open_build_store
+            from kg.errors import BuildError
+
+            opened = open_build_store(self.build_dir)
+            if self.build_id is not None and opened.build_id != self.build_id:
+                raise BuildError(f"{self.build_dir}: rebuilt since kg.load() read its graph (build {self.build_id} "
+                                 f"→ {opened.build_id}); call kg.load() again")
+            self._store = opened.store
         return self._store
 
     def sparql(self, query: Union[str, Path], /, **bindings: Any) -> pd.DataFrame:
@@ -169,8 +183,15 @@ def load(build_dir: Union[str, Path]) -> KGraph:
     BuildError
         If the folder or its ``graph.json`` is missing or unreadable.
     """
+    from kg.build.outdir import build_id
+
     d = Path(build_dir)
-    return KGraph(build_dir=d, graph=load_graph(d))
+    for _ in range(10):  # the build id before and after reading: the graph is that build's
+        bid = build_id(d)
+        G = load_graph(d)
+        if build_id(d) == bid:
+            break
+    return KGraph(build_dir=d, graph=G, build_id=bid)
 
 
 def sparql(build_dir: Union[str, Path], query: Union[str, Path], /, **bindings: Any) -> pd.DataFrame:

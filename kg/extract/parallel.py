@@ -76,6 +76,7 @@ def _worker(nlp: Any, batch_size: int, tasks: Any, results: Any, parent: int) ->
     from kg.extract.pipeline import extract_records
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's SIGTERM-to-exit handler (fork copies it)
     _die_with_parent()
     results.cancel_join_thread()  # never block at exit on results nobody reads any more
     while True:

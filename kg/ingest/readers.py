@@ -11,6 +11,7 @@ import codecs
 import errno
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -334,6 +335,31 @@ class _BadLine(Exception):
     """A malformed JSONL line (message without the location)."""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(obj: Any, where: str = "") -> str | None:
+    """Where in a parsed JSON value a string (or key) holds a lone UTF-16 surrogate
+    (``"\\udc80"``, which ``json`` accepts but no UTF-8 text can hold): ``"'text'"``,
+    ``"'authors'[2]"``...; None if nowhere.  A valid pair is decoded to one
+    character by ``json``, so any surrogate left is a lone one."""
+    if isinstance(obj, str):
+        return (where or "a value") if _SURROGATE.search(obj) else None
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if _SURROGATE.search(k):
+                return f"a key of {where}" if where else "a key"
+            found = _lone_surrogate(v, f"{where}[{k!r}]" if where else repr(k))
+            if found:
+                return found
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            found = _lone_surrogate(v, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
 def _parse_jsonl_line(raw: bytes, n: int) -> dict[str, Any]:
     try:
         line = raw.decode("utf-8-sig" if n == 1 else "utf-8").rstrip("\r\n")
@@ -345,6 +371,10 @@ def _parse_jsonl_line(raw: bytes, n: int) -> dict[str, Any]:
         raise _BadLine(f"malformed JSONL: {e.msg} (column {e.colno})") from None
     if not isinstance(obj, dict):
         raise _BadLine(f"malformed JSONL: expected an object, got {type(obj).__name__}")
+    if "\\u" in line:  # only a \uXXXX escape can produce a lone surrogate
+        where = _lone_surrogate(obj)
+        if where is not None:
+            raise _BadLine(f"malformed JSONL: {where} holds a lone surrogate escape (not valid Unicode text)")
     rid = obj.get("id")
     if isinstance(rid, bool) or not isinstance(rid, (str, int)) or str(rid).strip() == "":
         raise _BadLine("malformed JSONL: missing or empty 'id' (string expected)")

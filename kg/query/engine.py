@@ -178,7 +178,10 @@ def _var_name(name: str) -> str:
 
 
 def open_store(build_dir: Path) -> ox.Store:
-    """Open the store of a build directory read-only.
+    """Open the store of a build directory read-only, never while a build replaces it.
+
+    Opens under the shared swap lock (:func:`kg.build.io.open_build_store`): the
+    store is the old build's or the new one's, whole, and keeps answering from it.
 
     Parameters
     ----------
@@ -194,6 +197,13 @@ def open_store(build_dir: Path) -> ox.Store:
     BuildError
         If the folder or its store is missing or cannot be opened.
     """
+    from kg.build.io import open_build_store
+
+    return open_build_store(build_dir).store
+
+
+def open_store_unlocked(build_dir: Path) -> ox.Store:
+    """:func:`open_store` without the swap lock (the caller holds it)."""
     build_dir = Path(build_dir)
     if not build_dir.is_dir():
         raise BuildError(f"{build_dir}: no such build directory (run `kg build INPUT --out {build_dir}`)")

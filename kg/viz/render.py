@@ -509,7 +509,9 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-        os.chmod(tmp, 0o644)
+        from kg.build.outdir import file_mode
+
+        os.chmod(tmp, file_mode())  # as a normally created file under the umask
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -50,13 +50,14 @@ def _long_corpus(tmp_path: Path, copies: int = 20) -> Path:
     return path
 
 
-def _interrupt(out: Path, sig: int, *, when: str, deadline_s: float = 120) -> tuple[int, str]:
+def _interrupt(out: Path, sig: int, *, when: str, deadline_s: float = 120, extra: tuple[str, ...] = ()
+               ) -> tuple[int, str]:
     """Run ``kg build`` over ``out`` and send ``sig`` once the run reaches ``when``:
     ``"extracting"`` (a long corpus next to ``out``; its temporary directory's
     extractions.jsonl already holds extracted documents) or ``"writing"`` (the
     sample corpus; the temporary directory already holds graph outputs)."""
     source = _long_corpus(out.parent) if when == "extracting" else SAMPLES_DIR
-    proc = kg_subprocess("build", str(source), "--out", str(out), "--no-cache")
+    proc = kg_subprocess("build", str(source), "--out", str(out), "--no-cache", *extra)
     t0 = time.monotonic()
     try:
         while True:
@@ -94,9 +95,31 @@ def test_sigint_mid_extraction_keeps_previous_build(sample_build, tmp_path):
     rc, stderr = _interrupt(out, signal.SIGINT, when="extracting")
     assert rc != 0, stderr
     _assert_intact(out, digest, count)
-    # SIGINT unwinds run_build, which deletes its temporary directory.
+    # SIGINT unwinds run_build, which deletes its temporary directory (the builders'
+    # lock file .X.lock stays next to X, empty, for the next build).
     assert _tmp_siblings(out) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["X", "long.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".X.lock", "X", "long.jsonl"]
+
+
+def test_sigterm_mid_extraction_cleans_up_like_sigint(sample_build, tmp_path):
+    """Issue 15: SIGTERM (``kill``, systemd, CI timeouts) removes ``.X.tmp-*`` as
+    SIGINT does, exits 143 (128 + 15) and keeps the previous build."""
+    out, digest, count = _previous_build(sample_build, tmp_path)
+    rc, stderr = _interrupt(out, signal.SIGTERM, when="extracting")
+    assert rc == 128 + signal.SIGTERM, stderr
+    _assert_intact(out, digest, count)
+    assert _tmp_siblings(out) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".X.lock", "X", "long.jsonl"]
+
+
+def test_sigterm_with_extraction_workers_cleans_up(sample_build, tmp_path):
+    """The same with ``--jobs 2``: the forked workers do not inherit the build's
+    SIGTERM handler, and the run still ends, cleaned up, with 143."""
+    out, digest, count = _previous_build(sample_build, tmp_path)
+    rc, stderr = _interrupt(out, signal.SIGTERM, when="extracting", extra=("--jobs", "2"))
+    assert rc == 128 + signal.SIGTERM, stderr
+    _assert_intact(out, digest, count)
+    assert _tmp_siblings(out) == []
 
 
 def test_sigkill_mid_extraction_keeps_previous_build(sample_build, tmp_path):
@@ -108,7 +131,8 @@ def test_sigkill_mid_extraction_keeps_previous_build(sample_build, tmp_path):
     # sibling `.X.tmp-*` stays next to X (never inside it); the next build ignores it.
     left = _tmp_siblings(out)
     assert len(left) == 1 and not (left[0] / "build-report.json").exists()
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".X.tmp-")) == ["X", "long.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".X.tmp-")) == [
+        ".X.lock", "X", "long.jsonl"]
 
 
 def test_sigkill_while_writing_outputs_keeps_previous_build(sample_build, tmp_path):
