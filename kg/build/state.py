@@ -136,7 +136,7 @@ def _open(path: Path, fmt: str, token: str | None) -> tuple[msgpack.Unpacker, st
         raise StateError(f"{path}: {st.st_size} bytes, more than the {MAX_BYTES} a state may have")
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(st.st_size + 1)  # a file that grows meanwhile fails the checksum
     except OSError as exc:
         raise StateError(f"{path}: {exc.strerror}") from None
     if len(data) < len(MAGIC) + 32 or not data.startswith(MAGIC):
