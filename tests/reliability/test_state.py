@@ -248,3 +248,17 @@ def test_read_state_refuses_what_is_not_a_state(builds, tmp_path):
     (state / "meta.msgpack").unlink()
     os.mkfifo(state / "meta.msgpack")  # would block a reader that opened it
     assert "not a regular file" in _refused(state, settings)
+
+
+def test_the_quick_metadata_digest_is_that_of_the_written_metadata(records):
+    """The digest an incremental build computes for every old document is the one of
+    the ``meta`` written to ``extractions.jsonl`` (else every document would look moved)."""
+    from dataclasses import replace
+
+    from kg.build.state import meta_digest
+    from kg.pipeline import _meta_digest_of, _record_meta
+
+    odd = replace(records[0], span=(3, 9), authors=("A. B",), extra={"line": 7, "source_map": [1, 2], "k": [1]})
+    for rec in records + [odd]:
+        assert _meta_digest_of(rec) == meta_digest(_record_meta(rec)), rec.id
+    assert _meta_digest_of(odd) != _meta_digest_of(replace(odd, extra={"line": 8, "k": [1]}))
