@@ -132,6 +132,8 @@ def _print_build_summary(result) -> None:
         inc = result.incremental
         console.print(f"incremental: {inc['new_documents']} new documents added to the previous build "
                       f"(files {inc['files']})")
+    for note in result.notes:
+        console.print(f"note: {_plain(note)}")
     for sk in rep.documents_skipped:
         where = sk.get("span") or sk.get("line") or ""
         console.print(f"  skipped {_plain(str(sk['source']))} {_plain(str(where))}: {_plain(str(sk['reason']))}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -55,6 +56,8 @@ class BuildResult:
     #: Empty for a full build; after an incremental one ``{"new_documents": n,
     #: "files": "patched"}`` (the previous files were patched) or ``"rewritten"``.
     incremental: dict[str, Any] = field(default_factory=dict)
+    #: One-line notes for the build summary (e.g. why a saved state was refused).
+    notes: list[str] = field(default_factory=list)
 
 
 def _cpu() -> float:
@@ -321,15 +324,16 @@ def _locked_build(inputs, out_dir, *, model, jobs, base_iri, skip_bad_lines, vie
     version = pipeline_version(nlp)
     settings = _settings_key(version, base_iri, views, store)
     tmp = fresh_tmp_dir(out_dir)
+    notes: list[str] = []
     try:
         result = None
         if incremental and not any(str(p) == "-" for p in inputs):
-            state = _read_state(out_dir, settings)
+            state = _read_state(out_dir, settings, notes)
             if state is not None:
                 result = _incremental_build(
                     state, inputs, out_dir, tmp, nlp=nlp, index=index, version=version, settings=settings,
                     model=model, jobs=jobs, base_iri=base_iri, skip_bad_lines=skip_bad_lines, views=views,
-                    store=store, on_record=on_record, cache_dir=cache_dir, dask=dask)
+                    store=store, on_record=on_record, cache_dir=cache_dir, dask=dask, notes=notes)
         if result is None:
             result = _full_build(
                 inputs, out_dir, tmp, nlp=nlp, index=index, version=version, settings=settings, model=model,
@@ -342,13 +346,14 @@ def _locked_build(inputs, out_dir, *, model, jobs, base_iri, skip_bad_lines, vie
         raise
     result.files = [out_dir / p.relative_to(tmp) for p in result.files]
     result.out_dir = out_dir
+    result.notes = notes
     return result
 
 
-#: Folder of a build's saved merge state (inside the build directory).
+#: Folder of a build's saved merge state (inside the build directory), see :mod:`kg.build.state`.
 STATE_DIR = ".kg-state"
 #: Bump when the saved state's layout changes; older states are then ignored.
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 
 
 @lru_cache(maxsize=1)
@@ -370,42 +375,24 @@ def _settings_key(version: str, base_iri: str, views: bool, store: bool) -> str:
     return state_digest([str(STATE_FORMAT), _kg_code(), version, base_iri, str(views), str(store)])
 
 
-def _file_stamps(d: Path) -> dict[str, tuple[int, int]]:
-    """``{name: (size, mtime_ns)}`` of the files at the top of build folder ``d``."""
-    from kg.build.outdir import MARKER  # written after the state, new on every build
+def _read_state(out_dir: Path, settings: str, notes: list[str]) -> dict[str, Any] | None:
+    """The checked saved state of the build in ``out_dir`` if it was made with the
+    same settings and its files are untouched since; None otherwise (a full build;
+    a refused state adds a line to ``notes``).  See :func:`kg.build.state.read_state`."""
+    from kg.build.state import read_state
 
-    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(d.iterdir())
-            if p.is_file() and p.name != MARKER}
-
-
-def _read_state(out_dir: Path, settings: str) -> dict[str, Any] | None:
-    """The saved state of the build in ``out_dir`` if it was made with the same
-    settings and its files are untouched since; None otherwise (a full build)."""
-    import pickle
-
-    meta_path = out_dir / STATE_DIR / "meta.pickle"
-    try:
-        with open(meta_path, "rb") as fh:
-            meta = pickle.load(fh)
-    except OSError:  # no state (or no build folder): a full build
-        return None
-    except Exception as exc:  # an unreadable state only costs a full build
-        log.warning("%s: ignoring the saved build state (%s)", meta_path, exc)
-        return None
-    if not isinstance(meta, dict) or meta.get("settings") != settings:
-        return None
-    if meta.get("stamps") != _file_stamps(out_dir):
-        log.info("%s: files changed since the last build; building in full", out_dir)
-        return None
+    meta, note = read_state(out_dir, settings)
+    if note:
+        log.warning("%s", note)
+        notes.append(note)
     return meta
 
 
 def _write_state(tmp: Path, meta: dict[str, Any]) -> None:
-    import pickle
+    from kg.build.state import META_FILE, save_meta, tree_stamps
 
-    meta["stamps"] = _file_stamps(tmp)
-    with open(tmp / STATE_DIR / "meta.pickle", "wb") as fh:
-        pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    meta["stamps"] = tree_stamps(tmp)
+    save_meta(tmp / STATE_DIR / META_FILE, meta)
 
 
 def _full_build(inputs, out_dir, tmp, *, nlp, index, version, settings, model, jobs, base_iri, skip_bad_lines,
@@ -420,6 +407,7 @@ def _full_build(inputs, out_dir, tmp, *, nlp, index, version, settings, model, j
     timer = PhaseTimer()
     clock, cpu = time.perf_counter, time.process_time  # per document: cheap clocks, this process only
     doc_keys: dict[str, str] = {}
+    doc_metas: dict[str, str] = {}
     offsets: dict[str, tuple[int, int]] = {}
     add_w = add_c = out_w = out_c = 0.0
     pos = 0
@@ -431,7 +419,7 @@ def _full_build(inputs, out_dir, tmp, *, nlp, index, version, settings, model, j
             w0, c0 = clock(), cpu()
             builder.add(ex)
             w1, c1 = clock(), cpu()
-            line = _jsonl_line(ex)
+            line, doc_metas[ex.record.id] = _jsonl_line_and_meta(ex)
             fh.write(line)
             doc_keys[ex.record.id] = record_key(ex.record, version)
             offsets[ex.record.id] = (pos, pos + len(line))
@@ -443,7 +431,8 @@ def _full_build(inputs, out_dir, tmp, *, nlp, index, version, settings, model, j
     timer.add("extractions_jsonl", out_w, out_c)
     for skipped in report.documents_skipped:
         builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
-    meta = {"settings": settings, "doc_keys": doc_keys, "jsonl": offsets}
+    meta = {"settings": settings, "doc_keys": doc_keys, "doc_metas": doc_metas, "jsonl": offsets,
+            "token": secrets.token_hex(16)}
     return _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, base_iri=base_iri, views=views,
                       store=store)
 
@@ -451,12 +440,13 @@ def _full_build(inputs, out_dir, tmp, *, nlp, index, version, settings, model, j
 def _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, *, base_iri, views, store) -> BuildResult:
     """Save the builder's state, build the graph (consuming the builder) and write
     every output, the report and the state's metadata into ``tmp``."""
-    from kg.build.incremental import MergeInfo, save_builder
+    from kg.build.incremental import MergeInfo
+    from kg.build.state import BUILDER_FILE, save_builder
     from kg.export.graphio import graphml_found
 
     with timer("state"):
         (tmp / STATE_DIR).mkdir(exist_ok=True)
-        save_builder(builder, tmp / STATE_DIR / "builder.pickle")
+        save_builder(builder, tmp / STATE_DIR / BUILDER_FILE, token=meta["token"])
     with timer("merge"):
         G = builder.graph(consume=True)
         del builder  # its per-entity sets and counters are not needed once G exists
@@ -481,30 +471,41 @@ def _write_report(tmp: Path, report: IngestReport, summary: dict[str, Any], grap
 
 
 def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, settings, model, jobs, base_iri,
-                       skip_bad_lines, views, store, on_record, cache_dir, dask) -> BuildResult | None:
+                       skip_bad_lines, views, store, on_record, cache_dir, dask, notes) -> BuildResult | None:
     """Build by adding the new documents to the previous build in ``out_dir``.
 
     Returns None (the caller builds in full) when a document of the previous build
-    is gone or changed.  See :mod:`kg.build.incremental` and :mod:`kg.export.patch`.
+    is gone or changed, or the saved builder is refused (a line in ``notes``).  A
+    document of the last build whose metadata alone changed (e.g. its ``line``
+    after documents were prepended to its JSONL file) gets its line of
+    ``extractions.jsonl`` rewritten.  See :mod:`kg.build.incremental`,
+    :mod:`kg.build.state` and :mod:`kg.export.patch`.
     """
     import mmap
 
-    from kg.build.incremental import add_documents, load_builder
+    from kg.build.incremental import add_documents
     from kg.build.merge import _doc_attrs
+    from kg.build.state import BUILDER_FILE, StateError, load_builder, meta_digest
     from kg.cache import record_key
     from kg.export.patch import patch_outputs
 
     timer = PhaseTimer()
     old_keys: dict[str, str] = state["doc_keys"]
+    old_metas: dict[str, str] = state["doc_metas"]
     with timer("extract"):
         try:
-            builder = load_builder(out_dir / STATE_DIR / "builder.pickle", index)
-        except Exception as exc:
-            log.warning("%s: cannot read the saved builder (%s); building in full", out_dir, exc)
+            builder = load_builder(out_dir / STATE_DIR / BUILDER_FILE, index, token=state["token"])
+            if len(builder.docs) != len(old_keys) or any("doc:" + i not in builder.docs for i in old_keys):
+                raise StateError(f"{out_dir / STATE_DIR}: the builder's documents are not the build's")
+        except StateError as exc:
+            note = f"saved build state refused ({exc}); built in full"
+            log.warning("%s", note)
+            notes.append(note)
             return None
         report = IngestReport()
         new_recs: list[Record] = []
         order: list[str] = []
+        moved: dict[str, dict[str, Any]] = {}  # same document, other metadata: {id: its new meta}
         seen = 0
         for rec in iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines):
             key = old_keys.get(rec.id)
@@ -512,6 +513,8 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
                 new_recs.append(rec)
             elif key == record_key(rec, version) and builder.docs.get("doc:" + rec.id) == _doc_attrs(rec):
                 seen += 1
+                if _meta_digest_of(rec) != old_metas[rec.id]:
+                    moved[rec.id] = _record_meta(rec)
             else:
                 log.info("%s: document %s changed since the last build; building in full", out_dir, rec.id)
                 return None
@@ -527,6 +530,7 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
                 exs[ex.record.id] = ex
     with timer("extractions_jsonl"):
         offsets: dict[str, tuple[int, int]] = {}
+        doc_metas = dict(old_metas)
         old_offsets: dict[str, tuple[int, int]] = state["jsonl"]
         with open(out_dir / EXTRACTIONS_FILE, "rb") as src, open(tmp / EXTRACTIONS_FILE, "wb") as fh:
             buf = mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ) if old_offsets else b""
@@ -538,7 +542,18 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
                     if run_a >= 0:
                         fh.write(view[run_a:run_b])
                         run_a = -1
-                    line = _jsonl_line(exs[rid])
+                    line, doc_metas[rid] = _jsonl_line_and_meta(exs[rid])
+                    fh.write(line)
+                    n = len(line)
+                elif rid in moved:  # the extraction as it was, with the record's new metadata
+                    if run_a >= 0:
+                        fh.write(view[run_a:run_b])
+                        run_a = -1
+                    a, b = old_offsets[rid]
+                    d = json.loads(bytes(view[a:b]))
+                    d["meta"] = moved[rid]
+                    line = _dump_line(d)
+                    doc_metas[rid] = meta_digest(moved[rid])
                     fh.write(line)
                     n = len(line)
                 else:
@@ -558,19 +573,26 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
     doc_keys = dict(old_keys)
     for rid, ex in exs.items():
         doc_keys[rid] = record_key(ex.record, version)
-    meta = {"settings": settings, "doc_keys": doc_keys, "jsonl": offsets}
+    meta = {"settings": settings, "doc_keys": doc_keys, "doc_metas": doc_metas, "jsonl": offsets,
+            "token": secrets.token_hex(16)}
     with timer("merge"):
         builder.documents_skipped = []
         for skipped in report.documents_skipped:
             builder.skip(**{k: v for k, v in skipped.items() if k != "extra"})
-        delta = add_documents(builder, state["info"], [exs[r] for r in order if r in exs])
+        try:
+            delta = add_documents(builder, state["info"], [exs[r] for r in order if r in exs])
+        except (KeyError, ValueError, TypeError, IndexError) as exc:  # a state that passed the checks but not the merge
+            note = f"saved build state refused (it does not fit its builder: {type(exc).__name__}); built in full"
+            log.warning("%s", note)
+            notes.append(note)
+            return None
     patched = None
     G_graph = dict(delta.graph, built_from=[str(p) for p in inputs]) if delta is not None else {}
-    from kg.build.incremental import save_builder
+    from kg.build.state import save_builder
 
     def save_state(b: GraphBuilder = builder) -> None:  # runs in patch_outputs' second process
         (tmp / STATE_DIR).mkdir(exist_ok=True)
-        save_builder(b, tmp / STATE_DIR / "builder.pickle")
+        save_builder(b, tmp / STATE_DIR / BUILDER_FILE, token=meta["token"])
 
     if delta is not None:
         with timer("outputs"):
@@ -587,7 +609,7 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
         res.incremental = {"new_documents": len(exs), "files": "rewritten"}
         return res
     files, found = patched
-    if not (tmp / STATE_DIR / "builder.pickle").is_file():  # no fork (Windows) runs it in line, so this is a bug
+    if not (tmp / STATE_DIR / BUILDER_FILE).is_file():  # no fork (Windows) runs it in line, so this is a bug
         raise BuildError(f"{tmp}: the merge state was not saved")
     G = None
     if views:  # the views are drawn from the whole graph
@@ -611,7 +633,43 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
 
 
 def _jsonl_line(ex: DocExtraction) -> bytes:
-    return (json.dumps(_slim(ex), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return _dump_line(_slim(ex))
+
+
+def _dump_line(d: dict[str, Any]) -> bytes:
+    return (json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _jsonl_line_and_meta(ex: DocExtraction) -> tuple[bytes, str]:
+    """The document's line of ``extractions.jsonl`` and the digest of its ``meta``."""
+    from kg.build.state import meta_digest
+
+    d = _slim(ex)
+    return _dump_line(d), meta_digest(d["meta"])
+
+
+def _record_meta(rec: Record) -> dict[str, Any]:
+    """The ``meta`` that :func:`_slim` writes for a document of ``rec``."""
+    meta = rec.to_dict()
+    meta.pop("text")
+    meta.pop("id")
+    meta.get("extra", {}).pop("source_map", None)
+    return meta
+
+
+_META_FIELDS = tuple(f for f in Record.__dataclass_fields__ if f not in ("id", "text"))
+
+
+def _meta_digest_of(rec: Record) -> str:
+    """``meta_digest(_record_meta(rec))`` without copying the record (tuples are JSON
+    arrays as lists are): a sixth of the time, for every document of a grown build."""
+    from kg.build.state import meta_digest
+
+    meta = {f: getattr(rec, f) for f in _META_FIELDS}
+    meta["span"] = list(rec.span) if rec.span else None
+    if "source_map" in rec.extra:
+        meta["extra"] = {k: v for k, v in rec.extra.items() if k != "source_map"}
+    return meta_digest(meta)
 
 
 def _slim(ex: DocExtraction) -> dict[str, Any]:

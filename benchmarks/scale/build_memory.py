@@ -46,7 +46,7 @@ def wrap(mod, name, label):
 wrap(P, "write_node_link", "node_link"); wrap(P, "write_graphml", "graphml")
 wrap(R, "write_rdf", "rdf"); wrap(R, "graph_lines", "graph_lines"); wrap(S, "write_store", "store")
 wrap(GraphBuilder, "graph", "builder.graph")
-import kg.build.incremental as I
+import kg.build.state as I
 wrap(I, "save_builder", "save_state")
 inp, out, cache, jobs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 marker[0] = "extract+add"

@@ -265,7 +265,7 @@ def same_build(a: Path, b: Path) -> list[str]:
     names = ("graph.json", "graph.graphml", "graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld",
              "extractions.jsonl", "build-report.json")
     diff = [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
-    sa, sb = ox.Store(str(a / "store")), ox.Store(str(b / "store"))
+    sa, sb = ox.Store.read_only(str(a / "store")), ox.Store.read_only(str(b / "store"))
     if len(sa) != len(sb) or set(sa) != set(sb):
         diff.append("store")
     del sa, sb

@@ -29,12 +29,9 @@ rebuilds the graph in full.  The result equals a full build of all the documents
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
-from pathlib import Path
 from typing import Any
 
 from kg.build.merge import (
@@ -104,7 +101,7 @@ def add_documents(
     Parameters
     ----------
     builder : GraphBuilder
-        The builder of the previous build (see :func:`save_builder`), with its
+        The builder of the previous build (see :func:`kg.build.state.save_builder`), with its
         gazetteer ``index`` set; modified in place.
     info : MergeInfo
         The previous build's :class:`MergeInfo`.
@@ -399,66 +396,7 @@ def add_documents(
 
 
 # --------------------------------------------------------------------------- state
-
-#: Items per pickle frame of :func:`save_builder`: each frame has its own memo, so
-#: pickling needs memory for one frame's objects, not the whole builder's.
-STATE_CHUNK = 20_000
-_BUILDER_DICTS = ("docs", "type_votes", "names", "surfaces", "counts", "ent_docs", "sources", "gaz_name",
-                  "edges", "results", "alias_votes")
-_DEFAULTS = {"type_votes": Counter, "names": Counter, "surfaces": set, "ent_docs": set, "sources": set,
-             "edges": dict, "alias_votes": set}
-
-
-def save_builder(builder: GraphBuilder, path: Path, *, chunk: int = STATE_CHUNK) -> None:
-    """Write the builder's state (not its gazetteer index) to ``path``.
-
-    The file is a series of pickle frames of at most ``chunk`` items each, so the
-    pickler's memo stays small on large builds (pickling a 10k-document graph in one
-    piece took about 100 MB more memory, by ``tracemalloc``; it grows with the graph).
-
-    Raises
-    ------
-    OSError
-        If the file cannot be written.
-    """
-    with open(path, "wb") as fh:
-        pickle.dump({"base_iri": builder.base_iri, "documents_skipped": builder.documents_skipped},
-                    fh, protocol=pickle.HIGHEST_PROTOCOL)
-        for name in _BUILDER_DICTS:
-            d = getattr(builder, name)
-            pickle.dump((name, len(d)), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            items = iter(d.items())
-            while True:
-                frame = list(islice(items, chunk))
-                if not frame:
-                    break
-                pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def load_builder(path: Path, index: Any = None) -> GraphBuilder:
-    """Read a builder written by :func:`save_builder` and give it ``index``.
-
-    The file is a pickle written by ``kg build`` into its own output folder: load
-    only builds you made (like any pickle, a crafted file can run code).
-
-    Raises
-    ------
-    OSError, pickle.UnpicklingError, EOFError, ValueError
-        If the file is missing, truncated or not such a state.
-    """
-    with open(path, "rb") as fh:
-        head = pickle.load(fh)
-        b = GraphBuilder(index=index, base_iri=head["base_iri"])
-        b.documents_skipped = head["documents_skipped"]
-        for name in _BUILDER_DICTS:
-            got, n = pickle.load(fh)
-            if got != name:
-                raise ValueError(f"{path}: expected {name!r}, found {got!r}")
-            d: dict = defaultdict(_DEFAULTS[name]) if name in _DEFAULTS else (Counter() if name == "counts" else {})
-            while len(d) < n:
-                dict.update(d, pickle.load(fh))
-            setattr(b, name, d)
-    return b
+# The saved builder and its metadata: :mod:`kg.build.state` (MessagePack, checked).
 
 
 def state_digest(parts: Iterable[str]) -> str:
@@ -469,4 +407,4 @@ def state_digest(parts: Iterable[str]) -> str:
     return h.hexdigest()
 
 
-__all__ = ["GraphDelta", "MergeInfo", "add_documents", "load_builder", "save_builder", "state_digest"]
+__all__ = ["GraphDelta", "MergeInfo", "add_documents", "state_digest"]
