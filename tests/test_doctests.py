@@ -8,7 +8,7 @@ import pytest
 MODULES = [
     "kg.extract.abbreviations",
     "kg.extract.entities",
-    "kg.extract.relations",
+    "kg.extract.relations.base",
     "kg.build.merge",
     "kg.evaluate",
     "kg.gazetteer.ids",
