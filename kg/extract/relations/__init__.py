@@ -63,6 +63,7 @@ from spacy.tokens import Doc
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.relations.base import DATASETS, DocCtx, RuleBase, SentCtx, _own_mention, canonical_decimal
 from kg.extract.relations.based_on import BasedOnRules
+from kg.extract.relations.confidence import calibrated
 from kg.extract.relations.developed import DevelopedRules
 from kg.extract.relations.evaluated import EvaluatedRules
 from kg.extract.relations.hardware import HardwareRules
@@ -175,6 +176,8 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
                         if a.i < b.i and a.label != b.label:
                             add("coMentioned", a.i, b.i, sent, "same-sentence", 0.3)
 
+        for r in rels:
+            r["confidence"] = calibrated(r["label"], r["pattern"], r["confidence"])
         doc._.kg_relations = rels
         # one result per statement: two mentions of one method ("the Transformer" and
         # the title's "Transformer") stating the same number give one result
