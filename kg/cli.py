@@ -288,6 +288,10 @@ def view(
     document: Optional[str] = typer.Option(None, help="One document's subgraph (document id)."),
     rank: str = typer.Option("pagerank", help="Importance for --top and sampling: pagerank, degree or count."),
     max_nodes: int = typer.Option(3000, min=1, help="Above this many nodes the view is sampled by importance."),
+    min_confidence: float = typer.Option(
+        0.25, "--min-confidence", min=0.0, max=1.0,
+        help="Hide relations whose calibrated confidence (measured precision of their rule) is below this.",
+    ),
 ) -> None:
     """Write an interactive, offline HTML view of a build."""
     try:
@@ -298,6 +302,7 @@ def view(
         path = view_command(
             build_dir, out, entity=entity, radius=radius, types=type_ or None, top=top,
             relations=relation or None, since=since, document=document, rank=rank, max_nodes=max_nodes,
+            min_confidence=min_confidence,
         )
     except KGError as exc:
         _fail(exc)

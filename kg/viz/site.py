@@ -184,6 +184,7 @@ def view_command(
     rank: str = "pagerank",
     max_nodes: int = MAX_NODES,
     layout: str | None = None,
+    min_confidence: float | None = None,
 ) -> Path:
     """``kg view``: load a built graph, select a view, write it as one HTML page.
 
@@ -197,6 +198,10 @@ def view_command(
         Passed to :func:`kg.viz.select_view` (empty lists mean "not given").
     max_nodes, layout
         Passed to :func:`kg.viz.render_html`.
+
+    min_confidence : float, optional
+        Hide relations below this confidence (default
+        :data:`kg.viz.select.DEFAULT_MIN_CONFIDENCE`).
 
     Returns
     -------
@@ -223,6 +228,7 @@ def view_command(
         relations=relations,
         top=top,
         since=since,
+        **({} if min_confidence is None else {"min_confidence": min_confidence}),
         document=document,
         rank=rank,
     )
