@@ -162,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                        "pooled with the issue-17 expert audit (combine_audit)")
     args.out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
     for k, v in table["rules"].items():
-        print(f"  {k:40} n={v['n']:4}  P={v['precision']:.3f}  confidence={v['confidence']:.3f}")
+        prec = "  n/a" if v["precision"] is None else f"{v['precision']:.3f}"
+        print(f"  {k:40} n={v['n']:4}  P={prec}  confidence={v['confidence']:.3f}")
     print(f"written {args.out}")
     return 0
 
