@@ -1,9 +1,13 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a build's store.
 
 Starlette app (:mod:`kg.serve.app`) served by uvicorn (:mod:`kg.serve.server`);
-queries run in a pool of worker processes (:mod:`kg.serve.workers`) holding the
-store read-only; answers and content negotiation in :mod:`kg.serve.answer`; Host,
-Origin, CORS and ``SERVICE`` checks in :mod:`kg.serve.security`.
+queries run in a pool of worker processes (:mod:`kg.serve.workers`,
+:mod:`kg.serve.worker_main`) holding the store read-only; answers and content
+negotiation in :mod:`kg.serve.answer`; Host, Origin, CORS and ``SERVICE`` checks in
+:mod:`kg.serve.security`.
+
+Names are imported lazily (PEP 562) so that a query worker, which imports
+:mod:`kg.serve.worker_main`, does not load Starlette, uvicorn or the build code.
 
 Usage::
 
@@ -13,10 +17,29 @@ Usage::
     app = create_app(Path("build"), settings=Settings(), extra_routes=[...])
 """
 
-from kg.serve.answer import DEFAULT_LIMIT, DEFAULT_MAX_BYTES, Answer, answer_query, negotiate
-from kg.serve.app import MAX_BODY, Settings, create_app
-from kg.serve.server import Server, serve, start_server
-from kg.serve.workers import DEFAULT_MEMORY
+from __future__ import annotations
 
-__all__ = ["DEFAULT_LIMIT", "DEFAULT_MAX_BYTES", "DEFAULT_MEMORY", "MAX_BODY", "Answer", "Server",
-           "Settings", "answer_query", "create_app", "negotiate", "serve", "start_server"]
+import importlib
+from typing import Any
+
+_WHERE = {
+    "DEFAULT_LIMIT": "answer", "DEFAULT_MAX_BYTES": "answer", "Answer": "answer",
+    "answer_query": "answer", "negotiate": "answer",
+    "MAX_BODY": "app", "Settings": "app", "create_app": "app",
+    "Server": "server", "serve": "server", "start_server": "server",
+    "DEFAULT_MEMORY": "workers",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'kg.serve' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kg.serve.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

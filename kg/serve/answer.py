@@ -17,8 +17,6 @@ from typing import Any, Optional
 
 import pyoxigraph as ox
 
-from kg.query.engine import PREFIXES
-
 __all__ = ["DEFAULT_LIMIT", "DEFAULT_MAX_BYTES", "GRAPH_TYPES", "RESULT_TYPES", "Answer",
            "answer_query", "negotiate", "short_syntax_error", "text_answer"]
 
@@ -185,6 +183,7 @@ def answer_query(
     union_default_graph: bool = False,
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
+    prefixes: Optional[dict[str, str]] = None,
 ) -> Answer:
     """Run ``query`` on ``store`` and serialise at most ``limit`` rows, as the endpoint does.
 
@@ -209,6 +208,9 @@ def answer_query(
         Default graph = union of all graphs (ignored when ``default_graphs`` is given).
     default_graphs, named_graphs : tuple of str
         ``default-graph-uri`` / ``named-graph-uri`` protocol parameters (IRIs).
+    prefixes : dict of str to str, optional
+        Predeclared prefixes (default :data:`kg.query.engine.PREFIXES`; the server
+        passes them in each request so that workers need not import rdflib).
 
     Returns
     -------
@@ -219,7 +221,9 @@ def answer_query(
         the worker ran out of memory; 500 if evaluation fails.  Boolean (ASK)
         answers are never cut.
     """
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    if prefixes is None:
+        from kg.query.engine import PREFIXES as prefixes
+    kwargs: dict[str, Any] = {"prefixes": prefixes}
     try:
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]

@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from kg.query.engine import PREFIXES
 from kg.serve.answer import DEFAULT_LIMIT, DEFAULT_MAX_BYTES, Answer, text_answer
 from kg.serve.security import GuardMiddleware, service_refusal
 from kg.serve.workers import DEFAULT_MEMORY, Pool
@@ -187,6 +188,7 @@ def create_app(build_dir: Path, *, settings: Settings, extra_routes: Sequence[Ba
             "union_default_graph": s.union_default_graph,
             "default_graphs": tuple(params.get("default-graph-uri", ())),
             "named_graphs": tuple(params.get("named-graph-uri", ())),
+            "prefixes": PREFIXES,
         }
         ans = await run_in_threadpool(pool.run, req, s.timeout_s)
         return _response(ans, s.limit)

@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Optional
 
@@ -37,6 +35,7 @@ from kg.build.outdir import build_id, swap_lock
 from kg.errors import BuildError, KGError
 from kg.export.store import STORE_DIRNAME, is_store
 from kg.serve.answer import Answer, text_answer
+from kg.serve.worker_main import Duplex
 
 __all__ = ["DEFAULT_MEMORY", "Pool"]
 
@@ -44,90 +43,7 @@ __all__ = ["DEFAULT_MEMORY", "Pool"]
 DEFAULT_MEMORY = 2 << 30
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this worker when the thread that started it dies (the pool's
-    long-lived spawner thread), so a worker busy on a runaway query does not outlive
-    a killed ``kg serve``."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # best effort: an idle worker still exits on EOF from the server
-
-
-def _worker_main(store_dir: str, memory: int, conn) -> None:
-    """Worker loop: cap memory, open the store read-only, answer requests until EOF."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    _die_with_parent()
-    if memory > 0:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    import pyoxigraph as ox
-
-    from kg.serve.answer import answer_query
-
-    try:
-        store = ox.Store.read_only(store_dir)
-    except OSError as exc:
-        conn.send(("error", str(exc)))
-        return
-    conn.send(("ready", os.getpid()))
-    while True:
-        try:
-            req = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            ans = answer_query(store, **req)
-        except MemoryError:
-            ans = text_answer(503, "the query needed more memory than a query worker may use; it was stopped")
-        except Exception as exc:  # noqa: BLE001 - report, keep serving
-            ans = text_answer(500, f"query failed: {type(exc).__name__}: {exc}")
-        try:
-            conn.send(ans)
-        except (BrokenPipeError, OSError):
-            return
-
-
-class _Duplex:
-    """A :class:`multiprocessing.connection.Connection` pair over two pipe fds."""
-
-    def __init__(self, read_fd: int, write_fd: int):
-        self._r = Connection(read_fd, writable=False)
-        self._w = Connection(write_fd, readable=False)
-
-    def send(self, obj) -> None:
-        self._w.send(obj)
-
-    def recv(self):
-        return self._r.recv()
-
-    def poll(self, timeout: float) -> bool:
-        return self._r.poll(timeout)
-
-    def close(self) -> None:
-        for c in (self._r, self._w):
-            try:
-                c.close()
-            except OSError:
-                pass
-
-
-def _worker_stdio() -> None:
-    """Entry point of a worker process (``python -c``): ``argv[1]`` is the store path,
-    ``argv[2]`` the memory cap in bytes (0: none); requests come on stdin, answers go
-    on the original stdout (fd 1 then points at stderr so nothing else writes there)."""
-    out_fd = os.dup(1)
-    os.dup2(2, 1)
-    _worker_main(sys.argv[1], int(sys.argv[2]), _Duplex(0, out_fd))
-
-
-_WORKER_CODE = "from kg.serve.workers import _worker_stdio; _worker_stdio()"
+_WORKER_CODE = "from kg.serve.worker_main import worker_stdio; worker_stdio()"
 
 
 class _Worker:
@@ -140,7 +56,7 @@ class _Worker:
         self.store_dir = store_dir
         self.proc = subprocess.Popen([sys.executable, "-c", _WORKER_CODE, store_dir, str(memory)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
-        self.conn = _Duplex(os.dup(self.proc.stdout.fileno()), os.dup(self.proc.stdin.fileno()))
+        self.conn = Duplex(os.dup(self.proc.stdout.fileno()), os.dup(self.proc.stdin.fileno()))
         self.proc.stdout.close()
         self.proc.stdin.close()
         self.proc.stdin = self.proc.stdout = None
