@@ -150,22 +150,33 @@ def text_answer(status: int, message: str) -> Answer:
 
 
 def short_syntax_error(exc: BaseException) -> str:
-    """Oxigraph's parser message, cut to at most 160 characters.
+    """Oxigraph's parser message, short (at most 160 characters) and with its position.
 
-    Oxigraph says ``error at LINE:COLUMN: expected one of …`` and the list can hold
-    hundreds of characters of Unicode ranges; the position is kept and the list is
-    cut after the tokens that fit, with ``…``.
+    Oxigraph says ``error at LINE:COLUMN: expected one of …`` where the list may hold
+    hundreds of characters of Unicode character classes (``['-' | '0' ..= '9' | …]``).
+    Those classes are dropped, "Prefix not found" becomes "undeclared prefix", and
+    what is left is cut at a token boundary with ``…``.  Short messages are kept as is.
     """
     msg = " ".join(str(exc).split())
-    if len(msg) <= _MAX_ERROR:
+    m = re.match(r"(error at \d+:\d+: )(?:expected one of |expected )?(.*)", msg)
+    if m is None:
+        return msg if len(msg) <= _MAX_ERROR else msg[: _MAX_ERROR - 2] + " …"
+    items = [w.strip() for w in re.split(r",\s*(?![^\[]*\])", m.group(2)) if w.strip()]
+    words = [w for w in items if not w.startswith("[")]
+    if len(msg) <= _MAX_ERROR and len(words) == len(items):
         return msg
-    m = re.match(r"(error at \d+:\d+: )(.*)", msg)
-    head, rest = (m.group(1), m.group(2)) if m else ("", msg)
-    room = _MAX_ERROR - len(head) - 2
-    cut = rest[:room]
-    if ", " in cut:
-        cut = cut[: cut.rfind(", ")]
-    return head + cut + " …"
+    if "Prefix not found" in words:
+        return m.group(1) + "undeclared prefix (add a PREFIX line; kg:, rdf:, rdfs:, owl:, xsd:, skos:, " \
+                            "dcterms:, prov:, schema:, wd: are predeclared)"
+    if not words:
+        return m.group(1) + "unexpected character"
+    out = m.group(1) + ("expected " if len(words) == 1 else "expected one of ")
+    for i, w in enumerate(words):
+        piece = (", " if i else "") + w
+        if len(out) + len(piece) > _MAX_ERROR - 2:
+            return out + " …"
+        out += piece
+    return out
 
 
 def _too_big(max_bytes: int) -> Answer:

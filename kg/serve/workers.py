@@ -52,6 +52,9 @@ class _Worker:
     def __init__(self, store_dir: str, memory: int):
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])  # so the child imports this kg
+        # glibc reserves 64 MiB of address space per malloc arena (up to 8 per core);
+        # two arenas keep the RLIMIT_AS cap close to the memory really used.
+        env.setdefault("MALLOC_ARENA_MAX", "2")
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.store_dir = store_dir
         self.proc = subprocess.Popen([sys.executable, "-c", _WORKER_CODE, store_dir, str(memory)],
