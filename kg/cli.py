@@ -314,12 +314,29 @@ def serve(
     timeout: int = typer.Option(10, min=1, help="Query timeout in seconds."),
     limit: int = typer.Option(10000, min=1, help="Most result rows (or triples) returned per query."),
     union: bool = typer.Option(False, "--union", help="Default graph = union of all named graphs."),
+    cors: list[str] = typer.Option([], "--cors", metavar="ORIGIN",
+                                   help="Let pages of ORIGIN (e.g. https://yasgui.example, or *) query "
+                                        "from a browser; repeatable. Off by default."),
+    allow_host: list[str] = typer.Option([], "--allow-host", metavar="NAME",
+                                         help="Accept this Host name besides 127.0.0.1, localhost, [::1] "
+                                              "and --host; repeatable."),
+    allow_service: list[str] = typer.Option([], "--allow-service", metavar="IRI",
+                                            help="Allow SERVICE <IRI> (federated query) to this endpoint; "
+                                                 "repeatable. None by default: no outbound connection."),
+    max_mb: float = typer.Option(50, "--max-mb", min=0.001, help="Largest answer in MiB (413 above)."),
+    memory_mb: int = typer.Option(2048, "--memory-mb", min=0,
+                                  help="Address-space cap of each query worker in MiB (0: none; 503 above)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                          help="Query worker processes (default: CPUs, at least 2)."),
 ) -> None:
-    """Serve the build read-only as a SPARQL 1.1 Protocol endpoint (updates refused)."""
+    """Serve the build read-only as a SPARQL 1.1 Protocol endpoint at /query (updates refused)."""
     try:
         from kg.serve import serve as _serve
 
-        _serve(build_dir, host=host, port=port, timeout_s=timeout, limit=limit, union_default_graph=union)
+        _serve(build_dir, host=host, port=port, timeout_s=timeout, limit=limit, union_default_graph=union,
+               workers=workers, cors=tuple(cors), allow_hosts=tuple(allow_host),
+               allow_services=tuple(allow_service), max_bytes=int(max_mb * (1 << 20)),
+               memory=memory_mb << 20)
     except KGError as exc:
         _fail(exc)
 

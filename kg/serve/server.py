@@ -255,6 +255,7 @@ def start_server(
     pool: Pool = app.state.pool
     config = uvicorn.Config(app, http=_protocol(header_timeout_s), lifespan="on",
                             log_level="warning" if quiet else "info", access_log=not quiet,
+                            log_config=None if quiet else uvicorn.config.LOGGING_CONFIG,
                             limit_concurrency=max_connections, timeout_keep_alive=5,
                             server_header=False, proxy_headers=False)
     server = uvicorn.Server(config)
