@@ -39,6 +39,8 @@ __all__ = ["MAX_BODY", "Settings", "create_app"]
 
 #: Largest request body accepted (bytes); a bigger POST gets 413.
 MAX_BODY = 1 << 20
+#: Threads that may wait for a query worker at once (requests beyond wait for a thread).
+_THREADS = 256
 
 
 @dataclass
@@ -213,6 +215,11 @@ def create_app(build_dir: Path, *, settings: Settings, extra_routes: Sequence[Ba
 
     @asynccontextmanager
     async def lifespan(app):
+        # Requests wait for a free worker in threads; AnyIO's default of 40 threads
+        # would make the 41st concurrent query queue before its timeout starts.
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = _THREADS
         yield
         pool.close()
 
