@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
@@ -150,7 +150,10 @@ def create_app(build_dir: Path, *, settings: Settings, extra_routes: Sequence[Ba
             return _response(text_answer(400, f"bad query string: {exc}"), 0)
         texts: list[str] = []
         if request.method == "POST":
-            body = await _body(request)
+            try:
+                body = await _body(request)
+            except ClientDisconnect:
+                return Response(status_code=400)
             if body is None:
                 return _response(text_answer(413, f"request body must be at most {MAX_BODY} bytes"), 0)
             try:

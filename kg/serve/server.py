@@ -57,13 +57,7 @@ def _protocol(header_timeout_s: float) -> type:
         def _expire(self) -> None:
             self._deadline = None
             if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
-                if self.conn.their_state is h11.IDLE and self.conn.our_state is h11.IDLE:
-                    self.transport.close()  # nothing started: just hang up
-                elif self.cycle is not None:
-                    self.cycle.disconnected = True
-                    self.transport.close()
-                else:
-                    self.transport.close()
+                self.transport.close()  # connection_lost tells a waiting app the client is gone
 
         def connection_made(self, transport) -> None:  # type: ignore[override]
             super().connection_made(transport)

@@ -115,6 +115,12 @@ def test_service_is_refused_and_nothing_connects(build):
                 status, _, _ = _http(srv, "POST", body=form,
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
                 assert status == 400
+            # no other way out: FROM / default-graph-uri name graphs of the store only
+            status, _, _ = _http(srv, query=f"SELECT * FROM <{target}> WHERE {{ ?s ?p ?o }}")
+            assert status == 200
+            status, _, _ = _http(srv, path="/query?" + urllib.parse.urlencode(
+                {"query": "ASK { ?s ?p ?o }", "default-graph-uri": target, "named-graph-uri": target}))
+            assert status == 200
             # the word inside a literal, an IRI or a comment is not federation
             status, _, body = _http(srv, query='SELECT * WHERE { ?s ?p "SERVICE <%s>" } # SERVICE <%s>'
                                     % (target, target))
@@ -266,7 +272,16 @@ def test_unfinished_request_headers_are_timed_out(build):
         assert s.recv(1000) == b""  # closed by the server
         assert 0.5 < time.monotonic() - t0 < 5
         s.close()
-        # a slow but whole request is answered
+        # a body that never ends is cut too
+        s = socket.create_connection((srv.host, srv.port), timeout=10)
+        s.sendall(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: 100\r\n\r\nASK")
+        t0 = time.monotonic()
+        while s.recv(1000):
+            pass
+        assert 0.5 < time.monotonic() - t0 < 5
+        s.close()
+        # a whole request is answered
         status, _, _ = _http(srv, query="ASK {}")
         assert status == 200
 
