@@ -350,3 +350,25 @@ def test_a_swapped_in_build_is_served_whole(tmp_path):
         assert not old_pids & set(srv.worker_pids()) and len(srv.worker_pids()) == 2
         for _ in range(6):  # every worker now answers from the new build
             assert _n(_http(srv, query=COUNT)[2]) == 250
+
+
+# ------------------------------------------------------------- other routes
+def test_extra_routes_are_served_beside_query(build, server):
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    assert _http(server, path="/")[0] == 404  # the endpoint does not take "/"
+
+    async def home(request):
+        return HTMLResponse("<p>explorer</p>")
+
+    with start_server(build, port=0, quiet=True, workers=1, extra_routes=(Route("/", home),)) as srv:
+        status, headers, body = _http(srv, path="/")
+        assert status == 200 and body == b"<p>explorer</p>"
+        # the Host check covers the extra routes too
+        assert _http(srv, path="/", headers={"Host": "evil.example"})[0] == 421
+        # the page may POST a query to /query (same origin)
+        own = f"http://127.0.0.1:{srv.port}"
+        status, _, body = _http(srv, "POST", body=COUNT.encode(),
+                                headers={"Content-Type": "application/sparql-query", "Origin": own})
+        assert status == 200 and _n(body) == 300
