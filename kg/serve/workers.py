@@ -210,21 +210,22 @@ class Pool:
             new.retire()
 
     def _replace(self, dead: _Worker, gen: _Generation) -> None:
+        """Replace ``dead`` by a worker on the same build, or reopen everything if the
+        build changed since ``gen`` was opened (so ``gen`` never mixes two builds)."""
         gen.drop(dead)
         dead.kill()
-        if self.closed or gen.retired:
-            return
         for attempt in range(3):
+            if self.closed or gen.retired:
+                return
             with swap_lock(self.build_dir, shared=True):
-                if build_id(self.build_dir) == gen.build_id:
+                same_build = build_id(self.build_dir) == gen.build_id
+                if same_build:
                     w = _Worker(str((self.build_dir / STORE_DIRNAME).resolve()), self.memory)
                     try:
                         w.wait_ready(self.startup_timeout_s)
                     except KGError:
                         w = None
-                else:
-                    w = False
-            if w is False:
+            if not same_build:
                 self._reload()
                 return
             if w is not None:
