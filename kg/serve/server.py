@@ -35,8 +35,9 @@ __all__ = ["DEFAULT_HEADER_TIMEOUT", "DEFAULT_MAX_CONNECTIONS", "Server", "serve
 
 #: Seconds a client may take to send a whole request (headers and body).
 DEFAULT_HEADER_TIMEOUT = 10.0
-#: Most open connections plus running requests (uvicorn ``limit_concurrency``).
-DEFAULT_MAX_CONNECTIONS = 1000
+#: Most open connections plus running requests (uvicorn ``limit_concurrency``); also
+#: kept 64 below the process's open-file limit (``RLIMIT_NOFILE``) where that is lower.
+DEFAULT_MAX_CONNECTIONS = 4096
 
 
 def _protocol(header_timeout_s: float) -> type:
@@ -247,6 +248,14 @@ def start_server(
         sock.close()
         raise
     pool: Pool = app.state.pool
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if soft != resource.RLIM_INFINITY:
+            max_connections = max(16, min(max_connections, soft - 64))
+    except (ImportError, OSError, ValueError):
+        pass
     config = uvicorn.Config(app, http=_protocol(header_timeout_s), lifespan="on",
                             log_level="warning" if quiet else "info", access_log=not quiet,
                             log_config=None if quiet else uvicorn.config.LOGGING_CONFIG,
