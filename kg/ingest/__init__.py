@@ -51,7 +51,7 @@ from typing import Any, Iterator, Sequence
 
 from ..errors import InputError
 from ..model import Record
-from . import metadata
+from . import formats, markdown, metadata
 from .language import MIN_CHARS_FOR_LANGID, detect_language
 from .readers import Source, TextFile, check_inputs, iter_jsonl, iter_sources
 from .report import IngestReport
@@ -140,8 +140,14 @@ def _iter_records(
     explicit = {str(i) for i in inputs}
     for src in iter_sources(inputs, report):
         try:
-            if src.jsonl:
+            if src.kind == "arxiv-jsonl":
+                yield from _arxiv_records(src, report, skip_bad_lines, min_chars, seen)
+            elif src.jsonl:
                 yield from _jsonl_records(src, report, skip_bad_lines, min_chars, seen, given_ids)
+            elif src.kind == "markdown":
+                yield from _markdown_records(src, report, min_chars, max_doc_chars, seen)
+            elif src.kind in ("html", "feed", "pdf"):
+                yield from _structured_records(src, report, skip_bad_lines, min_chars, seen, src.name in explicit)
             else:
                 yield from _text_records(src, report, min_chars, max_doc_chars, seen)
         except OSError as e:  # permission denied, I/O error, vanished file
@@ -197,32 +203,45 @@ def _text_records(
     if tf.empty:
         report.skip(src.name, "empty file")
         return
-    long_lines = 0
     prof = profile_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS))
+    segs = segment_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars)
+    yield from _segment_records(segs, src.name, report, min_chars, seen)
+
+
+def _segment_records(segs, name: str, report: IngestReport, min_chars: int, seen: dict[str, str],
+                     remap=None) -> Iterator[Record]:
+    """Records of the item segments of one file; boilerplate, stray lines and
+    metadata blocks go to the report.  ``remap`` (optional) rewrites a segment's
+    offsets to the file's before use (Markdown: plain text -> file)."""
+    long_lines = 0
     n_items = 0
-    for seg in segment_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars):
+    for seg in segs:
+        if remap is not None:
+            remap(seg)
         where = {"span": list(seg.span), "lines": list(seg.lines)}
         if seg.kind == "boilerplate":
-            report.boilerplate.append({"source": src.name, **where, "kind": "newsletter chrome"})
+            report.boilerplate.append({"source": name, **where, "kind": seg.notes[0] if seg.notes else "newsletter chrome"})
             continue
         if seg.kind == "stray":
             note = "; ".join(seg.notes) or "stray lines"
-            report.warnings.append(f"{src.name}:{seg.lines[0]}: {note}, dropped")
-            report.skip(src.name, note, **where, **({"title": seg.title} if seg.title else {}))
+            report.warnings.append(f"{name}:{seg.lines[0]}: {note}, dropped")
+            report.skip(name, note, **where, **({"title": seg.title} if seg.title else {}))
             continue
         n_items += 1
         if seg.cut:
             long_lines += 1
-        rec = _record_from_segment(seg, src.name, min_chars, report, seen)
+        for note in seg.attached:
+            report.boilerplate.append({"source": name, "kind": "metadata attached to item", **note})
+        rec = _record_from_segment(seg, name, min_chars, report, seen)
         if rec is not None:
             yield rec
     if long_lines:
         report.warnings.append(
-            f"{src.name}: lines longer than {MAX_LINE_CHARS} characters were cut into "
+            f"{name}: lines longer than {MAX_LINE_CHARS} characters were cut into "
             f"{long_lines} bounded documents"
         )
     if n_items == 0:
-        report.warnings.append(f"{src.name}: no document found in the file")
+        report.warnings.append(f"{name}: no document found in the file")
 
 
 def _record_from_segment(
@@ -340,3 +359,170 @@ def _jsonl_records(
         )
     if not any_line and len(report.documents_skipped) == skips_before:
         report.skip(src.name, "empty file")
+
+
+# --------------------------------------------------------------------------- Markdown, HTML, feeds, arXiv, PDF
+
+
+def _markdown_records(
+    src: Source, report: IngestReport, min_chars: int, max_doc_chars: int, seen: dict[str, str]
+) -> Iterator[Record]:
+    """Markdown: rendered as plain text blocks (:mod:`kg.ingest.markdown`); a
+    README-like file is one document, a digest is segmented like a text file.
+    Offsets (``span``, ``source_map``) index the Markdown file."""
+    tf = TextFile(src, report)
+    if tf.binary_at is not None:
+        report.skip(src.name, f"binary file (NUL byte at offset {tf.binary_at})")
+        report.warnings.append(f"{src.name}: binary file (NUL byte at offset {tf.binary_at}), skipped")
+        return
+    report.files_read += 1
+    if tf.empty:
+        report.skip(src.name, "empty file")
+        return
+    raw = "".join(tf.chunks())
+    plain = markdown.to_plain(raw)
+    if plain.dropped:
+        what = ", ".join(f"{n} {k}" for k, n in sorted(plain.dropped.items()))
+        report.boilerplate.append({"source": src.name, "kind": f"markdown markup dropped: {what}"})
+    if not plain.text.strip():
+        report.skip(src.name, "no text outside markup (images, code, HTML only)")
+        return
+    runs = plain.runs
+
+    def to_file(off: int, end: bool) -> int:
+        best = None
+        for ps, fs, n in runs:
+            if ps <= off <= ps + n:
+                return fs + off - ps
+            if not end and ps > off:
+                return fs if best is None else best
+            if end and ps + n <= off:
+                best = fs + n
+        return best if best is not None else (len(raw) if end else 0)
+
+    def remap(seg: Segment) -> None:
+        seg.span = (to_file(seg.span[0], False), to_file(seg.span[1], True))
+        seg.source_map = markdown.map_runs(seg.source_map, runs)
+        seg.lines = (raw.count("\n", 0, seg.span[0]) + 1, raw.count("\n", 0, max(seg.span[0], seg.span[1] - 1)) + 1)
+
+    if markdown.is_single_document(plain):
+        text = plain.text
+        title = plain.headings[0][1] if plain.headings else None
+        seg = Segment("item", (0, len(text)))
+        # one document: heading markers removed from the text, offsets kept
+        parts, smap, off = [], [], 0
+        for block in text.split("\n\n"):
+            b = block[2:] if block.startswith("# ") else block
+            if b == "---":
+                continue
+            parts.append(b)
+        seg.text = "\n\n".join(parts)
+        pos = 0
+        for block in text.split("\n\n"):
+            start = pos + (2 if block.startswith("# ") else 0)
+            b = text[start: pos + len(block)]
+            if b != "---":
+                smap.append((off, start, len(b)))
+                off += len(b) + 2
+            pos += len(block) + 2
+        seg.source_map = smap
+        seg.title = title
+        seg.span = (0, len(text))
+        remap(seg)
+        yield from _segment_records([seg], src.name, report, min_chars, seen)
+        return
+    prof = profile_lines(iter_lines([plain.text], MAX_LINE_CHARS))
+    segs = segment_lines(iter_lines([plain.text], MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars)
+    yield from _segment_records(segs, src.name, report, min_chars, seen, remap=remap)
+
+
+def _structured_records(
+    src: Source, report: IngestReport, skip_bad_lines: bool, min_chars: int, seen: dict[str, str], explicit: bool
+) -> Iterator[Record]:
+    """HTML pages, RSS/Atom feeds (and arXiv API responses) and PDF papers
+    (:mod:`kg.ingest.formats`).  A file that cannot be parsed raises
+    :class:`InputError` naming it (and the line, for XML errors) when it was named
+    on the command line, unless ``skip_bad_lines``; found in a directory (or with
+    ``skip_bad_lines``) it is skipped with the reason in the report."""
+    data = src.read_bytes()
+    report.files_read += 1
+    if not data.strip():
+        report.skip(src.name, "empty file")
+        return
+    try:
+        if src.kind == "html":
+            docs = formats.read_html(data)
+        elif src.kind == "feed":
+            docs, warning = formats.read_feed(data)
+            if warning:
+                report.warnings.append(f"{src.name}: {warning}")
+            if not docs:
+                report.warnings.append(f"{src.name}: feed without items")
+        else:
+            import io
+
+            docs = formats.read_pdf(io.BytesIO(data))
+    except formats.FormatError as e:
+        if explicit and not skip_bad_lines:
+            raise InputError(str(e), src.name, e.line) from None
+        where = f"{src.name}:{e.line}" if e.line else src.name
+        report.warnings.append(f"{where}: {e}, skipped")
+        report.skip(src.name, str(e), **({"line": e.line} if e.line else {}))
+        return
+    for doc in docs:
+        doc.extra["format"] = src.kind if not (src.kind == "feed" and doc.arxiv_id) else "arxiv-api"
+        if doc.line is not None:
+            doc.extra["entry"] = doc.line
+        rec = _doc_record(doc, src.name, report, min_chars, seen, {"entry": doc.line} if doc.line else {})
+        if rec is not None:
+            yield rec
+
+
+def _arxiv_records(
+    src: Source, report: IngestReport, skip_bad_lines: bool, min_chars: int, seen: dict[str, str]
+) -> Iterator[Record]:
+    """Lines of the arXiv metadata snapshot (:func:`kg.ingest.formats.arxiv_snapshot_doc`)."""
+    report.files_read += 1
+    any_line = False
+    for n, obj in iter_jsonl(src, report, skip_bad_lines):
+        any_line = True
+        try:
+            doc = formats.arxiv_snapshot_doc(obj, n)
+        except formats.FormatError as e:
+            if not skip_bad_lines:
+                raise InputError(str(e), src.name, n) from None
+            report.skip(src.name, str(e), line=n)
+            continue
+        doc.extra.update({"format": "arxiv-snapshot", "file": src.name, "line": n})
+        rec = _doc_record(doc, src.name, report, min_chars, seen, {"line": n, "id": doc.arxiv_id})
+        if rec is not None:
+            yield rec
+    if not any_line:
+        report.skip(src.name, "empty file")
+
+
+def _doc_record(
+    doc: formats.Doc, name: str, report: IngestReport, min_chars: int, seen: dict[str, str], where: dict[str, Any]
+) -> Record | None:
+    """A :class:`Record` from a :class:`kg.ingest.formats.Doc` (content id,
+    duplicate and language checks as for text items), or None (reported)."""
+    if doc.title:
+        where = {**where, "title": doc.title}
+    if not doc.text.strip():
+        report.skip(name, "empty", **where)
+        return None
+    rid = content_id(doc.text)
+    if rid in seen:
+        report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
+        return None
+    lang, prob, english = detect_language(doc.text, min_chars)
+    seen[rid] = rid
+    if not english:
+        report.skip(name, f"non-English ({lang}, p={prob:.2f})", id=rid, **where)
+        return None
+    report.documents_read += 1
+    return Record(
+        id=rid, text=doc.text, title=doc.title, source=name, span=None, arxiv_id=doc.arxiv_id, doi=doc.doi,
+        date=doc.date, venue=doc.venue, url=doc.url, language=lang, authors=tuple(doc.authors),
+        topics=tuple(doc.topics), urls=tuple(doc.urls), machine_translated=False, extra=doc.extra,
+    )

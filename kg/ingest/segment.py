@@ -180,6 +180,7 @@ class Segment:
     cut: bool = False
     notes: list[str] = field(default_factory=list)
     dropped: list[tuple[int, int]] = field(default_factory=list)
+    attached: list[dict[str, Any]] = field(default_factory=list)
 
     def extra(self) -> dict[str, Any]:
         """Metadata that has no field in :class:`kg.model.Record` (only keys that are set)."""

@@ -1,0 +1,252 @@
+"""Markdown to plain text lines, with offsets back to the file (markdown-it-py).
+
+The file is parsed with ``markdown-it-py`` (CommonMark plus tables and
+strikethrough) and rendered as plain text for the segmenter, one block per
+paragraph:
+
+* kept: the text of headings (written ``# Title`` so the segmenter sees a
+  heading), paragraphs, list items, blockquotes, table cells and the *text* of
+  links (``[Read more](https://…)`` becomes ``Read more``);
+* dropped: URLs, images (alt text too, so badges disappear), raw HTML (blocks
+  and inline), code blocks, fenced code and inline code, and thematic breaks
+  (``---``, written as an empty block so they still separate items).
+
+Soft line breaks stay line breaks (an item written as ``**Title**`` + newline +
+body keeps its title on its own line).  Blocks are separated by blank lines.
+
+Offsets: :func:`to_plain` returns runs ``(plain_start, source_start, length)``
+for every piece of text that appears verbatim in the file (CommonMark escapes and
+entities make a piece differ; such a piece is left out of the map), so evidence
+offsets can be mapped back to the Markdown source with :func:`map_runs`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from .metadata import URL
+
+_MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+#: Headings that name a part of one document rather than an item of a digest
+#: (README and paper sections).  Used by :func:`is_single_document`.
+DOC_SECTION = re.compile(
+    r"^(?:\W*\s*)?(?:about|abstract|acknowledg\w*|api(?:\s+reference)?|architecture|background|benchmarks?"
+    r"|build(?:ing)?(?:\s+from\s+source)?|changelog|citation|cite|citing|community|conclusions?"
+    r"|configuration|contact|contribut\w*|credits|data(?:sets?)?|demo|dependencies|development|docs"
+    r"|documentation|evaluation|examples?|experiments?|faq|features?|further\s+reading|getting\s+started"
+    r"|highlights|how\s+it\s+works|install\w*|introduction|key\s+features|license|licence|limitations"
+    r"|method(?:s|ology)?|models?|news|overview|pre-?trained\s+models|quick\s*start|quick\s+tour"
+    r"|references|related\s+work|release\s+notes|requirements|results|roadmap|setup|summary"
+    r"|support|table\s+of\s+contents|testing|tests|training|troubleshooting|tutorials?|updates"
+    r"|usage|what'?s\s+new)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Plain:
+    """Plain text rendered from a Markdown file.
+
+    Attributes
+    ----------
+    text : str
+        Blocks separated by blank lines; headings start with ``"# "``.
+    runs : list of tuple of int
+        ``(plain_start, source_start, length)`` runs identical in ``text`` and the file.
+    headings : list of tuple of int and str
+        ``(level, text)`` of each heading, in order.
+    dropped : dict of str to int
+        How many images/badges, code blocks, inline code spans and HTML pieces were left out.
+    """
+
+    text: str
+    runs: list[tuple[int, int, int]] = field(default_factory=list)
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+def _line_starts(src: str) -> list[int]:
+    starts = [0]
+    for m in re.finditer(r"\r\n|\r|\n", src):
+        starts.append(m.end())
+    return starts
+
+
+def to_plain(src: str) -> Plain:
+    """Render Markdown ``src`` as plain text blocks (see the module doc).
+
+    >>> p = to_plain("# Tool [![CI](https://x/badge.svg)](https://x)\\n\\nSee [the docs](https://d.io) and `pip install`.\\n")
+    >>> p.text
+    '# Tool\\n\\nSee the docs and .'
+    >>> p.dropped
+    {'image': 1, 'code': 1}
+    """
+    tokens = _MD.parse(src)
+    starts = _line_starts(src)
+    out: list[str] = []
+    runs: list[tuple[int, int, int]] = []
+    headings: list[tuple[int, str]] = []
+    dropped: dict[str, int] = {}
+    pos = 0  # length of the plain text so far
+    heading_level = 0
+    row: list[str] = []
+
+    def drop(kind: str) -> None:
+        dropped[kind] = dropped.get(kind, 0) + 1
+
+    def add_block(pieces: list[tuple[str, int | None]], prefix: str = "") -> None:
+        nonlocal pos
+        text = "".join(p for p, _ in pieces)
+        if not text.strip():
+            return
+        if out:
+            out.append("\n\n")
+            pos += 2
+        out.append(prefix)
+        pos += len(prefix)
+        # strip leading whitespace of the block (keep offsets right)
+        for piece, at in pieces:
+            if at is not None and piece:
+                runs.append((pos, at, len(piece)))
+            out.append(piece)
+            pos += len(piece)
+
+    for i, tok in enumerate(tokens):
+        t = tok.type
+        if t == "heading_open":
+            heading_level = int(tok.tag[1:])
+        elif t == "heading_close":
+            heading_level = 0
+        elif t == "inline":
+            lo = starts[tok.map[0]] if tok.map else 0
+            hi = starts[tok.map[1]] if tok.map and tok.map[1] < len(starts) else len(src)
+            pieces = _inline_pieces(tok, src, lo, hi, drop)
+            if tokens[i - 1].type in ("th_open", "td_open"):
+                row.append("".join(p for p, _ in pieces).strip())
+                continue
+            pieces = _trim(pieces)
+            if heading_level:
+                headings.append((heading_level, "".join(p for p, _ in pieces)))
+                add_block(pieces, "# ")
+            else:
+                add_block(pieces)
+        elif t == "tr_close":
+            cells = [c for c in row if c]
+            row = []
+            if cells:
+                add_block([("; ".join(cells), None)])
+        elif t in ("fence", "code_block"):
+            drop("code")
+        elif t == "html_block":
+            drop("html")
+        elif t == "hr":
+            # a separator: keep it as a separator line the segmenter understands
+            if out:
+                out.append("\n\n---")
+                pos += 5
+    return Plain("".join(out), runs, headings, dropped)
+
+
+def _inline_pieces(tok, src: str, lo: int, hi: int, drop) -> list[tuple[str, int | None]]:
+    """Text pieces of an inline token with their offsets in ``src`` (None if not verbatim)."""
+    pieces: list[tuple[str, int | None]] = []
+    cursor = lo
+    for c in tok.children or []:
+        if c.type == "image":
+            drop("image")
+            continue
+        if c.type == "code_inline":
+            drop("code")
+            continue
+        if c.type == "html_inline":
+            drop("html")
+            continue
+        if c.type in ("softbreak", "hardbreak"):
+            pieces.append(("\n", None))
+            continue
+        if c.type == "text" and c.content:
+            at = src.find(c.content, cursor, hi)
+            if at >= 0:
+                cursor = at + len(c.content)
+            # bare URLs (autolinks, pasted links) are dropped, the text around them kept
+            last = 0
+            for m in URL.finditer(c.content):
+                drop("url")
+                if m.start() > last:
+                    pieces.append((c.content[last:m.start()], None if at < 0 else at + last))
+                last = m.end()
+            if last < len(c.content):
+                pieces.append((c.content[last:], None if at < 0 else at + last))
+    return pieces
+
+
+def _trim(pieces: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """Strip whitespace at both ends and around line breaks (offsets adjusted);
+    collapse whitespace-only lines left by dropped images/code."""
+    out: list[tuple[str, int | None]] = []
+    for piece, at in pieces:
+        if piece == "\n":
+            while out and out[-1][0] != "\n" and not out[-1][0].strip():
+                out.pop()
+            if out and out[-1][0] != "\n":
+                p, a = out[-1]
+                s = p.rstrip()
+                out[-1] = (s, a)
+            if out and out[-1][0] != "\n":
+                out.append(("\n", None))
+            continue
+        if not out or out[-1][0] == "\n":
+            s = piece.lstrip()
+            if not s:
+                continue
+            at = None if at is None else at + len(piece) - len(s)
+            piece = s
+        out.append((piece, at))
+    while out and (out[-1][0] == "\n" or not out[-1][0].strip()):
+        out.pop()
+    if out:
+        p, a = out[-1]
+        out[-1] = (p.rstrip(), a)
+    return out
+
+
+def is_single_document(plain: Plain) -> bool:
+    """True when a Markdown file is one document (a README, a paper, an article)
+    rather than a digest of items.
+
+    Rule: the headings after the first name parts of a document — at least half of
+    them match :data:`DOC_SECTION` ("Installation", "Usage", "Citation", "Results"…)
+    — or there are fewer than two such headings and no separators.  A newsletter's
+    item headings ("OpenAI ships a new reasoning model") do not match, so a file of
+    item headings is a digest.
+    """
+    heads = [h for _, h in plain.headings[1:]]
+    if not heads:
+        return "\n\n---" not in plain.text and not _looks_like_list_digest(plain.text)
+    doc = sum(1 for h in heads if DOC_SECTION.match(h.strip()))
+    return doc * 2 >= len(heads)
+
+
+def _looks_like_list_digest(text: str) -> bool:
+    """Three or more blocks that each read as a complete item (a title-like first
+    line and a sentence after it, or "Read more")."""
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    n = sum(1 for b in blocks if "\n" in b.strip() or re.search(r"\bread\s+more\b", b, re.I))
+    return n >= 3
+
+
+def map_runs(seg_runs: list[tuple[int, int, int]], plain_runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Compose two run maps: ``seg_runs`` maps a document's text to the plain text,
+    ``plain_runs`` maps the plain text to the file; the result maps the document
+    text to the file (only where both maps cover it)."""
+    out: list[tuple[int, int, int]] = []
+    for ts, ps, n in seg_runs:
+        for qs, fs, m in plain_runs:
+            a, b = max(ps, qs), min(ps + n, qs + m)
+            if a < b:
+                out.append((ts + a - ps, fs + a - qs, b - a))
+    return out
