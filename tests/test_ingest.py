@@ -311,7 +311,7 @@ def test_stdin_text_and_jsonl(monkeypatch):
 
 
 def test_directory_walk_is_sorted_and_filters_extensions(tmp_path):
-    for name in ["b.txt", "a.md", "sub/c.txt", "skip.jsonl", ".hidden.txt", "notes.rst"]:
+    for name in ["b.txt", "a.md", "sub/c.txt", "skip.csv", ".hidden.txt", "notes.rst"]:
         f = tmp_path / name
         f.parent.mkdir(exist_ok=True)
         f.write_text(f"{name} title\nBody text of {name} written as one full sentence.\n", encoding="utf-8")

@@ -225,6 +225,8 @@ def _segment_records(segs, name: str, report: IngestReport, min_chars: int, seen
         if seg.kind == "stray":
             note = "; ".join(seg.notes) or "stray lines"
             report.warnings.append(f"{name}:{seg.lines[0]}: {note}, dropped")
+            if note.startswith("metadata line"):
+                report.boilerplate.append({"source": name, **where, "kind": "metadata without an item, dropped"})
             report.skip(name, note, **where, **({"title": seg.title} if seg.title else {}))
             continue
         n_items += 1
@@ -413,7 +415,7 @@ def _markdown_records(
         parts, smap, off = [], [], 0
         for block in text.split("\n\n"):
             b = block[2:] if block.startswith("# ") else block
-            if b == "---":
+            if b in (markdown.SEPARATOR, markdown.LINKS_LINE):
                 continue
             parts.append(b)
         seg.text = "\n\n".join(parts)
@@ -421,7 +423,7 @@ def _markdown_records(
         for block in text.split("\n\n"):
             start = pos + (2 if block.startswith("# ") else 0)
             b = text[start: pos + len(block)]
-            if b != "---":
+            if b not in (markdown.SEPARATOR, markdown.LINKS_LINE):
                 smap.append((off, start, len(b)))
                 off += len(b) + 2
             pos += len(block) + 2

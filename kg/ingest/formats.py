@@ -195,7 +195,16 @@ def read_html(data: bytes) -> list[Doc]:
         No main text could be extracted.
     """
     import trafilatura
+    from lxml import etree
+    from lxml import html as lhtml
 
+    try:  # code listings are not prose: remove them before extraction
+        root = lhtml.document_fromstring(data)
+        for bad in root.xpath("//pre|//code|//script|//style|//noscript"):
+            bad.drop_tree()
+        data = lhtml.tostring(root, encoding="unicode")
+    except (etree.ParserError, ValueError):
+        pass
     doc = trafilatura.bare_extraction(
         data, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False, include_links=False, favor_precision=True,

@@ -47,6 +47,16 @@ DOC_SECTION = re.compile(
 )
 
 
+#: The line written for a paragraph made only of links ("[paper](…) · [code](…)"):
+#: a per-item link line closes an item like "Read more" does.
+LINKS_LINE = "Read more"
+#: The line written for a thematic break and between the items of an item list.
+SEPARATOR = "---"
+#: An item list: at least this many top-level items, of at least ``ITEM_CHARS``
+#: characters of text on average.
+ITEM_LIST_MIN, ITEM_CHARS = 3, 60
+
+
 @dataclass
 class Plain:
     """Plain text rendered from a Markdown file.
@@ -115,9 +125,20 @@ def to_plain(src: str) -> Plain:
             out.append(piece)
             pos += len(piece)
 
+    item_lists = _item_lists(tokens)
+    depth = 0
     for i, tok in enumerate(tokens):
         t = tok.type
-        if t == "heading_open":
+        if t in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif t == "list_item_open" and depth == 1 and tok.map and tok.map[0] in item_lists:
+            # an item of a list of items (a link list, a digest as bullets): a separator
+            if out:
+                out.append("\n\n" + SEPARATOR)
+                pos += 2 + len(SEPARATOR)
+        elif t == "heading_open":
             heading_level = int(tok.tag[1:])
         elif t == "heading_close":
             heading_level = 0
@@ -132,8 +153,15 @@ def to_plain(src: str) -> Plain:
             if heading_level:
                 headings.append((heading_level, "".join(p for p, _ in pieces)))
                 add_block(pieces, "# ")
+            elif _links_only(tok):
+                add_block([(LINKS_LINE, None)])
             else:
-                add_block(pieces)
+                lead = _bold_lead(tok, pieces)
+                if lead:
+                    add_block(lead[0], "# ")
+                    add_block(lead[1])
+                else:
+                    add_block(pieces)
         elif t == "tr_close":
             cells = [c for c in row if c]
             row = []
@@ -146,8 +174,8 @@ def to_plain(src: str) -> Plain:
         elif t == "hr":
             # a separator: keep it as a separator line the segmenter understands
             if out:
-                out.append("\n\n---")
-                pos += 5
+                out.append("\n\n" + SEPARATOR)
+                pos += 2 + len(SEPARATOR)
     return Plain("".join(out), runs, headings, dropped)
 
 
@@ -250,3 +278,78 @@ def map_runs(seg_runs: list[tuple[int, int, int]], plain_runs: list[tuple[int, i
             if a < b:
                 out.append((ts + a - ps, fs + a - qs, b - a))
     return out
+
+
+def _item_lists(tokens) -> set[int]:
+    """First source lines of the items of top-level lists that read as lists of
+    items (:data:`ITEM_LIST_MIN` items or more, :data:`ITEM_CHARS` characters of
+    text each on average), e.g. a digest written as bullets; a README's short
+    feature bullets are not."""
+    out: set[int] = set()
+    depth = 0
+    items: list[int] = []
+    chars = 0
+    for tok in tokens:
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            if depth == 1:
+                items, chars = [], 0
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0 and len(items) >= ITEM_LIST_MIN and chars / len(items) >= ITEM_CHARS:
+                out.update(items)
+        elif tok.type == "list_item_open" and depth == 1 and tok.map:
+            items.append(tok.map[0])
+        elif tok.type == "inline" and depth >= 1:
+            chars += len(tok.content)
+    return out
+
+
+def _links_only(tok) -> bool:
+    """An inline token made only of links (and separators such as ``·``, ``|``)."""
+    kids = tok.children or []
+    links = sum(1 for c in kids if c.type == "link_open")
+    if not links:
+        return False
+    depth = 0
+    for c in kids:
+        if c.type == "link_open":
+            depth += 1
+        elif c.type == "link_close":
+            depth -= 1
+        elif c.type == "text" and depth == 0 and re.search(r"\w", c.content):
+            return False
+    return True
+
+
+def _bold_lead(tok, pieces):
+    """``**Title**: text`` / ``**Title** — text`` as (title pieces, body pieces), or None.
+
+    Only when the paragraph starts with strong text of 2–200 characters followed by
+    at least 20 characters of text."""
+    kids = [c for c in tok.children or [] if not (c.type == "text" and not c.content.strip())]
+    if len(kids) < 3 or kids[0].type != "strong_open":
+        return None
+    close = next((i for i, c in enumerate(kids) if c.type == "strong_close"), None)
+    if close is None:
+        return None
+    title = "".join(c.content for c in kids[1:close] if c.type == "text").strip()
+    # split the rendered pieces at the end of the title text
+    acc, k = "", 0
+    while k < len(pieces) and len(acc.strip()) < len(title):
+        acc += pieces[k][0]
+        k += 1
+    if acc.strip() != title or not 2 <= len(title) <= 200:
+        return None
+    rest = pieces[k:]
+    # strip the separator after the title (":", "—", "-", "|")
+    while rest:
+        piece, at = rest[0]
+        s = re.sub(r"^[\s:—–|-]+", "", piece)
+        if s:
+            rest[0] = (s, None if at is None else at + len(piece) - len(s))
+            break
+        rest = rest[1:]
+    if len("".join(p for p, _ in rest).strip()) < 20:
+        return None
+    return pieces[:k], rest
