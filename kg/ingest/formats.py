@@ -280,10 +280,13 @@ def _entry_doc(e: Any, n: int) -> Doc:
     if not authors and e.get("author"):
         authors = [_squash(e["author"])]
     tags = [_squash(t.get("term")) for t in e.get("tags", []) if _squash(t.get("term"))]
-    date = _iso_struct(e.get("published_parsed")) or _iso_struct(e.get("updated_parsed"))
+    # (only ask for "updated_parsed" when the entry has one: feedparser maps a missing
+    # one to "published_parsed" with a DeprecationWarning)
+    updated = _iso_struct(e.get("updated_parsed")) if "updated" in e else None
+    date = _iso_struct(e.get("published_parsed")) or updated
     doc = Doc(text=text, title=title, date=date, url=e.get("link") or None, authors=authors, topics=tags, line=n)
-    if e.get("updated_parsed") and e.get("published_parsed"):
-        doc.extra["updated"] = _iso_struct(e["updated_parsed"])
+    if updated and e.get("published_parsed"):
+        doc.extra["updated"] = updated
     if m:
         doc.arxiv_id = m.group("id")
         if m.group("v"):
