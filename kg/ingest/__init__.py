@@ -24,6 +24,19 @@ length]`` runs) and ``span``/``extra["lines"]`` locate the whole item.  ``title`
 ``translated_by``, ``part``/``cut`` (oversized input).  See
 :mod:`kg.ingest.segment` for the segmentation rules.
 
+Other formats (:mod:`kg.ingest.formats`, :mod:`kg.ingest.markdown`)
+--------------------------------------------------------------------
+Every reader fills the same fields, so the RDF uses the same properties for all
+(``dcterms:title``, ``dcterms:date``, ``schema:url``, ``dcterms:creator``,
+``kg:arxivId``, ``kg:venue``, ``dcterms:subject``): Markdown as text files (a
+README-like file is one document; ``span``/``source_map`` index the Markdown
+file); HTML: ``title``, ``date``, ``url`` (canonical), ``authors``; RSS/Atom
+entries: ``title``, ``url`` (link), ``date``, ``authors``, ``topics``
+(categories); arXiv API entries and snapshot lines also ``arxiv_id``, ``doi``,
+``venue`` (journal ref or the comment's venue note), categories as ``topics``;
+PDF: ``title``, ``authors``, ``date`` from the document info.  ``extra["format"]``
+names the reader; ``span`` is None for HTML, feeds, arXiv and PDF documents.
+
 Example
 -------
 >>> from kg.paths import SAMPLES_DIR
@@ -96,9 +109,14 @@ def iter_records(
     Parameters
     ----------
     inputs : sequence of str or Path
-        Directories (walked recursively for ``.txt``/``.md``), files (``.jsonl`` /
-        ``.ndjson`` read as JSONL, anything else as text) and ``"-"`` for stdin
-        (JSONL if its first line parses as a JSON object, else text).
+        Directories (walked recursively for ``.txt``, ``.md``/``.markdown``,
+        ``.html``/``.htm``/``.xhtml``, ``.xml``/``.rss``/``.atom``, ``.pdf``,
+        ``.jsonl``/``.ndjson``), files and ``"-"`` for stdin.  Each input's kind
+        comes from its extension and first bytes
+        (:func:`kg.ingest.formats.sniff_kind`): plain text and Markdown are
+        segmented into items (:mod:`kg.ingest.segment`, :mod:`kg.ingest.markdown`),
+        an HTML page is one document, a feed gives one document per entry, an arXiv
+        snapshot one per line, a PDF one (title and abstract), JSONL one per line.
     report : IngestReport
         Filled in as documents are read and skipped.
     skip_bad_lines : bool
@@ -121,7 +139,10 @@ def iter_records(
     InputError
         A path does not exist (raised by this call, before iterating), or a JSONL
         line is malformed (naming file and line; unless ``skip_bad_lines``), or an
-        explicitly named file cannot be read.
+        explicitly named file cannot be read, or an explicitly named HTML page,
+        feed or PDF cannot be parsed (naming file and, for XML errors, line; unless
+        ``skip_bad_lines``; such a file found in a directory is skipped and
+        reported).
     """
     inputs = list(inputs)
     check_inputs(inputs)

@@ -20,6 +20,8 @@ Line kinds
   Markdown ``# `` headings are headings.  Among headings, author lines
   (``Last, First, Last, First``, ``First Last, First Last and …``, ``By …``) and
   date lines (``December 1, 2020``) under a title are read as metadata;
+* ``separator``: ``---``, ``* * *``, ``=====`` (three or more of ``- * _ = ~ • ·``);
+  right under a line (no blank line between) a setext underline, ignored;
 * ``body``: prose paragraphs.  A short one-sentence body line right above a body
   line at least twice as long is a title that ends in a full stop.
 
@@ -66,6 +68,28 @@ Grouping rules
    are Latin-script (a Chinese translation printed under an English abstract) is
    left out of the text (``dropped``); whole non-English items are left to the
    language filter of :func:`kg.ingest.iter_records`.
+
+9. Metadata above the body: in a listing whose arXiv/DOI/date lines are mostly
+   followed by a body (and the first such line comes before any body), these
+   lines open the item of the title run above them instead of closing it
+   (``Profile.lead_meta``); each is reported as attached to its item
+   (``Segment.attached``).
+10. A metadata line right under an item's last line, with no blank line between
+    (a date ``📅 June 3, 2024``, a bare URL, a DOI, ``Source: …``, a byline; see
+    :func:`kg.ingest.metadata.meta_line`), belongs to that item: its value fills
+    ``date``/``urls``/``doi``/``authors``/``extra["sources"]``, it is left out of
+    the text and listed in ``Segment.attached``.  Metadata lines at the head of a
+    title run fill the next item's fields the same way.  A run of metadata lines
+    that belongs to no item is a ``stray`` segment (dropped, reported).
+11. Separators and issue chrome: a separator line closes the current item.  The
+    first item of a file is an issue introduction (boilerplate) when a later item
+    follows and :func:`is_intro` holds (newsletter-shaped title such as "Issue
+    57" / "Links of the week", or an introducing phrase such as "In this issue",
+    and a short body).  A file title above the first item's title (newsletter
+    shaped, or — in a rule-9 listing — set off by a blank line in a longer title
+    run than the file's usual one) becomes ``newsletter``, not the item's title.
+    A sign-off body line ("That's all for this week.") after a closed item is
+    boilerplate.
 
 Offsets
 -------
