@@ -294,3 +294,20 @@ def test_build_folder_of_mixed_formats(tmp_path, nlp):
     labels = [str(o) for o in g.objects(None, RDFS.label)]
     assert len(labels) > 20
     assert [lb for lb in labels if MARKUP.search(lb)] == []
+
+
+def test_directory_walk_reads_every_format_and_skips_non_documents(tmp_path):
+    shutil.copy(FORMATS / "news.rss", tmp_path / "news.rss")
+    (tmp_path / "docs.jsonl").write_text('{"id": "d1", "text": "Acme trained a new model on ImageNet."}\n')
+    (tmp_path / "method.jsonl").write_text('{"id": "m1", "label": "BERT", "type": "Method"}\n')
+    (tmp_path / "config.xml").write_text("<?xml version='1.0'?>\n<config><a>1</a></config>\n")
+    old = tmp_path / "old-build"
+    old.mkdir()
+    (old / ".kg-build.json").write_text("{}")
+    (old / "index.html").write_text("<!doctype html><html><body><p>A view page.</p></body></html>")
+    recs, report = _records(tmp_path)
+    assert sorted(Path(r.source).name for r in recs) == ["docs.jsonl", "news.rss", "news.rss", "news.rss"]
+    reasons = {Path(s["source"]).name: s["reason"] for s in report.documents_skipped}
+    assert reasons["method.jsonl"].startswith("JSON lines without 'text'")
+    assert reasons["config.xml"].startswith("not an RSS or Atom feed")
+    assert any("kg build output folder" in w for w in report.warnings)

@@ -161,7 +161,10 @@ def _iter_records(
     explicit = {str(i) for i in inputs}
     for src in iter_sources(inputs, report):
         try:
-            if src.kind == "arxiv-jsonl":
+            if src.kind == "other":
+                report.warnings.append(f"{src.name}: JSON lines without 'text' (not documents), skipped")
+                report.skip(src.name, "JSON lines without 'text' or 'abstract' (not documents)")
+            elif src.kind == "arxiv-jsonl":
                 yield from _arxiv_records(src, report, skip_bad_lines, min_chars, seen)
             elif src.jsonl:
                 yield from _jsonl_records(src, report, skip_bad_lines, min_chars, seen, given_ids)

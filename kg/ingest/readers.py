@@ -28,6 +28,21 @@ from .report import IngestReport
 TEXT_SUFFIXES = WALKED
 #: Bytes read to tell the kind of an input by its content.
 SNIFF_BYTES = 4096
+#: Marker file of a ``kg build`` output folder (its views, JSONL and graph files are
+#: not inputs): such folders are not walked.
+BUILD_MARKER = ".kg-build.json"
+
+
+def _documents_jsonl(head: bytes) -> bool:
+    """The first line of a JSONL file found in a directory is a document (has ``text``)."""
+    for raw in head.splitlines():
+        if raw.strip():
+            try:
+                obj = json.loads(raw.decode("utf-8-sig"))
+            except (ValueError, UnicodeDecodeError):
+                return True  # let the JSONL reader report the malformed line
+            return not isinstance(obj, dict) or "text" in obj
+    return True
 #: File name endings read as JSONL when given explicitly.
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 #: Bytes inspected for NUL bytes to call a file binary (the same heuristic as git,
@@ -117,7 +132,9 @@ def iter_sources(inputs: list[str | Path], report: IngestReport) -> Iterator[Sou
     Directories are walked recursively (following symbolic links to directories,
     each real directory at most once: a link back to an ancestor is reported as a
     loop and not followed); their ``.txt``/``.md`` files are visited sorted by
-    relative path; names starting with ``.`` are ignored.  Files given explicitly are
+    relative path; names starting with ``.`` are ignored, and so are ``kg build``
+    output folders (holding :data:`BUILD_MARKER`) and JSONL files whose first object
+    has no ``text`` (kind ``"other"``: skipped and reported).  Files given explicitly are
     read whatever their name.  Each source's ``kind`` is set from its name and first
     bytes (:func:`kg.ingest.formats.sniff_kind`); stdin is JSONL if its first line
     parses as a JSON object, else sniffed like a file.
@@ -130,7 +147,10 @@ def iter_sources(inputs: list[str | Path], report: IngestReport) -> Iterator[Sou
         p = Path(item)
         if p.is_dir():
             for f in _walk(p, report):
-                yield _sniffed(Source(f, str(f), False))
+                src = _sniffed(Source(f, str(f), False))
+                if src.kind == "jsonl" and not _documents_jsonl(src.head()):
+                    src.kind = "other"  # e.g. a gazetteer or an extraction output
+                yield src
         else:
             yield _sniffed(Source(p, s, p.name.lower().endswith(JSONL_SUFFIXES)))
 
@@ -150,6 +170,9 @@ def _walk(root: Path, report: IngestReport) -> list[Path]:
             report.warnings.append(f"{d}: symbolic link loop (directory already visited), not followed")
             return
         seen.add(key)
+        if (d / BUILD_MARKER).exists():
+            report.warnings.append(f"{d}: a kg build output folder, not read as input")
+            return
         try:
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError as e:
