@@ -59,6 +59,7 @@ earlier document's is reported as a duplicate the same way.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -435,22 +436,23 @@ def _markdown_records(
         text = plain.text
         title = plain.headings[0][1] if plain.headings else None
         seg = Segment("item", (0, len(text)))
-        # one document: heading markers removed from the text, offsets kept
-        parts, smap, off = [], [], 0
+        # one document: heading markers, separators, link lines and section names
+        # ("Installation", "License": no facts in them) removed, offsets kept
+        parts, smap, off, pos = [], [], 0, 0
         for block in text.split("\n\n"):
-            b = block[2:] if block.startswith("# ") else block
-            if b in (markdown.SEPARATOR, markdown.LINKS_LINE):
+            head = block.startswith("# ")
+            start = pos + (2 if head else 0)
+            b = text[start: pos + len(block)]
+            pos += len(block) + 2
+            if b in (markdown.SEPARATOR, markdown.LINKS_LINE) or (
+                head and parts and len(b.split()) <= 4 and markdown.DOC_SECTION.match(b)
+            ):
                 continue
             parts.append(b)
-        seg.text = "\n\n".join(parts)
-        pos = 0
-        for block in text.split("\n\n"):
-            start = pos + (2 if block.startswith("# ") else 0)
-            b = text[start: pos + len(block)]
-            if b not in (markdown.SEPARATOR, markdown.LINKS_LINE):
-                smap.append((off, start, len(b)))
-                off += len(b) + 2
-            pos += len(block) + 2
+            smap.append((off, start, len(b)))
+            off += len(b) + 2
+        # soft line breaks inside a paragraph become spaces (same length: offsets kept)
+        seg.text = re.sub(r"(?<!\n)\n(?!\n)", " ", "\n\n".join(parts))
         seg.source_map = smap
         seg.title = title
         seg.span = (0, len(text))
