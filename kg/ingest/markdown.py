@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from .metadata import URL
+from .metadata import READ_MORE, URL
 
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -69,6 +69,10 @@ class Plain:
         ``(plain_start, source_start, length)`` runs identical in ``text`` and the file.
     headings : list of tuple of int and str
         ``(level, text)`` of each heading, in order.
+    item_lists : int
+        Items in lists of items (:func:`_item_lists`).
+    read_more : int
+        Paragraphs that are only a "Read more" / "Continue reading" link.
     dropped : dict of str to int
         How many images/badges, code blocks, inline code spans and HTML pieces were left out.
     """
@@ -77,6 +81,8 @@ class Plain:
     runs: list[tuple[int, int, int]] = field(default_factory=list)
     headings: list[tuple[int, str]] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
+    item_lists: int = 0
+    read_more: int = 0
 
 
 def _line_starts(src: str) -> list[int]:
@@ -126,6 +132,7 @@ def to_plain(src: str) -> Plain:
             pos += len(piece)
 
     item_lists = _item_lists(tokens)
+    read_more = 0
     depth = 0
     for i, tok in enumerate(tokens):
         t = tok.type
@@ -154,6 +161,8 @@ def to_plain(src: str) -> Plain:
                 headings.append((heading_level, "".join(p for p, _ in pieces)))
                 add_block(pieces, "# ")
             elif _links_only(tok):
+                if READ_MORE.fullmatch("".join(p for p, _ in pieces).strip()):
+                    read_more += 1
                 add_block([(LINKS_LINE, None)])
             else:
                 lead = _bold_lead(tok, pieces)
@@ -176,7 +185,7 @@ def to_plain(src: str) -> Plain:
             if out:
                 out.append("\n\n" + SEPARATOR)
                 pos += 2 + len(SEPARATOR)
-    return Plain("".join(out), runs, headings, dropped)
+    return Plain("".join(out), runs, headings, dropped, len(item_lists), read_more)
 
 
 def _inline_pieces(tok, src: str, lo: int, hi: int, drop) -> list[tuple[str, int | None]]:
@@ -246,25 +255,21 @@ def is_single_document(plain: Plain) -> bool:
     """True when a Markdown file is one document (a README, a paper, an article)
     rather than a digest of items.
 
-    Rule: the headings after the first name parts of a document — at least half of
-    them match :data:`DOC_SECTION` ("Installation", "Usage", "Citation", "Results"…)
-    — or there are fewer than two such headings and no separators.  A newsletter's
-    item headings ("OpenAI ships a new reasoning model") do not match, so a file of
-    item headings is a digest.
+    A file is a digest when it shows a digest's marks: a first heading shaped like
+    a newsletter's name (:data:`kg.ingest.metadata.NEWSLETTER_TITLE`: "Issue 57",
+    "Paper roundup — week 12"), a greeting ("Hi everyone,") or an introducing
+    phrase (:data:`kg.ingest.metadata.INTRO_PHRASE`: "In this issue", "Here are")
+    among its first three blocks, or three or more "Read more" links.  Anything else
+    (a README, however many sections and feature lists it has) is one document.
     """
-    heads = [h for _, h in plain.headings[1:]]
-    if not heads:
-        return "\n\n---" not in plain.text and not _looks_like_list_digest(plain.text)
-    doc = sum(1 for h in heads if DOC_SECTION.match(h.strip()))
-    return doc * 2 >= len(heads)
+    from .metadata import INTRO_PHRASE, NEWSLETTER_TITLE, is_greeting
 
-
-def _looks_like_list_digest(text: str) -> bool:
-    """Three or more blocks that each read as a complete item (a title-like first
-    line and a sentence after it, or "Read more")."""
-    blocks = [b for b in text.split("\n\n") if b.strip()]
-    n = sum(1 for b in blocks if "\n" in b.strip() or re.search(r"\bread\s+more\b", b, re.I))
-    return n >= 3
+    blocks = [b.strip() for b in plain.text.split("\n\n") if b.strip()]
+    if plain.headings and NEWSLETTER_TITLE.search(plain.headings[0][1]):
+        return False
+    if any(is_greeting(b) or INTRO_PHRASE.search(b) for b in blocks[:3]):
+        return False
+    return plain.read_more < 3
 
 
 def map_runs(seg_runs: list[tuple[int, int, int]], plain_runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -308,18 +313,18 @@ def _item_lists(tokens) -> set[int]:
 def _links_only(tok) -> bool:
     """An inline token made only of links (and separators such as ``·``, ``|``)."""
     kids = tok.children or []
-    links = sum(1 for c in kids if c.type == "link_open")
-    if not links:
-        return False
     depth = 0
+    link_words = False
     for c in kids:
         if c.type == "link_open":
             depth += 1
         elif c.type == "link_close":
             depth -= 1
-        elif c.type == "text" and depth == 0 and re.search(r"\w", c.content):
-            return False
-    return True
+        elif c.type == "text" and re.search(r"\w", c.content):
+            if depth == 0:
+                return False
+            link_words = True
+    return link_words  # image-only links (badges) are not a link line
 
 
 def _bold_lead(tok, pieces):
