@@ -311,3 +311,14 @@ def test_directory_walk_reads_every_format_and_skips_non_documents(tmp_path):
     assert reasons["method.jsonl"].startswith("JSON lines without 'text'")
     assert reasons["config.xml"].startswith("not an RSS or Atom feed")
     assert any("kg build output folder" in w for w in report.warnings)
+
+
+def test_stdin_feed_and_arxiv_snapshot(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((FORMATS / "news.rss").read_bytes())))
+    recs, _ = _records("-")
+    assert len(recs) == 3 and recs[0].source == "-" and recs[0].extra["feed"] == "Example AI Newswire"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((FORMATS / "arxiv_snapshot.jsonl").read_bytes())))
+    recs, _ = _records("-")
+    assert [r.arxiv_id for r in recs] == ["2402.05555", "2401.07777"]

@@ -240,7 +240,8 @@ def read_feed(data: bytes) -> tuple[list[Doc], str | None]:
     content with HTML stripped.  arXiv API entries (an ``arxiv.org/abs/`` id) also
     give ``arxiv_id`` (without version; the version in ``extra``), ``doi``,
     ``venue`` (journal ref, else the venue note of the comment), categories as
-    ``topics`` and ``extra["primary_category"]``, ``extra["updated"]``.
+    ``topics`` and ``extra["primary_category"]``, ``extra["updated"]``.  The
+    feed's own title is ``extra["feed"]``.
 
     Raises
     ------
@@ -263,6 +264,10 @@ def read_feed(data: bytes) -> tuple[list[Doc], str | None]:
     if exc is not None and not isinstance(exc, feedparser.CharacterEncodingOverride):
         warning = f"feed not well-formed ({exc}, line {line}); {len(parsed.entries)} entries recovered"
     docs = [_entry_doc(e, n) for n, e in enumerate(parsed.entries, start=1)]
+    feed_title = _squash(strip_html(parsed.feed.get("title", ""))) if parsed.get("feed") else ""
+    if feed_title:
+        for d in docs:
+            d.extra["feed"] = feed_title
     return docs, warning
 
 
