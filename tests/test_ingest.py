@@ -128,14 +128,14 @@ def test_identical_items_in_two_files_are_duplicates(tmp_path):
     (tmp_path / "b").mkdir()
     src = (SAMPLES / "004_0c66e323bfd52bdd.txt").read_bytes()
     (tmp_path / "a" / "x.txt").write_bytes(src)
-    (tmp_path / "b" / "y.md").write_bytes(src)
+    (tmp_path / "b" / "y.txt").write_bytes(src)  # (a .md copy is read as Markdown)
     report = IngestReport()
     recs = list(iter_records([tmp_path], report=report))
     assert len(recs) == 10
     assert len(report.documents_skipped) == 10
     first = {r.span[0]: r.id for r in recs}
     for s in report.documents_skipped:
-        assert s["source"].endswith("y.md")
+        assert s["source"].endswith("y.txt")
         assert s["reason"] == f"duplicate of {first[s['span'][0]]}"
 
 

@@ -58,16 +58,15 @@ earlier document's is reported as a duplicate the same way.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import InputError
 from ..model import Record
-from . import formats, markdown, metadata
+from . import metadata
 from .language import MIN_CHARS_FOR_LANGID, detect_language
 from .readers import Source, TextFile, check_inputs, iter_jsonl, iter_sources
+from .records import _segment_records, content_id
 from .report import IngestReport
 from .segment import (
     MAX_DOC_CHARS,
@@ -78,6 +77,7 @@ from .segment import (
     segment_lines,
     segment_text,
 )
+from .structured import _arxiv_records, _markdown_records, _structured_records
 
 __all__ = [
     "IngestReport",
@@ -87,11 +87,6 @@ __all__ = [
     "read_segments",
     "segment_text",
 ]
-
-
-def content_id(text: str) -> str:
-    """Stable content id of a document text (16 hex digits of SHA-256, see module doc)."""
-    return hashlib.sha256(metadata.normalise_for_id(text).encode("utf-8")).hexdigest()[:16]
 
 
 def iter_records(
@@ -233,89 +228,6 @@ def _text_records(
     yield from _segment_records(segs, src.name, report, min_chars, seen)
 
 
-def _segment_records(segs, name: str, report: IngestReport, min_chars: int, seen: dict[str, str],
-                     remap=None) -> Iterator[Record]:
-    """Records of the item segments of one file; boilerplate, stray lines and
-    metadata blocks go to the report.  ``remap`` (optional) rewrites a segment's
-    offsets to the file's before use (Markdown: plain text -> file)."""
-    long_lines = 0
-    n_items = 0
-    for seg in segs:
-        if remap is not None:
-            remap(seg)
-        where = {"span": list(seg.span), "lines": list(seg.lines)}
-        if seg.kind == "boilerplate":
-            report.boilerplate.append({"source": name, **where, "kind": seg.notes[0] if seg.notes else "newsletter chrome"})
-            continue
-        if seg.kind == "stray":
-            note = "; ".join(seg.notes) or "stray lines"
-            report.warnings.append(f"{name}:{seg.lines[0]}: {note}, dropped")
-            if note.startswith("metadata line"):
-                report.boilerplate.append({"source": name, **where, "kind": "metadata without an item, dropped"})
-            report.skip(name, note, **where, **({"title": seg.title} if seg.title else {}))
-            continue
-        n_items += 1
-        if seg.cut:
-            long_lines += 1
-        for note in seg.attached:
-            report.boilerplate.append({"source": name, "kind": "metadata attached to item", **note})
-        rec = _record_from_segment(seg, name, min_chars, report, seen)
-        if rec is not None:
-            yield rec
-    if long_lines:
-        report.warnings.append(
-            f"{name}: lines longer than {MAX_LINE_CHARS} characters were cut into "
-            f"{long_lines} bounded documents"
-        )
-    if n_items == 0:
-        report.warnings.append(f"{name}: no document found in the file")
-
-
-def _record_from_segment(
-    seg: Segment, name: str, min_chars: int, report: IngestReport, seen: dict[str, str]
-) -> Record | None:
-    where: dict[str, Any] = {"span": list(seg.span)}
-    if seg.title:
-        where["title"] = seg.title
-    if not seg.text.strip():
-        report.skip(name, "empty", **where)
-        return None
-    rid = content_id(seg.text)
-    if rid in seen:
-        report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
-        return None
-    if seg.dropped:
-        report.warnings.append(
-            f"{name}:{seg.lines[0]}: {len(seg.dropped)} paragraph(s) in a non-Latin script left out of "
-            f"item {rid} (spans {seg.dropped})"
-        )
-    lang, prob, english = detect_language(seg.text, min_chars)
-    if not english:
-        seen[rid] = rid
-        report.skip(name, f"non-English ({lang}, p={prob:.2f})", id=rid, **where)
-        return None
-    seen[rid] = rid
-    report.documents_read += 1
-    return Record(
-        id=rid,
-        text=seg.text,
-        title=seg.title,
-        source=name,
-        span=seg.span,
-        arxiv_id=seg.arxiv_id,
-        doi=seg.doi,
-        date=seg.date,
-        venue=seg.venue,
-        url=None,
-        language=lang,
-        authors=tuple(seg.authors),
-        topics=tuple(seg.topics),
-        urls=tuple(seg.urls),
-        machine_translated=seg.machine_translated,
-        extra=seg.extra(),
-    )
-
-
 _JSONL_FIELDS = ("title", "date", "url", "arxiv_id", "doi", "venue")
 
 
@@ -386,171 +298,3 @@ def _jsonl_records(
         )
     if not any_line and len(report.documents_skipped) == skips_before:
         report.skip(src.name, "empty file")
-
-
-# --------------------------------------------------------------------------- Markdown, HTML, feeds, arXiv, PDF
-
-
-def _markdown_records(
-    src: Source, report: IngestReport, min_chars: int, max_doc_chars: int, seen: dict[str, str]
-) -> Iterator[Record]:
-    """Markdown: rendered as plain text blocks (:mod:`kg.ingest.markdown`); a
-    README-like file is one document, a digest is segmented like a text file.
-    Offsets (``span``, ``source_map``) index the Markdown file."""
-    tf = TextFile(src, report)
-    if tf.binary_at is not None:
-        report.skip(src.name, f"binary file (NUL byte at offset {tf.binary_at})")
-        report.warnings.append(f"{src.name}: binary file (NUL byte at offset {tf.binary_at}), skipped")
-        return
-    report.files_read += 1
-    if tf.empty:
-        report.skip(src.name, "empty file")
-        return
-    raw = "".join(tf.chunks())
-    plain = markdown.to_plain(raw)
-    if plain.dropped:
-        what = ", ".join(f"{n} {k}" for k, n in sorted(plain.dropped.items()))
-        report.boilerplate.append({"source": src.name, "kind": f"markdown markup dropped: {what}"})
-    if not plain.text.strip():
-        report.skip(src.name, "no text outside markup (images, code, HTML only)")
-        return
-    runs = plain.runs
-
-    def to_file(off: int, end: bool) -> int:
-        best = None
-        for ps, fs, n in runs:
-            if ps <= off <= ps + n:
-                return fs + off - ps
-            if not end and ps > off:
-                return fs if best is None else best
-            if end and ps + n <= off:
-                best = fs + n
-        return best if best is not None else (len(raw) if end else 0)
-
-    def remap(seg: Segment) -> None:
-        seg.span = (to_file(seg.span[0], False), to_file(seg.span[1], True))
-        seg.source_map = markdown.map_runs(seg.source_map, runs)
-        seg.lines = (raw.count("\n", 0, seg.span[0]) + 1, raw.count("\n", 0, max(seg.span[0], seg.span[1] - 1)) + 1)
-
-    if markdown.is_single_document(plain):
-        text = plain.text
-        title = plain.headings[0][1] if plain.headings else None
-        seg = Segment("item", (0, len(text)))
-        # one document: heading markers, separators, link lines and section names
-        # ("Installation", "License": no facts in them) removed, offsets kept
-        parts, smap, off, pos = [], [], 0, 0
-        for block in text.split("\n\n"):
-            head = block.startswith("# ")
-            start = pos + (2 if head else 0)
-            b = text[start: pos + len(block)]
-            pos += len(block) + 2
-            if b in (markdown.SEPARATOR, markdown.LINKS_LINE) or (
-                head and parts and len(b.split()) <= 4 and markdown.DOC_SECTION.match(b)
-            ):
-                continue
-            parts.append(b)
-            smap.append((off, start, len(b)))
-            off += len(b) + 2
-        # soft line breaks inside a paragraph become spaces (same length: offsets kept)
-        seg.text = re.sub(r"(?<!\n)\n(?!\n)", " ", "\n\n".join(parts))
-        seg.source_map = smap
-        seg.title = title
-        seg.span = (0, len(text))
-        remap(seg)
-        yield from _segment_records([seg], src.name, report, min_chars, seen)
-        return
-    prof = profile_lines(iter_lines([plain.text], MAX_LINE_CHARS))
-    segs = segment_lines(iter_lines([plain.text], MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars)
-    yield from _segment_records(segs, src.name, report, min_chars, seen, remap=remap)
-
-
-def _structured_records(
-    src: Source, report: IngestReport, skip_bad_lines: bool, min_chars: int, seen: dict[str, str], explicit: bool
-) -> Iterator[Record]:
-    """HTML pages, RSS/Atom feeds (and arXiv API responses) and PDF papers
-    (:mod:`kg.ingest.formats`).  A file that cannot be parsed raises
-    :class:`InputError` naming it (and the line, for XML errors) when it was named
-    on the command line, unless ``skip_bad_lines``; found in a directory (or with
-    ``skip_bad_lines``) it is skipped with the reason in the report."""
-    data = src.read_bytes()
-    report.files_read += 1
-    if not data.strip():
-        report.skip(src.name, "empty file")
-        return
-    try:
-        if src.kind == "html":
-            docs = formats.read_html(data)
-        elif src.kind == "feed":
-            docs, warning = formats.read_feed(data)
-            if warning:
-                report.warnings.append(f"{src.name}: {warning}")
-            if not docs:
-                report.warnings.append(f"{src.name}: feed without items")
-        else:
-            import io
-
-            docs = formats.read_pdf(io.BytesIO(data))
-    except formats.FormatError as e:
-        if explicit and not skip_bad_lines:
-            raise InputError(str(e), src.name, e.line) from None
-        where = f"{src.name}:{e.line}" if e.line else src.name
-        report.warnings.append(f"{where}: {e}, skipped")
-        report.skip(src.name, str(e), **({"line": e.line} if e.line else {}))
-        return
-    for doc in docs:
-        doc.extra["format"] = src.kind if not (src.kind == "feed" and doc.arxiv_id) else "arxiv-api"
-        if doc.line is not None:
-            doc.extra["entry"] = doc.line
-        rec = _doc_record(doc, src.name, report, min_chars, seen, {"entry": doc.line} if doc.line else {})
-        if rec is not None:
-            yield rec
-
-
-def _arxiv_records(
-    src: Source, report: IngestReport, skip_bad_lines: bool, min_chars: int, seen: dict[str, str]
-) -> Iterator[Record]:
-    """Lines of the arXiv metadata snapshot (:func:`kg.ingest.formats.arxiv_snapshot_doc`)."""
-    report.files_read += 1
-    any_line = False
-    for n, obj in iter_jsonl(src, report, skip_bad_lines):
-        any_line = True
-        try:
-            doc = formats.arxiv_snapshot_doc(obj, n)
-        except formats.FormatError as e:
-            if not skip_bad_lines:
-                raise InputError(str(e), src.name, n) from None
-            report.skip(src.name, str(e), line=n)
-            continue
-        doc.extra.update({"format": "arxiv-snapshot", "file": src.name, "line": n})
-        rec = _doc_record(doc, src.name, report, min_chars, seen, {"line": n, "id": doc.arxiv_id})
-        if rec is not None:
-            yield rec
-    if not any_line:
-        report.skip(src.name, "empty file")
-
-
-def _doc_record(
-    doc: formats.Doc, name: str, report: IngestReport, min_chars: int, seen: dict[str, str], where: dict[str, Any]
-) -> Record | None:
-    """A :class:`Record` from a :class:`kg.ingest.formats.Doc` (content id,
-    duplicate and language checks as for text items), or None (reported)."""
-    if doc.title:
-        where = {**where, "title": doc.title}
-    if not doc.text.strip():
-        report.skip(name, "empty", **where)
-        return None
-    rid = content_id(doc.text)
-    if rid in seen:
-        report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
-        return None
-    lang, prob, english = detect_language(doc.text, min_chars)
-    seen[rid] = rid
-    if not english:
-        report.skip(name, f"non-English ({lang}, p={prob:.2f})", id=rid, **where)
-        return None
-    report.documents_read += 1
-    return Record(
-        id=rid, text=doc.text, title=doc.title, source=name, span=None, arxiv_id=doc.arxiv_id, doi=doc.doi,
-        date=doc.date, venue=doc.venue, url=doc.url, language=lang, authors=tuple(doc.authors),
-        topics=tuple(doc.topics), urls=tuple(doc.urls), machine_translated=False, extra=doc.extra,
-    )
