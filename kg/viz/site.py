@@ -11,6 +11,7 @@ import networkx as nx
 
 from kg.errors import BuildError
 from kg.model import ENTITY_TYPES
+from kg.viz.overview import OVERVIEW_TOP, overview_view
 from kg.viz.render import MAX_NODES, render_html
 from kg.viz.select import DEFAULT_TOP, node_kind, node_type, select_view
 
@@ -40,7 +41,8 @@ def _entity_types(G: nx.MultiDiGraph) -> list[str]:
 def write_site(G: nx.MultiDiGraph, out_dir: Path, *, top: int = DEFAULT_TOP) -> list[Path]:
     """Write the browsable views of a built graph: ``index.html`` plus one page per type.
 
-    ``index.html`` is the overview (:func:`kg.viz.select_view` with ``top``);
+    ``index.html`` is the overview (:func:`kg.viz.overview.overview_view`: at most
+    ``min(top, OVERVIEW_TOP)`` entities, typed relations and folded co-mentions);
     ``type-<type>.html`` shows the ``top`` most important entities of one type
     with their direct neighbours. Every page carries the same navigation bar
     and a legend whose type names link to the type pages.
@@ -71,14 +73,16 @@ def write_site(G: nx.MultiDiGraph, out_dir: Path, *, top: int = DEFAULT_TOP) -> 
     links.update({t: type_page_name(t) for t in types})
     n_docs = sum(1 for _, a in G.nodes(data=True) if node_kind(a) == "document")
     n_ent = sum(1 for _, a in G.nodes(data=True) if node_kind(a) == "entity")
+    overview = overview_view(G, top=min(top, OVERVIEW_TOP))
     written = [
         render_html(
-            select_view(G, top=top),
+            overview,
             out_dir / "index.html",
             title="Knowledge graph overview",
             note=(
-                f"{n_ent:,} entities from {n_docs:,} documents; the most important by "
-                "PageRank with their typed relations and results (co-mentions hidden)."
+                f"{n_ent:,} entities from {n_docs:,} documents; the most important by PageRank, "
+                "joined by their typed relations (solid, labelled) and by the documents that "
+                "mention both (dashed: hover for the documents and sentences)."
             ),
             links=links,
             current="Overview",
