@@ -29,9 +29,10 @@ from kg.viz.select import (
 )
 
 #: Nodes of the overview: about what a 1280×820 page shows with every label at
-#: 12 px without hiding the drawing (measured on data/samples in Chromium, see
-#: tests/browser/test_views_browser.py); type pages and ``kg view --top`` show more.
-OVERVIEW_TOP: int = 150
+#: 12 px and few overlaps (data/samples in headless Chromium: 100 nodes fit at
+#: scale 0.68, 150 at 0.50 with labels covering each other); type pages and
+#: ``kg view --top N`` show more.
+OVERVIEW_TOP: int = 100
 #: Co-mention edges each node keeps (its strongest, by :func:`fold_weight`).
 FOLD_PER_NODE: int = 6
 #: Cap on the entity pairs counted while folding (sum over documents of the pairs

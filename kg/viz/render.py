@@ -633,7 +633,8 @@ def build_page(
             opts_e["arrows"] = {"to": {"enabled": False}}
             opts_e["color"] = {"color": "#c5cad0", "highlight": "#222222", "hover": "#444444"}
         elif drawn.number_of_nodes() <= LARGE_VIEW:
-            opts_e["label"] = ", ".join(k for k in keys if k not in _WEAK)
+            # folded co-mentions (kg.viz.overview) are named in the tooltip only
+            opts_e["label"] = ", ".join(k for k in keys if not view.edges[u, v, k].get("folded"))
             opts_e["color"] = {"color": "#59626b", "highlight": "#222222", "hover": "#000000"}
         e = Edge(str(u), str(v), True, **opts_e)
         net.edges.append(e.options)

@@ -191,6 +191,11 @@ def view_command(
 ) -> Path:
     """``kg view``: load a built graph, select a view, write it as one HTML page.
 
+    Without ``entity``, ``document``, ``types``, ``relations`` or ``since`` the
+    page is the overview of ``index.html`` (:func:`kg.viz.overview.overview_view`
+    with ``top``, default :data:`kg.viz.overview.OVERVIEW_TOP`); otherwise
+    :func:`kg.viz.select_view`.
+
     Parameters
     ----------
     build_dir : pathlib.Path
@@ -219,7 +224,8 @@ def view_command(
     G = load_build(build_dir)
     types = list(types) if types else None
     relations = list(relations) if relations else None
-    view = select_view(
+    plain = not (entity or document or types or relations or since)
+    view = overview_view(G, top=top or OVERVIEW_TOP, rank=rank) if plain else select_view(
         G,
         entity=entity,
         radius=radius,
@@ -239,6 +245,8 @@ def view_command(
         centre = meta["centre"]
         a = view.nodes[centre]
         title = f"Document: {a.get('title') or a.get('label') or centre}"
+    elif plain:
+        title = "Knowledge graph overview"
     else:
         title = "Knowledge graph view"
     parts = []
