@@ -578,3 +578,19 @@ def test_site_and_view_command_use_the_overview(G, tmp_path):
     out = view_command(build, tmp_path / "o.html")
     assert "Knowledge graph overview" in out.read_text(encoding="utf-8")
     assert page_data(out.read_text(encoding="utf-8"))["edges"] == data["edges"]
+
+
+def test_sparse_pagerank_matches_networkx(sample_graph):
+    from kg.viz.overview import pagerank
+
+    S = sample_graph
+    ours = pagerank(S, skip={"coMentioned"})
+    D = nx.DiGraph()
+    D.add_nodes_from(S)
+    for u, v, k, c in S.edges(keys=True, data="count"):
+        if k != "coMentioned":
+            w = float(c or 1)
+            D.add_edge(u, v, weight=D[u][v]["weight"] + w if D.has_edge(u, v) else w)
+    ref = nx.pagerank(D, alpha=0.85, weight="weight", tol=1e-10)
+    assert max(abs(ours[n] - ref[n]) for n in S) < 1e-5
+    assert abs(sum(ours.values()) - 1) < 1e-9
