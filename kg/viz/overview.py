@@ -199,6 +199,24 @@ def _strongest(weights: dict[tuple[str, str], int], per_node: int) -> set[tuple[
     return keep
 
 
+def _prefer_linked(
+    G: nx.MultiDiGraph, order: list[str], top: int
+) -> tuple[list[str], dict[tuple[str, str], dict[str, Any]], int]:
+    """The ``top`` best of ``order`` that have a link (typed relation or shared
+    document) to another of the best ``2 * top``; lone ones only to fill up.
+    Also returns the fold of those ``2 * top`` (:func:`fold_mentions`)."""
+    pool = order[: 2 * top]
+    in_pool = set(pool)
+    pairs, folded = fold_mentions(G, [n for n in pool if node_kind(G.nodes[n]) == "entity"])
+    linked = {x for pair in pairs for x in pair}
+    for u in pool:
+        for v, kd in G.succ[u].items():
+            if v in in_pool and any(k not in HIDDEN_BY_DEFAULT and k != "mentions" for k in kd):
+                linked.update((u, v))
+    first = [n for n in pool if n in linked][:top]
+    return first + [n for n in order if n not in linked][: top - len(first)], pairs, folded
+
+
 def overview_view(
     G: nx.MultiDiGraph,
     *,
@@ -208,10 +226,13 @@ def overview_view(
 ) -> nx.MultiDiGraph:
     """The overview: top entities with their typed relations and strongest co-mentions.
 
-    1. Rank entity and result nodes with :func:`kg.viz.select.rank_nodes` on the
-       graph *with* documents and their ``mentions`` edges (PageRank flows from
-       documents to what they mention, so an entity mentioned by many documents
-       ranks high even without typed relations), and keep the ``top`` best.
+    1. Rank entity and result nodes by PageRank (:func:`pagerank`; or
+       :func:`kg.viz.select.rank_nodes` for ``degree``/``count``) on the graph
+       *with* documents and their ``mentions`` edges (rank flows from documents
+       to what they mention, so an entity mentioned by many documents ranks high
+       even without typed relations), and keep the ``top`` best of those linked
+       (by a typed relation or a shared document) to another of the best
+       ``2 * top``; unlinked ones only fill up the rest.
     2. Copy the typed relations among them (not the extractor's own
        ``coMentioned`` edges).
     3. Fold the documents onto them (:func:`fold_mentions`) and add, for each
@@ -256,9 +277,12 @@ def overview_view(
         order = sorted(
             cand, key=lambda x: (-scores.get(x, 0.0), -float(G.nodes[x].get("count") or 0), str(x))
         )
-        chosen = set(order[:top])
+        best, pairs, folded = _prefer_linked(G, order, top)
+        chosen = set(best)
+        pairs = {p: f for p, f in pairs.items() if p[0] in chosen and p[1] in chosen}
     else:
         chosen = set(cand)
+        pairs, folded = fold_mentions(G, [n for n in chosen if node_kind(G.nodes[n]) == "entity"])
 
     view = nx.MultiDiGraph()
     view.graph.update(_clone(G.graph))
@@ -276,7 +300,6 @@ def overview_view(
                 cited.update(e["doc"] for e in d.get("evidence") or () if e.get("doc"))
 
     entities = [n for n in chosen if node_kind(G.nodes[n]) == "entity"]
-    pairs, folded = fold_mentions(G, entities)
     weights = {p: fold_weight(len(f["docs"]), len(f["sentences"])) for p, f in pairs.items()}
     for a, b in sorted(_strongest(weights, per_node)):
         f, w = pairs[(a, b)], weights[(a, b)]
