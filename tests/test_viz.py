@@ -594,3 +594,26 @@ def test_sparse_pagerank_matches_networkx(sample_graph):
     ref = nx.pagerank(D, alpha=0.85, weight="weight", tol=1e-10)
     assert max(abs(ours[n] - ref[n]) for n in S) < 1e-5
     assert abs(sum(ours.values()) - 1) < 1e-9
+
+
+def test_overview_communities_are_named_after_their_members(sample_graph, tmp_path):
+    from kg.viz import overview_view
+
+    view = overview_view(sample_graph)
+    comms = view.graph["view"]["communities"]
+    assert len(comms) >= 2 and comms == sorted(comms, key=lambda c: -c["size"])
+    for c in comms:
+        members = [n for n, a in view.nodes(data=True) if a.get("community") == c["id"]]
+        assert len(members) == c["size"] >= 3
+        names = {view.nodes[n]["label"] for n in members}
+        assert any(c["label"].startswith(x + ",") for x in names)  # named after a member
+        # a community is held together by links: most members link to another member
+        inside = [n for n in members if any(view.nodes[m].get("community") == c["id"]
+                                            for m in nx.all_neighbors(view, n))]
+        assert len(inside) == len(members)
+    page, _ = build_page(view, title="t")
+    member = next(n for n, a in view.nodes(data=True) if a.get("community") == 1)
+    assert f"Community 1: around {html.escape(comms[0]['label'])}" in page_data(page)["nodeDetails"][member]
+    write_site(sample_graph, tmp_path)
+    assert html.escape(f"Communities: around {comms[0]['label']} ({comms[0]['size']})") in (
+        tmp_path / "index.html").read_text(encoding="utf-8")

@@ -287,6 +287,10 @@ def node_details(view: nx.MultiDiGraph, n: str) -> str:
         qid = str(a.get("wikidata") or "")
         if _QID_RE.match(qid):
             out.append(f"<div>Wikidata: {_link('https://www.wikidata.org/wiki/' + qid, qid)}</div>")
+        if a.get("community_label"):
+            out.append(
+                f"<div>Community {_e(a.get('community'))}: around {_e(a['community_label'])}</div>"
+            )
         if docs:
             out.append('<div class="kg-d-sec">Mentioned in</div><ul>')
             out.extend(f"<li>{_doc_ref(view, d)}</li>" for d in list(docs)[:MENTIONED_IN])

@@ -38,6 +38,15 @@ def _entity_types(G: nx.MultiDiGraph) -> list[str]:
     return ordered + sorted(present - set(ordered))
 
 
+def _communities_note(view: nx.MultiDiGraph, shown: int = 5) -> str:
+    """" Communities: around A, B, C (12); ..." for the largest ``shown`` communities."""
+    comms = (view.graph.get("view") or {}).get("communities") or []
+    if not comms:
+        return ""
+    parts = [f"around {c['label']} ({c['size']})" for c in comms[:shown]]
+    return " Communities: " + "; ".join(parts) + "."
+
+
 def write_site(G: nx.MultiDiGraph, out_dir: Path, *, top: int = DEFAULT_TOP) -> list[Path]:
     """Write the browsable views of a built graph: ``index.html`` plus one page per type.
 
@@ -83,6 +92,7 @@ def write_site(G: nx.MultiDiGraph, out_dir: Path, *, top: int = DEFAULT_TOP) -> 
                 f"{n_ent:,} entities from {n_docs:,} documents; the most important by PageRank, "
                 "joined by their typed relations (solid, labelled) and by the documents that "
                 "mention both (dashed: hover for the documents and sentences)."
+                + _communities_note(overview)
             ),
             links=links,
             current="Overview",
