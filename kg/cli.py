@@ -31,6 +31,7 @@ err = Console(stderr=True, highlight=False)
 log = logging.getLogger("kg")
 
 _DEBUG = False
+_QUIET = False
 
 
 @app.callback()
@@ -38,8 +39,9 @@ def _main(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only warnings and errors."),
 ) -> None:
-    global _DEBUG
+    global _DEBUG, _QUIET
     _DEBUG = debug
+    _QUIET = quiet
     level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
@@ -86,33 +88,58 @@ def build(
         None, "--lock-timeout", min=0,
         help="Seconds to wait while another kg build writes OUT, then fail (default: wait until it ends).",
     ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print only warnings and errors (no progress bar, no summary)."
+    ),
 ) -> None:
     """Read INPUTS, extract entities and relations, and write the graph to OUT.
 
     Writes graph.ttl, graph.nt, graph.trig, graph.nq, graph.jsonld, graph.graphml,
     graph.json (node-link), store/ (Oxigraph, for `kg query`), index.html and one
     page per entity type, extractions.jsonl and build-report.json.
+
+    While it runs, a progress bar on stderr (only when stderr is a terminal)
+    names the phase (extract, merge, export, store, views) and counts the
+    documents, out of their number when it is known.
     """
     from kg.pipeline import run_build
 
+    quiet = quiet or _QUIET
+    if quiet:
+        logging.getLogger().setLevel(logging.WARNING)
+        log.setLevel(logging.WARNING)
     try:
         with Progress(
             SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-            MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
-            disable=not err.is_terminal,
+            MofNCompleteColumn(), TextColumn("documents"), TimeElapsedColumn(), console=err, transient=True,
+            disable=quiet or not err.is_terminal,
         ) as progress:
-            task = progress.add_task("extracting", total=None)
+            task = progress.add_task("extract", total=None)
+
+            def on_phase(phase: str, total: Optional[int]) -> None:
+                done = progress.tasks[0].completed
+                if phase == "extract":
+                    progress.update(task, description=phase, total=total)
+                else:  # extraction is over: the bar is full
+                    progress.update(task, description=phase, total=max(done, 1), completed=done)
+
             result = run_build(
                 inputs, out, model=model, jobs=jobs, base_iri=base_iri,
                 skip_bad_lines=skip_bad_lines, views=not no_views,
-                on_record=lambda rec: progress.advance(task),
+                on_record=lambda rec: progress.advance(task), on_phase=on_phase,
                 cache_dir=_cache_dir(cache, no_cache), dask=dask, incremental=not no_incremental,
                 lock_timeout=lock_timeout,
             )
     except KGError as exc:
         _fail(exc)
         return
-    _print_build_summary(result)
+    if quiet:
+        for w in result.ingest.warnings:
+            err.print(f"[yellow]warning:[/] {_plain(w)}")
+        for e in result.ingest.errors:
+            err.print(f"[red]error:[/] {_plain(e)}")
+    else:
+        _print_build_summary(result)
     if not result.ingest.ok:
         err.print("[bold red]error:[/] some inputs could not be read (see above); the graph is incomplete")
         raise typer.Exit(1)
