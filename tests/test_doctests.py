@@ -12,6 +12,8 @@ MODULES = [
     "kg.build.merge",
     "kg.evaluate",
     "kg.gazetteer.ids",
+    "kg.ingest.markdown",
+    "kg.ingest.formats",
 ]
 
 

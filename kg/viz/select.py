@@ -43,6 +43,10 @@ NODE_TYPES: tuple[str, ...] = tuple(ENTITY_TYPES) + ("Document", "Result")
 #: little, so they would crowd out the typed relations.
 HIDDEN_BY_DEFAULT: frozenset[str] = frozenset({"coMentioned"})
 
+#: Documents named per entity in a view's ``documents`` and under "Mentioned in"
+#: in its tooltip.
+MENTIONED_IN: int = 5
+
 #: Ranking functions accepted by ``rank``.
 RANKS: tuple[str, ...] = ("pagerank", "degree", "count")
 
@@ -434,7 +438,8 @@ def select_view(
         ``G.graph`` plus ``"view"`` (the filters, ``nodes_total`` before the
         ``top`` cut, ``nodes_shown``, ``centre``) and ``"documents"`` (document id
         → ``title``/``label``/``arxiv_id``/``url``/``date`` for every document
-        cited by evidence in the view, so tooltips can name and link them).
+        cited by evidence in the view or among the first :data:`MENTIONED_IN`
+        documents of an entity, so tooltips can name and link them).
 
     Raises
     ------
@@ -625,6 +630,9 @@ def select_view(
                 cited.add(e["doc"])
         view.add_edge(u, v, key=k, **attrs)
     for n, a in view.nodes(data=True):
+        if node_kind(a) == "entity":
+            docs_n = [d for d in a.get("docs") or () if doc_ok is None or doc_ok(d)]
+            cited.update(docs_n[:MENTIONED_IN])
         if node_kind(a) == "result":
             if a.get("doc"):
                 cited.add(a["doc"])
