@@ -39,7 +39,10 @@ class TrainingRules:
                 if m is not None:
                     c.add("trainedOn", m.i, d.i, s.sent, "data-trained-model", 0.7)
             r = d.span.root
-            while r.dep_ in ("conj", "appos") and r.head.i != r.i:
+            # "on BooksCorpus and English Wikipedia" (the parser may hang the first
+            # name from the last as a modifier)
+            while r.head.i != r.i and (r.dep_ in ("conj", "appos") or (
+                    r.dep_ in ("nmod", "compound") and any(o.has_token(r.head) for o in s.datasets))):
                 r = r.head
             if r.dep_ != "pobj" or r.head.lower_ not in TRAIN_PREPS:
                 continue
@@ -70,6 +73,18 @@ class TrainingRules:
             if any(_own_mention(m) for m in ms) and main is not None:
                 return [main], "trained-on-self"
             return [], "trained-on"
+        # "a ResNet-101 backbone, pre-trained on ImageNet" parsed as a clause of its
+        # own: the noun phrase right before the participle
+        k = v.i - 1
+        while k >= v.sent.start and v.doc[k].lower_ in ("pre", "-", ","):
+            k -= 1
+        if v.tag_ == "VBN" and k >= v.sent.start and k < v.i - 1 and not any(
+                c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
+            prev = v.doc[k]
+            named = [m.i for m in methods if not m.generic and not _own_mention(m)
+                     and (m.has_token(prev) or m.span.root.head.i == prev.i)]
+            if named:
+                return named[:2], "trained-on"
         u = v
         while u.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in u.children) and u.head.i != u.i:
             u = u.head
