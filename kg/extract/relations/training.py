@@ -55,7 +55,8 @@ class TrainingRules:
             for h in heads:
                 if h in c.ms_by_i and c.ms_by_i[h].has_token(r):
                     continue
-                c.add("trainedOn", h, d.i, s.sent, pattern, 0.7 if pattern == "trained-on" else 0.5)
+                # the inferred rule is trusted no more than the audited "trained-on" (0.05, fit_confidence.py)
+                c.add("trainedOn", h, d.i, s.sent, pattern, 0.7 if pattern == "trained-on" else 0.05)
 
     def _trained_models(self, v: Token, methods: list, main: int | None) -> tuple[list[int], str]:
         """Model mention indices the training verb ``v`` is about, and the rule name."""
