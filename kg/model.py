@@ -34,7 +34,7 @@ ENTITY_TYPES: tuple[str, ...] = (
 #: method" resolved to the proposed method, the task a paper studies, a title read as
 #: the proposed method's name. Their evidence gets ``kg:inferred true`` in the RDF.
 INFERRED_PATTERNS: frozenset[str] = frozenset({
-    "eval-sentence-self", "eval-sentence-main", "study-task", "title-name", "trained-on-self",
+    "eval-sentence-self", "eval-sentence-main", "eval-anaphor", "study-task", "title-name", "trained-on-self",
 })
 
 RELATION_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -2,7 +2,7 @@
 
 A named method and a dataset of one evaluation sentence pair only when the parse links
 them (:func:`eval_link`): ``eval-linked`` when both sit in one clause, the dataset under an
-evaluation preposition ("on", "for", "to", "over", "across", "in") and the method is the
+evaluation preposition ("on", "for", "to", "over", "across", "in", "including") and the method is the
 clause's subject, a prepositional object or coordinated; ``eval-sentence`` when only part
 of that holds; no pair when neither the clause nor the preposition links them (SciER
 train, 60 papers: those pairs were correct 19% of the time, n=149; ``eval-linked`` 60%,
@@ -14,9 +14,10 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.extract.relations.base import _STRONG_EVAL, _after_lemma, _listed_with, _own_mention, _under_prep
+from kg.extract.relations.training import training_verb
 
 #: prepositions that put a dataset under evaluation ("results on D", "accuracy for D")
-EVAL_PREPS = ("on", "for", "to", "over", "across", "in")
+EVAL_PREPS = ("on", "for", "to", "over", "across", "in", "including")
 
 
 def _clause(tok: Token) -> Token:
@@ -73,21 +74,37 @@ class EvaluatedRules:
             # a named method as the sentence's subject is the one evaluated, even in
             # a sentence that says "we"/"our": "In our experiments, X reaches 80 on A"
             subject_named = any(ms_by_i[h].span.root.dep_ in ("nsubj", "nsubjpass") for h in heads)
+            # an unnamed proposed method ("our approach", an anaphor mention) is no
+            # named node (ANNOTATION.md) and SciER never pairs it (train: 0 of 67 such
+            # eval-sentence-main and 0 of ~60 eval-sentence-self pairs correct): its
+            # pairs get their own rule, ``eval-anaphor``, fitted apart
+            anaphor = main is not None and (ms_by_i[main].source == "anaphor" or _own_mention(ms_by_i[main]))
             if self_ref and main is not None and not subject_named:
                 patterns.setdefault(main, "eval-sentence-self")
             elif not heads and main is not None and lemmas & _STRONG_EVAL:
                 # "Extensive experiments on X show …" with no method named: the
                 # document's own method is the one evaluated
                 patterns = {main: "eval-sentence-main"}
+            if anaphor and main in patterns and patterns[main] in ("eval-sentence-self", "eval-sentence-main"):
+                patterns[main] = "eval-anaphor"
             heads = sorted(patterns)
-            trained = {m.i for m in datasets if _after_lemma(m, ("train", "pretrain", "pre-train", "fine-tune", "finetune"), participle=True)}
+            trained = {m.i for m in datasets if _after_lemma(m, ("train", "pretrain", "pre-train", "fine-tune", "finetune"), participle=True)
+                       or training_verb(m, datasets, self.lex["trained_on_verbs"]) is not None}
             for h in heads:
+                # a dataset listed with a linked one shares its link ("on IMDb, Yelp-2013
+                # and Yelp-2014 benchmarks", however the parser splits the list)
+                links = {d.i: eval_link(ms_by_i[h].span.root, d.span.root) for d in datasets}
+                for d in datasets:
+                    best = max((links[o.i] for o in datasets if o is not d and _listed_with(d, [o])),
+                               key=lambda lk: (lk[0] and lk[1] and lk[2], lk[0] or lk[1]), default=None)
+                    if best is not None and (best[0] or best[1]) and not (links[d.i][0] or links[d.i][1]):
+                        links[d.i] = best
                 for d in datasets:
                     if d.i in trained:
                         continue
                     pattern = patterns[h]
                     if pattern == "eval-sentence":
-                        same, prep, role = eval_link(ms_by_i[h].span.root, d.span.root)
+                        same, prep, role = links[d.i]
                         if not same and not prep:
                             continue
                         if same and prep and role:

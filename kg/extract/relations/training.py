@@ -21,6 +21,24 @@ TRAIN_PREPS = ("on", "using", "with")
 _PRETRAINED_WORDS = ("trained", "pretrained", "pre-trained", "finetuned", "fine-tuned")
 
 
+def training_verb(d, datasets: list, verbs) -> Token | None:
+    """The training verb whose "on/using/with" object dataset mention ``d`` is ("trained
+    on D", "fine-tune X on D and E"), or None. ``datasets`` are the sentence's dataset
+    mentions (a name the parser hangs from the next one in a list counts as listed)."""
+    r = d.span.root
+    # "on BooksCorpus and English Wikipedia" (the parser may hang the first
+    # name from the last as a modifier)
+    while r.head.i != r.i and (r.dep_ in ("conj", "appos") or (
+            r.dep_ in ("nmod", "compound") and any(o.has_token(r.head) for o in datasets))):
+        r = r.head
+    if r.dep_ != "pobj" or r.head.lower_ not in TRAIN_PREPS:
+        return None
+    v = r.head.head
+    if v.lemma_.lower() not in verbs and v.lower_.replace("-", "") not in ("pretrained", "finetuned"):
+        return None
+    return v
+
+
 class TrainingRules:
     """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
 
@@ -38,17 +56,10 @@ class TrainingRules:
                 m = next((m for m in s.methods if k < m.start <= k + 2 and not m.generic), None)
                 if m is not None:
                     c.add("trainedOn", m.i, d.i, s.sent, "data-trained-model", 0.7)
+            v = training_verb(d, s.datasets, verbs)
+            if v is None:
+                continue
             r = d.span.root
-            # "on BooksCorpus and English Wikipedia" (the parser may hang the first
-            # name from the last as a modifier)
-            while r.head.i != r.i and (r.dep_ in ("conj", "appos") or (
-                    r.dep_ in ("nmod", "compound") and any(o.has_token(r.head) for o in s.datasets))):
-                r = r.head
-            if r.dep_ != "pobj" or r.head.lower_ not in TRAIN_PREPS:
-                continue
-            v = r.head.head
-            if v.lemma_.lower() not in verbs and v.lower_.replace("-", "") not in ("pretrained", "finetuned"):
-                continue
             if self._negated(v):
                 continue
             heads, pattern = self._trained_models(v, s.methods, c.main)
