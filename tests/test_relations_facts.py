@@ -95,3 +95,13 @@ def test_method_pairs_only_with_the_dataset_its_clause_evaluates(nlp):
     got = _rels(nlp, text, [("RetinaNet", "Method"), ("SSD", "Method"), ("COCO", "Dataset"), ("PASCAL VOC", "Dataset")])
     assert ("evaluatedOn", "RetinaNet", "COCO", "eval-linked") in got
     assert ("evaluatedOn", "RetinaNet", "PASCAL VOC") not in _triples(got)
+
+
+def test_method_noun_for_task_and_task_with_method(nlp):
+    # Mask R-CNN (He et al. 2017); PointRend (Kirillov et al. 2020) figure caption style
+    text = "Mask R-CNN is a simple framework for instance segmentation."
+    got = _rels(nlp, text, [("Mask R-CNN", "Method"), ("instance segmentation", "Task")])
+    assert ("usedFor", "Mask R-CNN", "instance segmentation") in _triples(got)
+    text = "Figure 1: Semantic segmentation with PointRend on Cityscapes images."
+    got = _rels(nlp, text, [("PointRend", "Method"), ("Semantic segmentation", "Task"), ("Cityscapes", "Dataset")])
+    assert ("usedFor", "PointRend", "Semantic segmentation", "task-using-method") in got
