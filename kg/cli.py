@@ -356,6 +356,55 @@ def stats(build_dir: Path = typer.Argument(..., help="A kg build directory.")) -
     console.print_json(json.dumps(graph_summary(G)))
 
 
+# ------------------------------------------------------------------ search / show
+@app.command()
+def search(
+    build_dir: Path = typer.Argument(..., help="A kg build directory."),
+    text: str = typer.Argument(..., help="Part of an entity's name or alias (case-insensitive)."),
+    type_: Optional[str] = typer.Option(None, "--type", "-t", help="Only entities of this type (e.g. Method)."),
+    limit: int = typer.Option(20, min=1, help="Most entities listed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+) -> None:
+    """Find entities by name or alias: type, mentions and id of each."""
+    from kg.explore.data import Explorer
+    from kg.explore.text import format_hits
+
+    try:
+        hits = Explorer(build_dir).search(text, type_=type_, limit=limit)
+    except KGError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(hits, indent=1, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_hits(hits) + "\n")
+    if not hits:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    build_dir: Path = typer.Argument(..., help="A kg build directory."),
+    name: str = typer.Argument(..., help="Entity id, label or alias."),
+    as_json: bool = typer.Option(False, "--json", help="Print the entity's facts as JSON."),
+    evidence: int = typer.Option(3, min=0, help="Evidence sentences printed per fact."),
+) -> None:
+    """Print an entity's facts with their evidence (the CLI twin of its explorer page)."""
+    from kg.explore.data import Explorer
+    from kg.explore.text import format_entity
+
+    try:
+        ex = Explorer(build_dir)
+        data = ex.entity(ex.resolve(name))
+    except KGError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
+    else:
+        sys.stdout.write(format_entity(data, max_evidence=evidence) + "\n")
+
+
 # ---------------------------------------------------------------------------- eval
 @app.command(name="eval")
 def eval_(
