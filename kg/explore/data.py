@@ -10,6 +10,7 @@ Jinja2 (autoescaped), the CLI prints them or dumps them as JSON.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections import defaultdict
@@ -124,6 +125,8 @@ class Explorer:
         if not q:
             return []
         want = type_.casefold() if type_ else None
+        G = self.graph
+        word_start = re.compile(r"(?:^|[\s\-_/(])" + re.escape(q))
         best: dict[str, tuple[int, str]] = {}
         for name, n in self._names:
             if q not in name:
@@ -132,33 +135,31 @@ class Explorer:
                 rank = 0
             elif name.startswith(q):
                 rank = 1
-            elif re.search(r"(?:^|[\s\-_/(])" + re.escape(q), name):
+            elif word_start.search(name):
                 rank = 2
             else:
                 rank = 3
             if n not in best or rank < best[n][0]:
                 best[n] = (rank, name)
-        G = self.graph
-        hits = []
+        keyed = []
         for n, (rank, name) in best.items():
             a = G.nodes[n]
             if want and node_type(a).casefold() != want:
                 continue
+            keyed.append((rank, -int(a.get("count") or 0), str(a.get("label") or n).casefold(), n, name))
+        out = []
+        for _, _, _, n, name in heapq.nsmallest(limit, keyed):
+            a = G.nodes[n]
             names = [str(a.get("label") or n)] + [str(x) for x in a.get("aliases") or ()]
-            matched = next((s for s in names if s.casefold() == name), names[0])
-            hits.append((rank, -int(a.get("count") or 0), str(a.get("label") or n).casefold(), n, matched))
-        hits.sort()
-        return [
-            {
+            out.append({
                 "id": n,
-                "label": str(G.nodes[n].get("label") or n),
-                "type": node_type(G.nodes[n]),
-                "mentions": int(G.nodes[n].get("count") or 0),
-                "docs": len(G.nodes[n].get("docs") or ()),
-                "matched": matched,
-            }
-            for _, _, _, n, matched in hits[:limit]
-        ]
+                "label": names[0],
+                "type": node_type(a),
+                "mentions": int(a.get("count") or 0),
+                "docs": len(a.get("docs") or ()),
+                "matched": next((s for s in names if s.casefold() == name), names[0]),
+            })
+        return out
 
     # ------------------------------------------------------------------ entity
     def resolve(self, name: str) -> str:
@@ -177,9 +178,9 @@ class Explorer:
             raise NotFound(f"{name!r} is a {node_kind(self.graph.nodes[n])}, not an entity")
         return n
 
-    def _evidence(self, d: dict) -> list[dict]:
+    def _evidence(self, d: dict, limit: Optional[int] = None) -> list[dict]:
         out = []
-        for ev in d.get("evidence") or ():
+        for ev in list(d.get("evidence") or ())[:limit]:
             out.append({
                 "sentence": ev.get("sentence") or "",
                 "doc": _doc_link(self.graph, ev.get("doc")),
@@ -188,22 +189,32 @@ class Explorer:
             })
         return out
 
-    def entity(self, n: str) -> dict:
+    def entity(self, n: str, *, max_facts: Optional[int] = None, max_evidence: Optional[int] = None,
+               max_documents: Optional[int] = None) -> dict:
         """Everything the entity page (and ``kg show``) says about entity ``n``.
 
         Parameters
         ----------
         n : str
             Entity node id (use :meth:`resolve` for a name).
+        max_facts : int, optional
+            Keep only the best-supported ``max_facts`` facts of each relation
+            group (``omitted`` counts the rest); default all.
+        max_evidence : int, optional
+            Keep only the first ``max_evidence`` evidence items of each fact
+            (``evidence_total`` counts all); default all.
+        max_documents : int, optional
+            List only the first ``max_documents`` documents (``documents_total``
+            counts all); default all.
 
         Returns
         -------
         dict
             ``id``, ``label``, ``type``, ``aliases``, ``wikidata`` (QID or None),
             ``wikidata_url``, ``mentions`` (count), ``documents`` (list of
-            :func:`_doc_link` dicts), ``relations`` (list of ``{"relation",
+            :func:`_doc_link` dicts; ``documents_total`` counts all), ``relations`` (list of ``{"relation",
             "direction": "out"|"in", "facts": [{"other": {"id", "label", "type"},
-            "count", "confidence", "evidence": [...]}]}``, typed relations by
+            "count", "confidence", "evidence": [...]}], "omitted": int}``, typed relations by
             support), ``results`` (rows ``{"id", "label", "method", "metric",
             "value", "unit", "dataset", "condition", "doc", "sentence"}``).
 
@@ -232,13 +243,17 @@ class Explorer:
                     "other": self.node_ref(other),
                     "count": int(d.get("count") or 0),
                     "confidence": d.get("confidence"),
-                    "evidence": self._evidence(d),
+                    "evidence": self._evidence(d, max_evidence),
+                    "evidence_total": len(d.get("evidence") or ()),
                 })
         relations = []
         for (k, direction), facts in groups.items():
             facts.sort(key=lambda f: (-f["count"], f["other"]["label"].casefold()))
-            relations.append({"relation": k, "direction": direction, "facts": facts})
-        relations.sort(key=lambda r: (-sum(f["count"] for f in r["facts"]), r["relation"], r["direction"]))
+            total = sum(f["count"] for f in facts)
+            cut = facts if max_facts is None else facts[:max_facts]
+            relations.append({"relation": k, "direction": direction, "facts": cut,
+                              "omitted": len(facts) - len(cut), "support": total})
+        relations.sort(key=lambda r: (-r["support"], r["relation"], r["direction"]))
         qid = str(a.get("wikidata") or "")
         return {
             "id": n,
@@ -248,7 +263,8 @@ class Explorer:
             "wikidata": qid if _QID.match(qid) else None,
             "wikidata_url": f"https://www.wikidata.org/wiki/{qid}" if _QID.match(qid) else None,
             "mentions": int(a.get("count") or 0),
-            "documents": [_doc_link(G, d) for d in a.get("docs") or () if d in G],
+            "documents": [_doc_link(G, d) for d in list(a.get("docs") or ())[:max_documents] if d in G],
+            "documents_total": len(a.get("docs") or ()),
             "relations": relations,
             "results": [self.result_row(r) for r in sorted(set(results))],
         }

@@ -63,7 +63,7 @@ def format_entity(e: dict, *, max_evidence: int = 3, width: int = 100) -> str:
         out.append("also: " + ", ".join(e["aliases"]))
     if e["wikidata"]:
         out.append(f"wikidata: {e['wikidata']} {e['wikidata_url']}")
-    out.append(f"mentions: {e['mentions']} in {len(e['documents'])} document(s)")
+    out.append(f"mentions: {e['mentions']} in {e['documents_total']} document(s)")
     for g in e["relations"]:
         head = f"{e['label']} {g['relation']} →" if g["direction"] == "out" else f"← {g['relation']} {e['label']}"
         out.append("")

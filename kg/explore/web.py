@@ -44,6 +44,16 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+#: Facts listed per relation group on an entity page (the best supported; the page
+#: says how many more there are).
+MAX_FACTS = 100
+
+#: Evidence sentences listed per fact on an entity page.
+MAX_EVIDENCE = 5
+
+#: Documents listed on an entity page.
+MAX_DOCUMENTS = 200
+
 _SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -169,7 +179,8 @@ def routes(build_dir: Path | str, *, explorer: Optional[Explorer] = None) -> lis
             n = ex.resolve(key)
         except NotFound as exc:
             return _page("error.html", 404, title="Not found", message=str(exc))
-        data = ex.entity(n)
+        data = ex.entity(n, max_facts=MAX_FACTS, max_evidence=MAX_EVIDENCE,
+                         max_documents=MAX_DOCUMENTS)
         return _page("entity.html", e=data, ego=ex.ego(n))
 
     def document(request: Request) -> Response:
