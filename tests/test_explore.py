@@ -229,3 +229,34 @@ def test_cli_search_and_show(sample_build, explorer, sample_graph):
 
     r = runner.invoke(cli, ["show", str(sample_build), "sadgx"])
     assert r.exit_code == 1 and "SADGA" in r.output
+
+
+@pytest.fixture(scope="module")
+def hand_build(tmp_path_factory):
+    """kg.viz.synthetic.example_graph (a hostile entity name, a <script> title, a
+    Wikidata id) as a build folder holding only graph.json (no text, no store)."""
+    from kg.export.graphio import write_node_link
+    from kg.viz.synthetic import example_graph
+
+    d = tmp_path_factory.mktemp("hand") / "build"
+    d.mkdir()
+    write_node_link(example_graph(), d / "graph.json")
+    return d
+
+
+def test_hand_graph_wikidata_link_and_hostile_names(hand_build):
+    from kg.viz.synthetic import INJECTED_NAME
+
+    with TestClient(create_app(hand_build)) as c:
+        coco = c.get("/entity/coco").text
+        assert '<a href="https://www.wikidata.org/wiki/Q28001997"' in coco
+        evil = c.get("/entity/evil")
+        assert evil.status_code == 200 and INJECTED_NAME not in evil.text
+        assert html.escape(INJECTED_NAME, quote=False) in evil.text and "<b>bold</b>" not in evil.text
+        hits = c.get("/api/search", params={"q": "<img"}).json()["hits"]
+        assert [h["id"] for h in hits] == ["evil"] and hits[0]["label"] == INJECTED_NAME
+        doc = c.get("/doc/evil")
+        assert doc.status_code == 200 and "<script>alert" not in doc.text
+        assert "keeps no text" in doc.text
+        # no store in this folder: /query says so instead of failing
+        assert c.get("/query", params={"query": "ASK {}"}).status_code == 503
