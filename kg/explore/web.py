@@ -200,6 +200,7 @@ def routes(build_dir: Path | str, *, explorer: Optional[Explorer] = None) -> lis
         if text is None:
             text = "SELECT ?method ?label WHERE {\n  ?method a kg:Method ; rdfs:label ?label .\n} LIMIT 20\n"
         return _page("sparql.html", text=text, run="query" in request.query_params,
+                     base_iri=str(ex.graph.graph.get("base_iri") or ""),
                      examples=[{"name": q["name"], "description": q["description"]} for q in named],
                      current=example)
 

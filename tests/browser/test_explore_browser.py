@@ -160,12 +160,12 @@ def test_sparql_page_runs_kg_query_sorts_and_downloads_csv(visit, sample_graph, 
     page = v.page
     page.locator(".CodeMirror").wait_for()
     page.evaluate("q => window.kgEditor.setValue(q)",
-                  "SELECT ?label WHERE { ?m a kg:Method ; rdfs:label ?label }")
+                  "SELECT ?label ?m WHERE { ?m a kg:Method ; rdfs:label ?label }")
     page.locator("#kg-run").click()
     page.wait_for_url("**/sparql?query=*")
     page.wait_for_function("() => window.kgSparql && window.kgSparql.done", timeout=20000)
     assert page.evaluate("window.kgSparql.error") is None
-    cells = page.locator("#kg-result-table tbody td")
+    cells = page.locator("#kg-result-table tbody td:nth-child(1)")
     assert cells.count() == len(labels)
     assert sorted(cells.all_text_contents()) == labels
 
@@ -185,7 +185,17 @@ def test_sparql_page_runs_kg_query_sorts_and_downloads_csv(visit, sample_graph, 
     import csv
 
     rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
-    assert rows[0] == ["label"] and sorted(r[0] for r in rows[1:]) == labels
+    assert rows[0] == ["label", "m"] and sorted(r[0] for r in rows[1:]) == labels
+
+    # the build's entity IRIs link to their pages
+    sadga_row = page.locator("#kg-result-table tbody tr", has=page.locator("td:nth-child(1)", has_text="SADGA"))
+    link = sadga_row.locator("td:nth-child(2) a")
+    assert link.get_attribute("href") == "/entity/sadga"
+    link.click()
+    page.wait_for_url("**/entity/sadga")
+    page.go_back()
+    page.wait_for_url("**/sparql?query=*")
+    page.wait_for_function("() => window.kgSparql && window.kgSparql.done", timeout=20000)
 
     # a named example loads into the editor; back returns to the run query
     page.locator(".kg-examples a").first.click()
@@ -194,7 +204,7 @@ def test_sparql_page_runs_kg_query_sorts_and_downloads_csv(visit, sample_graph, 
     page.go_back()
     page.wait_for_url("**/sparql?query=*")
     page.wait_for_function("() => window.kgSparql && window.kgSparql.done", timeout=20000)
-    assert page.locator("#kg-result-table tbody td").count() == len(labels)
+    assert page.locator("#kg-result-table tbody td:nth-child(1)").count() == len(labels)
     v.assert_clean()
 
 

@@ -27,6 +27,16 @@
     });
   }
 
+  var base = box.dataset.base || "";
+
+  // An IRI of this build's entities or documents links to its explorer page.
+  function pageOf(b) {
+    if (!b || b.type !== "uri" || !base || b.value.indexOf(base) !== 0) { return null; }
+    var rest = b.value.slice(base.length);
+    var m = /^(entity|doc)\/([^\/?#]+)$/.exec(rest);
+    return m ? "/" + m[1] + "/" + m[2] : null;
+  }
+
   function cellText(b) {
     if (!b) { return ""; }
     if (b.type === "triple") { return "<< " + cellText(b.value.subject) + " " + cellText(b.value.predicate) + " " + cellText(b.value.object) + " >>"; }
@@ -39,7 +49,7 @@
 
   function toCsv(vars, rows) {
     var lines = [vars.map(csvField).join(",")];
-    rows.forEach(function (r) { lines.push(r.map(csvField).join(",")); });
+    rows.forEach(function (r) { lines.push(r.map(function (c) { return csvField(c.text); }).join(",")); });
     return lines.join("\r\n") + "\r\n";
   }
 
@@ -59,7 +69,17 @@
       tbody.replaceChildren();
       rows.forEach(function (r) {
         var tr = tbody.insertRow();
-        r.forEach(function (v) { tr.insertCell().textContent = v; });
+        r.forEach(function (c) {
+          var td = tr.insertCell();
+          if (c.href) {
+            var a = document.createElement("a");
+            a.href = c.href;
+            a.textContent = c.text;
+            td.appendChild(a);
+          } else {
+            td.textContent = c.text;
+          }
+        });
       });
     }
     vars.forEach(function (v, i) {
@@ -71,7 +91,7 @@
         var asc = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(thead.cells, function (c) { c.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-        rows.sort(function (a, b) { return asc ? compare(a[i], b[i]) : compare(b[i], a[i]); });
+        rows.sort(function (a, b) { return asc ? compare(a[i].text, b[i].text) : compare(b[i].text, a[i].text); });
         fill();
       });
       thead.appendChild(th);
@@ -85,10 +105,12 @@
     var vars, rows;
     if (typeof data.boolean === "boolean") {
       vars = ["ask"];
-      rows = [[String(data.boolean)]];
+      rows = [[{ text: String(data.boolean), href: null }]];
     } else {
       vars = data.head.vars || [];
-      rows = data.results.bindings.map(function (b) { return vars.map(function (v) { return cellText(b[v]); }); });
+      rows = data.results.bindings.map(function (b) {
+        return vars.map(function (v) { return { text: cellText(b[v]), href: pageOf(b[v]) }; });
+      });
     }
     box.replaceChildren(table(vars, rows));
     var ms = Math.round(performance.now() - started);
