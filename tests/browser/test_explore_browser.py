@@ -215,3 +215,18 @@ def test_sparql_syntax_error_is_shown(visit):
     err = page.locator("#kg-error")
     assert err.is_visible() and "400" in err.text_content()
     assert v.outside == [] and v.errors == []
+
+
+def test_arrow_keys_and_enter_open_a_hit(visit):
+    v = visit("/")
+    page = v.page
+    page.locator("#kg-q").press_sequentially("text-to", delay=20)
+    page.wait_for_function("() => document.body.dataset.searched === 'text-to'", timeout=10000)
+    hrefs = [a.get_attribute("href") for a in page.locator("#kg-hits li a").all()]
+    assert len(hrefs) >= 2
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#kg-hits li.kg-active a").get_attribute("href") == hrefs[1]
+    page.keyboard.press("Enter")
+    page.wait_for_url("**" + hrefs[1])
+    v.assert_clean()

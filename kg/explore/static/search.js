@@ -22,6 +22,7 @@
 
   function render(q, hits) {
     list.replaceChildren();
+    active = -1;
     hits.forEach(function (h) {
       var li = document.createElement("li");
       var a = document.createElement("a");
@@ -66,12 +67,31 @@
   }
   input.addEventListener("input", later);
   if (type) { type.addEventListener("change", update); }
+  // Arrow keys move through the hits; Enter opens the highlighted (or the first)
+  // hit when the list shows the typed text, else the form submits.
+  var active = -1;
+  function highlight(i) {
+    var items = list.querySelectorAll("li");
+    if (!items.length) { active = -1; return; }
+    active = (i + items.length) % items.length;
+    items.forEach(function (li, j) {
+      li.classList.toggle("kg-active", j === active);
+      if (j === active) { li.setAttribute("aria-selected", "true"); } else { li.removeAttribute("aria-selected"); }
+    });
+    items[active].scrollIntoView({ block: "nearest" });
+  }
   input.addEventListener("keydown", function (ev) {
-    // Enter opens the first hit when the list shows one; else the form submits.
-    var first = list.querySelector("li a");
-    if (ev.key === "Enter" && first && document.body.dataset.searched === input.value.trim()) {
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
       ev.preventDefault();
-      window.location.href = first.getAttribute("href");
+      highlight(active + (ev.key === "ArrowDown" ? 1 : -1));
+      return;
+    }
+    if (ev.key !== "Enter" || document.body.dataset.searched !== input.value.trim()) { return; }
+    var links = list.querySelectorAll("li a");
+    var target = links[active >= 0 && active < links.length ? active : 0];
+    if (target) {
+      ev.preventDefault();
+      window.location.href = target.getAttribute("href");
     }
   });
   // A page restored by the back button may hold a typed value the list does not show.
