@@ -260,3 +260,27 @@ def test_hand_graph_wikidata_link_and_hostile_names(hand_build):
         assert "keeps no text" in doc.text
         # no store in this folder: /query says so instead of failing
         assert c.get("/query", params={"query": "ASK {}"}).status_code == 503
+
+
+def test_explorer_keeps_its_build_when_the_folder_is_rebuilt(nlp, tmp_path):
+    """A new kg build swapped into the folder does not garble the documents shown."""
+    from kg.pipeline import run_build
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("# SADGA\n\nWe propose SADGA for Text-to-SQL and evaluate it on Spider.\n",
+                              encoding="utf-8")
+    out = tmp_path / "build"
+    run_build([src], out, nlp=nlp)
+    ex = Explorer(out)
+    doc = next(n for n, a in ex.graph.nodes(data=True) if a.get("kind") == "document")
+    before = ex.document(doc)
+    assert before["text"] and before["mentions"]
+
+    (src / "a.md").write_text("# Other\n\n" + "Padding text. " * 40 + "BERT was trained by Google on TPUs.\n",
+                              encoding="utf-8")
+    (src / "b.md").write_text("# More\n\nRTMDet reaches 52.8 AP on COCO.\n", encoding="utf-8")
+    run_build([src], out, nlp=nlp)
+    assert ex.document(doc) == before
+    ex.close()
+    assert ex.document(doc)["text"] is None

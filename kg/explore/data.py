@@ -4,7 +4,9 @@
 a name index over entity labels and aliases for search, an index from each
 document to the facts its sentences support, and the byte offset of each
 document's line in ``extractions.jsonl`` (its text and entity mentions, read on
-demand).  Every method returns plain dicts and lists: the pages render them with
+demand).  The graph and that file are read from one build, even while ``kg build``
+replaces the folder (the file stays open, so a later build does not change what
+is shown: restart to show it).  Every method returns plain dicts and lists: the pages render them with
 Jinja2 (autoescaped), the CLI prints them or dumps them as JSON.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -62,8 +65,23 @@ class Explorer:
     """
 
     def __init__(self, build_dir: Path | str):
+        from kg.build.outdir import build_id, swap_lock
+
         self.build_dir = Path(build_dir)
-        self.graph: nx.MultiDiGraph = load_graph(self.build_dir)
+        path = self.build_dir / EXTRACTIONS_FILE
+        self._fd: Optional[int] = None
+        for _ in range(10):  # the graph and the text file of one and the same build
+            with swap_lock(self.build_dir, shared=True):
+                bid = build_id(self.build_dir)
+                fd = os.open(path, os.O_RDONLY) if path.is_file() else None
+            self.graph: nx.MultiDiGraph = load_graph(self.build_dir)
+            if build_id(self.build_dir) == bid:
+                self._fd = fd
+                break
+            if fd is not None:
+                os.close(fd)
+        #: ``build_id`` of the build shown (None for a folder without a marker)
+        self.build_id = bid
         G = self.graph
         #: (casefolded name, node id) for every label and alias of an entity
         self._names: list[tuple[str, str]] = []
@@ -84,10 +102,10 @@ class Explorer:
         for n, a in G.nodes(data=True):
             if node_kind(a) == "result" and a.get("doc"):
                 self._results_by_doc[a["doc"]].append(n)
-        self._offsets: dict[str, int] = {}
-        path = self.build_dir / EXTRACTIONS_FILE
-        if path.is_file():
-            with path.open("rb") as fh:
+        #: document node id -> (byte offset, length) of its line in extractions.jsonl
+        self._lines: dict[str, tuple[int, int]] = {}
+        if self._fd is not None:
+            with os.fdopen(os.dup(self._fd), "rb") as fh:
                 pos = 0
                 for line in fh:
                     try:
@@ -95,8 +113,21 @@ class Explorer:
                     except ValueError:
                         rid = None
                     if rid:
-                        self._offsets[f"doc:{rid}"] = pos
+                        self._lines[f"doc:{rid}"] = (pos, len(line))
                     pos += len(line)
+
+    def close(self) -> None:
+        """Close the build's ``extractions.jsonl`` (documents then show no text)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+            self._lines = {}
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
 
     # ------------------------------------------------------------------ search
     def search(self, text: str, *, type_: Optional[str] = None, limit: int = 20) -> list[dict]:
@@ -345,12 +376,11 @@ class Explorer:
         raise NotFound(f"no document {ref!r}")
 
     def _extraction(self, doc: str) -> Optional[dict]:
-        pos = self._offsets.get(doc)
-        if pos is None:
+        hit = self._lines.get(doc)
+        if hit is None or self._fd is None:
             return None
-        with (self.build_dir / EXTRACTIONS_FILE).open("rb") as fh:
-            fh.seek(pos)
-            return json.loads(fh.readline())
+        # pread: no shared file position, so concurrent requests may read at once
+        return json.loads(os.pread(self._fd, hit[1], hit[0]))
 
     def document(self, doc: str) -> dict:
         """Everything the document page shows about document node ``doc``.
