@@ -284,3 +284,13 @@ def test_explorer_keeps_its_build_when_the_folder_is_rebuilt(nlp, tmp_path):
     assert ex.document(doc) == before
     ex.close()
     assert ex.document(doc)["text"] is None
+
+
+def test_build_views_served_with_their_own_csp(client, sample_build):
+    r = client.get("/views/index.html")
+    assert r.status_code == 200
+    assert r.text == (sample_build / "index.html").read_text(encoding="utf-8")
+    assert "content-security-policy" not in r.headers  # the page's own <meta> CSP applies
+    assert 'http-equiv="Content-Security-Policy"' in r.text
+    assert client.get("/views/graph.json").status_code == 404
+    assert client.get("/views/..%2Fgraph.json").status_code == 404

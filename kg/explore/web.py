@@ -15,6 +15,7 @@ fetched from elsewhere even if escaping failed.  Assets live in the package
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any, Optional, Sequence
 from urllib.parse import quote
@@ -24,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -36,6 +37,9 @@ __all__ = ["CSP", "routes", "create_app", "render_document"]
 _HERE = Path(__file__).parent
 _STATIC = _HERE / "static"
 _VIS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+
+#: The views ``kg build`` writes (``index.html``, ``type-*.html``), served at ``/views/``.
+_VIEW_NAME = re.compile(r"(?:index|type-[a-z0-9-]+)\.html")
 
 #: Content-Security-Policy of every explorer response.
 CSP = (
@@ -147,7 +151,8 @@ def routes(build_dir: Path | str, *, explorer: Optional[Explorer] = None) -> lis
     -------
     list of starlette.routing.BaseRoute
         ``/`` (search), ``/api/search``, ``/entity/{id}``, ``/doc/{id}``,
-        ``/sparql`` and ``/static/...``.  SPARQL queries from the SPARQL page are
+        ``/sparql``, ``/views/NAME`` (the build's overview and type pages, as
+        ``kg build`` wrote them) and ``/static/...``.  SPARQL queries from the SPARQL page are
         POSTed to ``/query``, which the caller serves.
 
     Raises
@@ -190,6 +195,19 @@ def routes(build_dir: Path | str, *, explorer: Optional[Explorer] = None) -> lis
             return _page("error.html", 404, title="Not found", message=str(exc))
         return _page("doc.html", d=d, marked=render_document(d) if d["text"] else None)
 
+    views_dir = Path(build_dir)
+    view_names = {p.name for p in views_dir.glob("*.html") if _VIEW_NAME.fullmatch(p.name)}
+
+    def view(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in view_names:
+            return _page("error.html", 404, title="Not found", message=f"no view {name!r} in this build")
+        # the view is a self-contained page with its own CSP <meta> (hashes of its
+        # inline scripts): the explorer's header, which allows no inline script, is
+        # not added; the other security headers are.
+        headers = {k: v for k, v in _SECURITY_HEADERS.items() if k != "Content-Security-Policy"}
+        return FileResponse(views_dir / name, media_type="text/html; charset=utf-8", headers=headers)
+
     def sparql(request: Request) -> Response:
         named = _named_queries()
         text = request.query_params.get("query")
@@ -210,6 +228,7 @@ def routes(build_dir: Path | str, *, explorer: Optional[Explorer] = None) -> lis
         Route("/entity/{id:path}", entity, name="explore-entity"),
         Route("/doc/{id:path}", document, name="explore-doc"),
         Route("/sparql", sparql, name="explore-sparql"),
+        Route("/views/{name}", view, name="explore-view"),
         Mount("/static/vis", app=StaticFiles(directory=str(_VIS)), name="explore-vis"),
         Mount("/static", app=StaticFiles(directory=str(_STATIC)), name="explore-static"),
     ]

@@ -230,3 +230,18 @@ def test_arrow_keys_and_enter_open_a_hit(visit):
     page.keyboard.press("Enter")
     page.wait_for_url("**" + hrefs[1])
     v.assert_clean()
+
+
+def test_overview_views_open_from_the_explorer(visit):
+    v = visit("/")
+    page = v.page
+    page.locator("header nav a", has_text="Overview").click()
+    page.wait_for_url("**/views/index.html")
+    page.wait_for_function("() => window.kgStatus && window.kgStatus.stabilized", timeout=30000)
+    assert page.evaluate("network.body.data.nodes.length") > 10
+    page.locator("nav a", has_text="Method").first.click()
+    page.wait_for_url("**/views/type-method.html")
+    page.wait_for_function("() => window.kgStatus && window.kgStatus.stabilized", timeout=30000)
+    page.go_back()
+    page.wait_for_url("**/views/index.html")
+    v.assert_clean()
