@@ -294,3 +294,15 @@ def test_build_views_served_with_their_own_csp(client, sample_build):
     assert 'http-equiv="Content-Security-Policy"' in r.text
     assert client.get("/views/graph.json").status_code == 404
     assert client.get("/views/..%2Fgraph.json").status_code == 404
+
+
+def test_document_metadata_links_arxiv(client, sample_graph):
+    from kg.viz.render import arxiv_url
+
+    docs = [(n, a) for n, a in sample_graph.nodes(data=True) if a.get("kind") == "document" and a.get("arxiv_id")]
+    assert docs
+    for n, a in docs:
+        page = client.get(f"/doc/{n.removeprefix('doc:')}").text
+        assert f'<a href="{arxiv_url(a["arxiv_id"])}" rel="noopener noreferrer">{a["arxiv_id"]}</a>' in page
+        if a.get("date"):
+            assert f"<dd>{a['date']}</dd>" in page
