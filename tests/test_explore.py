@@ -290,7 +290,8 @@ def test_build_views_served_with_their_own_csp(client, sample_build):
     r = client.get("/views/index.html")
     assert r.status_code == 200
     assert r.text == (sample_build / "index.html").read_text(encoding="utf-8")
-    assert "content-security-policy" not in r.headers  # the page's own <meta> CSP applies
+    # the page's own <meta> CSP applies; the header only forbids framing
+    assert r.headers["content-security-policy"] == "frame-ancestors 'none'"
     assert 'http-equiv="Content-Security-Policy"' in r.text
     assert client.get("/views/graph.json").status_code == 404
     assert client.get("/views/..%2Fgraph.json").status_code == 404

@@ -186,7 +186,10 @@ def routes(build_dir: Path | str, *, explorer: Optional[Explorer] = None) -> lis
             return _page("error.html", 404, title="Not found", message=str(exc))
         data = ex.entity(n, max_facts=MAX_FACTS, max_evidence=MAX_EVIDENCE,
                          max_documents=MAX_DOCUMENTS)
-        return _page("entity.html", e=data, ego=ex.ego(n))
+        ego = ex.ego(n)
+        for node in ego["nodes"]:
+            node["colour"] = style_for(node["type"]).colour
+        return _page("entity.html", e=data, ego=ego)
 
     def document(request: Request) -> Response:
         try:
@@ -203,9 +206,9 @@ def routes(build_dir: Path | str, *, explorer: Optional[Explorer] = None) -> lis
         if name not in view_names:
             return _page("error.html", 404, title="Not found", message=f"no view {name!r} in this build")
         # the view is a self-contained page with its own CSP <meta> (hashes of its
-        # inline scripts): the explorer's header, which allows no inline script, is
-        # not added; the other security headers are.
-        headers = {k: v for k, v in _SECURITY_HEADERS.items() if k != "Content-Security-Policy"}
+        # inline scripts): the explorer's policy, which allows no inline script, is
+        # replaced by one that only forbids framing (a <meta> cannot say that).
+        headers = dict(_SECURITY_HEADERS, **{"Content-Security-Policy": "frame-ancestors 'none'"})
         return FileResponse(views_dir / name, media_type="text/html; charset=utf-8", headers=headers)
 
     def sparql(request: Request) -> Response:

@@ -7,14 +7,10 @@
   var src = document.getElementById("kg-ego-data");
   if (!box || !src || !window.vis) { return; }
   var data = JSON.parse(src.textContent);
-  var colours = {
-    Method: "#4e79a7", Dataset: "#f28e2b", Benchmark: "#e15759", Task: "#59a14f", Metric: "#edc948",
-    Organization: "#b07aa1", Hardware: "#76b7b2", Person: "#ff9da7", Location: "#9c755f"
-  };
   var nodes = data.nodes.map(function (n) {
     return {
       id: n.id, label: n.label.length > 40 ? n.label.slice(0, 39) + "…" : n.label,
-      color: colours[n.type] || "#bbbbbb", shape: "dot", size: n.centre ? 18 : 10,
+      color: n.colour || "#bbbbbb", shape: "dot", size: n.centre ? 18 : 10,
       font: { size: n.centre ? 16 : 13, bold: n.centre }
     };
   });
