@@ -214,6 +214,8 @@ def test_cli_search_and_show(sample_build, explorer, sample_graph):
     first = r.output.splitlines()[1].split()
     assert first[0] == "SADGA" and first[1] == sample_graph.nodes["sadga"]["type"]
     assert first[-1] == "sadga" and int(first[-2]) == sample_graph.nodes["sadga"]["count"]
+    r = runner.invoke(cli, ["search", str(sample_build), "text-to", "--type", "task", "--json"])
+    assert r.exit_code == 0 and json.loads(r.output) == explorer.search("text-to", type_="Task")
     r = runner.invoke(cli, ["search", str(sample_build), "spider", "--type", "Organization"])
     assert r.exit_code == 1 and "no matching entity" in r.output
 
