@@ -101,8 +101,8 @@ def test_type_ahead_to_entity_to_document_and_back(visit, sample_graph):
     v = visit("/")
     page = v.page
     page.locator("#kg-q").press_sequentially("SADGA", delay=30)
+    page.wait_for_function("() => document.body.dataset.searched === 'SADGA'", timeout=10000)
     hit = page.locator("#kg-hits a", has_text="SADGA").first
-    hit.wait_for(timeout=10000)
     # the typed text is in the URL, so the back button can come back to it
     assert _path_and_query(page.url) == ("/", {"q": ["SADGA"]})
     hit.click()
@@ -142,6 +142,7 @@ def test_type_filter_narrows_hits(visit, sample_graph):
     v = visit("/")
     page = v.page
     page.locator("#kg-q").fill("spider")
+    page.wait_for_function("() => document.body.dataset.searched === 'spider'", timeout=10000)
     page.locator('#kg-hits a[href="/entity/spider"]').wait_for(timeout=10000)
     page.locator("#kg-type").select_option("Organization")
     page.wait_for_function(
