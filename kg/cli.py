@@ -360,15 +360,24 @@ def serve(
                                   help="Address-space cap of each query worker in MiB (0: none; 503 above)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1,
                                           help="Query worker processes (default: CPUs, at least 2)."),
+    no_explorer: bool = typer.Option(False, "--no-explorer", help="Serve only /query, not the web explorer at /."),
 ) -> None:
-    """Serve the build read-only as a SPARQL 1.1 Protocol endpoint at /query (updates refused)."""
+    """Serve the build read-only: the web explorer at / and a SPARQL 1.1 Protocol endpoint at /query."""
     try:
         from kg.serve import serve as _serve
 
+        extra: tuple = ()
+        if not no_explorer:
+            from kg.explore import routes as explore_routes
+
+            extra = tuple(explore_routes(build_dir))
+            if port:
+                shown = f"[{host}]" if ":" in host else host
+                console.print(f"web explorer: http://{_plain(shown)}:{port}/", highlight=False)
         _serve(build_dir, host=host, port=port, timeout_s=timeout, limit=limit, union_default_graph=union,
                workers=workers, cors=tuple(cors), allow_hosts=tuple(allow_host),
                allow_services=tuple(allow_service), max_bytes=int(max_mb * (1 << 20)),
-               memory=memory_mb << 20)
+               memory=memory_mb << 20, extra_routes=extra)
     except KGError as exc:
         _fail(exc)
 
