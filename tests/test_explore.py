@@ -183,8 +183,8 @@ def hostile_build(nlp, tmp_path_factory):
     from kg.pipeline import run_build
 
     src = tmp_path_factory.mktemp("hostile")
-    (src / "evil.md").write_text(
-        "# <script>alert('t')</script> BERT on SQuAD\n\n"
+    (src / "evil.txt").write_text(  # plain text: the Markdown reader drops inline HTML
+        "<script>alert('t')</script> BERT on SQuAD\n\n"
         "We evaluate BERT <img src=x onerror=alert(1)> on the SQuAD dataset and "
         "BERT achieves 93.2 F1 on SQuAD. BERT was developed by Google.\n",
         encoding="utf-8",
