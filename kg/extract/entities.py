@@ -198,12 +198,29 @@ class EntityTyper:
         self.gazetteer_index = None
         self.default_unknown = default_unknown
         self.tasks_from_noun_chunks = tasks_from_noun_chunks
+        self._sent_memo: tuple[Doc | None, dict] = (None, {})
 
     # -- helpers -------------------------------------------------------------
     def _head_type(self, tok: Token) -> str | None:
         return self.lex.head_noun_type.get(tok.lemma_.lower()) or self.lex.head_noun_type.get(
             tok.lower_
         )
+
+    def _sent_fact(self, sent: Span, key: str, compute):
+        """``compute(sent)``, memoised per sentence of the current document.
+
+        ``_context_type`` runs once per candidate name; looking at the whole
+        sentence each time made long sentences (a 2,000-name list) quadratic.
+        Only the last document's results are kept (the memo holds that ``Doc``).
+        """
+        doc = sent.doc
+        if self._sent_memo[0] is not doc:
+            self._sent_memo = (doc, {})
+        memo = self._sent_memo[1]
+        k = (key, sent.start, sent.end)
+        if k not in memo:
+            memo[k] = compute(sent)
+        return memo[k]
 
     def _context_type(self, doc: Doc, start: int, end: int) -> tuple[str | None, str]:
         """Type a name span from its syntactic context. Returns (type, rule)."""
@@ -225,8 +242,8 @@ class EntityTyper:
                 return t, "head-noun"
         # a') a coined name in a sentence where the authors propose something:
         #     "we propose federated ... for face recognition, FedFR"
-        if name_shape(span.text, lex) == "mixed" and any(
-            _is_propose_verb(t, lex) and _has_self_subject(t, lex) for t in span.sent
+        if name_shape(span.text, lex) == "mixed" and self._sent_fact(
+            span.sent, "proposal", lambda sent: any(_is_propose_verb(t, lex) and _has_self_subject(t, lex) for t in sent)
         ) and not any(a.lemma_.lower() in lex["outperform_verbs"] or a.lower_ in ("than", "over", "like") for a in root.ancestors):
             return "Method", "proposal-sentence"
         # b) appositive / naming: "benchmark Spider", "generator GPT-3", "detector, named X"
@@ -277,7 +294,7 @@ class EntityTyper:
             return "Dataset", "year-named"
         # g) "on X" / "experiments on X" in an evaluation sentence
         if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across"):
-            sent_lemmas = {t.lemma_.lower() for t in root.sent}
+            sent_lemmas = self._sent_fact(root.sent, "lemmas", lambda sent: {t.lemma_.lower() for t in sent})
             if sent_lemmas & lex["eval_triggers"]:
                 return "Dataset", "evaluated-on"
         return None, ""

@@ -56,6 +56,7 @@ Rules (trigger words are data in ``data/lexicon.json``):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -191,13 +192,21 @@ class RelationExtractor:
             })
 
         sents = list(doc.sents)
-        by_sent = {id(s): [m for m in ms if s.start <= m.start < s.end] for s in sents}
+        # each mention under the sentence holding its first token (bisect over the
+        # sentence starts: linear in mentions, not mentions × sentences)
+        sent_starts = [s.start for s in sents]
+        by_sent = {id(s): [] for s in sents}
+        for m in ms:
+            k = bisect_right(sent_starts, m.start) - 1
+            if k >= 0 and m.start < sents[k].end:
+                by_sent[id(sents[k])].append(m)
+        text = doc.text  # spaCy joins the tokens on every access: once per document
 
         # --- proposes (first, so later rules can resolve "we"/"our method")
         proposed: list[int] = []
-        title_line = doc.text.split("\n", 1)[0]
-        body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", doc.text[len(title_line):], re.I))
-        if "\n" in doc.text and len(title_line) < 200 and body_self:
+        title_line = text.split("\n", 1)[0]
+        body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", text[len(title_line):], re.I))
+        if "\n" in text and len(title_line) < 200 and body_self:
             cut = _TITLE_SPLIT.search(title_line)
             colon = cut.start() if cut else -1
             for m in ms:
@@ -236,7 +245,7 @@ class RelationExtractor:
                                 add("proposes", None, m.i, sent, "named", 0.9)
                                 proposed.append(m.i)
         main = proposed[0] if proposed else None
-        if main is None and "\n" in doc.text and len(title_line) < 200 and body_self:
+        if main is None and "\n" in text and len(title_line) < 200 and body_self:
             # "Convolutional Kernel Networks\nIn this paper, we …": a title that is a
             # method's name, or a "Stacked Hourglass Networks for …" title when the
             # body proposes an unnamed architecture, names the document's method
@@ -259,16 +268,16 @@ class RelationExtractor:
                     doc._.kg_mentions.append(info)
                     m = _M(len(doc._.kg_mentions) - 1, "Method", sp, "anaphor")
                     ms.append(m)
-                    for sent in sents:
-                        if sent.start <= m.start < sent.end:
-                            by_sent[id(sent)].append(m)
+                    k = bisect_right(sent_starts, m.start) - 1
+                    if k >= 0 and m.start < sents[k].end:
+                        by_sent[id(sents[k])].append(m)
                     if main is None:
                         main = m.i
 
         ms_by_i = {m.i: m for m in ms}
         # the method a "Name: description" title is about, for "this library/model …"
         topic = None
-        if "\n" in doc.text and ":" in title_line:
+        if "\n" in text and ":" in title_line:
             colon_at = title_line.index(":")
             topic = next((m.i for m in ms if m.label == "Method" and not m.generic
                           and m.span.start_char == 0 and m.span.end_char == colon_at), None)
@@ -328,7 +337,8 @@ class RelationExtractor:
                          and m.span.root.dep_ not in ("pobj",) or (m.label == "Method" and m.span.root.dep_ == "pobj" and m.span.root.head.lower_ in ("of", "by"))]
                 # "experiments on IJB-A, YouTube Face, Celebrity-1000 benchmarks": a
                 # "method" listed with the datasets is one of them, not the evaluated method
-                listed = {m.i for m in methods if _listed_with(m, datasets)}
+                listed_with = _ListedWith(datasets)
+                listed = {m.i for m in methods if listed_with(m)}
                 heads = [h for h in heads if h not in listed]
                 # "the proposed regularized deep regressor": a description, but the
                 # document's own method
@@ -473,7 +483,7 @@ class RelationExtractor:
                     head = derived[-1].i if derived and not phrase.startswith("as ") else main
                     if head is None and not derived and topic is not None and re.search(
                             r"\b(?:this|the) (?:" + "|".join(map(re.escape, self.lex["self_methods"] | {"library", "toolkit", "tool", "package", "extension"})) + r")\b",
-                            doc.text[sent.start_char:pos].lower()):
+                            text[sent.start_char:pos].lower()):
                         # "FairScale: a PyTorch extension library …\nThis library extends PyTorch"
                         head = topic
                     for b in bases:
@@ -495,7 +505,7 @@ class RelationExtractor:
 
             # --- results
             prev = next((r for r in reversed(results) if r["evidence"][1] <= sent.start_char
-                         and not doc.text[r["evidence"][1]:sent.start_char].strip()), None)
+                         and not text[r["evidence"][1]:sent.start_char].strip()), None)
             stated = [r for r in results if r["evidence"] == [sent.start_char, sent.end_char]]
             results.extend(self._results(doc, sent, sm, methods, datasets, main, self_ref, beaten, prev, stated))
 
@@ -743,7 +753,8 @@ class RelationExtractor:
                 winners = [main]
             # "on real-time instance segmentation and rotated object detection" (the
             # parser may read "rotated" as a verb): tasks listed with this one
-            listed = [t] + [o for o in tasks if o is not t and _listed_with(o, [t])]
+            listed_with = _ListedWith([t])
+            listed = [t] + [o for o in tasks if o is not t and listed_with(o)]
             for w in winners:
                 for lt in listed:
                     out.append((w, lt, "sota-on-task", 0.75))
@@ -1223,35 +1234,98 @@ def _direct_object_path(m: _M, verb: Token, lex: Lexicon) -> bool:
 def _listed_with(m: _M, others: list[_M]) -> bool:
     """True if the mention is coordinated with or in apposition to one of
     ``others`` ("IJB-A, YouTube Face and Celebrity-1000"), or is a modifier inside
-    one of them."""
-    root = m.span.root
-    seen = {root.i}
-    todo = [root]
-    while todo:
-        t = todo.pop()
-        nbrs = [c for c in t.children if c.dep_ in ("conj", "appos")]
-        if t.dep_ in ("conj", "appos", "compound") and t.head.i != t.i:
-            nbrs.append(t.head)
-        for n in nbrs:
-            if n.i not in seen:
-                seen.add(n.i)
-                todo.append(n)
-    seen.discard(root.i)
-    if any(o.start <= i < o.end for o in others for i in seen):
-        return True
-    doc = m.span.doc
-    # the parse often breaks long name lists: "YouTube Face, Celebrity-1000 video
-    # face recognition benchmarks" — a name whose neighbour in a ", / and" list is a
-    # dataset, or that modifies a dataset head noun, is a dataset
-    lex = load_lexicon()
-    if root.dep_ == "compound" and lex.head_noun_type.get(root.head.lemma_.lower()) in DATASETS:
-        return True
-    for o in others:
-        lo, hi = (o.end, m.start) if o.end <= m.start else (m.end, o.start)
-        between = doc[lo:hi]
-        if 0 < len(between) <= 2 and all(t.text in (",", "and", "or", "&", ";") for t in between):
+    one of them. To test many mentions against the same ``others``, build one
+    :class:`_ListedWith` (linear in the sentence instead of quadratic)."""
+    return _ListedWith(others)(m)
+
+
+_LIST_DEPS = ("conj", "appos")
+_LIST_UP_DEPS = ("conj", "appos", "compound")
+
+
+class _ListedWith:
+    """``_listed_with(m, others)`` for many mentions ``m`` against one ``others``.
+
+    The rule: walk from ``m``'s root along conj/appos edges (down and up) and
+    compound edges (up only); ``m`` is listed when a token reached (other than the
+    root) lies in one of ``others``. On a dependency tree the tokens reached from
+    ``x`` are ``D(x)`` (its conj/appos descendants, ``x`` included) when ``x`` has
+    no upward edge; ``reach(head)`` when ``x`` is a conj/appos child (then ``D(x)``
+    is inside it); and ``D(x)`` plus the disjoint ``reach(head)`` when ``x`` is a
+    compound. Counting the tokens of ``others`` in these sets with memos over the
+    tree gives the same answer as the walk, in time linear in the sentence for all
+    mentions together (the walk per mention made a 2,000-name list quadratic, issue
+    15). The list-separator test looks only at ``others`` ending 1-2 tokens before
+    ``m`` or starting 1-2 tokens after it, the only ones it can accept.
+    """
+
+    def __init__(self, others: list[_M]):
+        self.others = others
+        self.covered: set[int] = set()
+        self.by_end: dict[int, list[_M]] = {}
+        self.by_start: dict[int, list[_M]] = {}
+        for o in others:
+            self.covered.update(range(o.start, o.end))
+            self.by_end.setdefault(o.end, []).append(o)
+            self.by_start.setdefault(o.start, []).append(o)
+        self._down: dict[int, int] = {}
+        self._reach: dict[int, int] = {}
+
+    def _down_count(self, tok: Token) -> int:
+        """Tokens of ``others`` among ``tok`` and its conj/appos descendants."""
+        memo = self._down
+        stack = [(tok, False)]
+        while stack:
+            t, expanded = stack.pop()
+            if t.i in memo:
+                continue
+            kids = [c for c in t.children if c.dep_ in _LIST_DEPS]
+            if expanded:
+                memo[t.i] = (t.i in self.covered) + sum(memo[c.i] for c in kids)
+            else:
+                stack.append((t, True))
+                stack.extend((c, False) for c in kids if c.i not in memo)
+        return memo[tok.i]
+
+    def _reach_count(self, tok: Token) -> int:
+        """Tokens of ``others`` reachable from ``tok`` (``tok`` included)."""
+        memo = self._reach
+        chain = []
+        t = tok
+        while t.i not in memo:
+            chain.append(t)
+            if t.dep_ in _LIST_UP_DEPS and t.head.i != t.i:
+                t = t.head
+            else:
+                break
+        for t in reversed(chain):
+            if not (t.dep_ in _LIST_UP_DEPS and t.head.i != t.i):
+                memo[t.i] = self._down_count(t)
+            elif t.dep_ == "compound":
+                memo[t.i] = memo[t.head.i] + self._down_count(t)
+            else:
+                memo[t.i] = memo[t.head.i]
+        return memo[tok.i]
+
+    def __call__(self, m: _M) -> bool:
+        root = m.span.root
+        if self._reach_count(root) - (root.i in self.covered) > 0:
             return True
-    return False
+        doc = m.span.doc
+        # the parse often breaks long name lists: "YouTube Face, Celebrity-1000 video
+        # face recognition benchmarks" — a name whose neighbour in a ", / and" list is a
+        # dataset, or that modifies a dataset head noun, is a dataset
+        lex = load_lexicon()
+        if root.dep_ == "compound" and lex.head_noun_type.get(root.head.lemma_.lower()) in DATASETS:
+            return True
+        near = [o for k in (m.start - 1, m.start - 2) for o in self.by_end.get(k, ())]
+        near += [o for k in (m.end + 1, m.end + 2) for o in self.by_start.get(k, ())]
+        for o in near:
+            lo, hi = (o.end, m.start) if o.end <= m.start else (m.end, o.start)
+            between = doc[lo:hi]
+            if 0 < len(between) <= 2 and all(t.text in (",", "and", "or", "&", ";") for t in between):
+                return True
+        return False
 
 
 def _same_name(a: _M | None, b: _M) -> bool:
