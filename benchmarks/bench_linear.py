@@ -10,8 +10,11 @@ Shapes (each a single document whose size grows with the scale factor):
 
 * ``list``: a comma-separated list of names (``"We evaluate on BERT, GPT-2, …,
   and T5."``), one sentence: issue 15 measured 1k items 12 s, 2k 33 s;
-* ``abbrev``: repeated abbreviation-definition sentences ("We use Foo Bar Baz
-  (FBB). " × N, with distinct made-up names so every definition is new);
+* ``abbrev``: repeated abbreviation-definition sentences, the issue's "We use
+  Foo Bar Baz (FBB). " alternating with a typed one ("We evaluate on the Penn
+  Tree Bank (PTB).", whose every occurrence becomes a candidate);
+* ``abbrev-distinct``: definitions with distinct made-up names ("We use Alpha
+  Binary Cascade (ABC).", …) so every definition is new;
 * ``mentions``: many short sentences with several mentions each ("BERT
   outperforms GPT-2 on SQuAD.") — the 100k-mention document of the issue at
   scale ``--base 25000 --scales 1``.
@@ -46,7 +49,7 @@ _WORDS = ("Alpha", "Binary", "Cascade", "Dense", "Elastic", "Fused", "Graph", "H
           "Yielding", "Zonal")
 
 #: Base size (scale 1) of each shape: list items, definition sentences, sentences.
-BASE = {"list": 250, "abbrev": 150, "mentions": 150}
+BASE = {"list": 250, "abbrev": 150, "abbrev-distinct": 150, "mentions": 150}
 
 
 def list_text(n: int) -> str:
@@ -56,6 +59,12 @@ def list_text(n: int) -> str:
 
 
 def abbrev_text(n: int) -> str:
+    """``n`` sentences alternating two repeated abbreviation definitions."""
+    return " ".join("We use Foo Bar Baz (FBB)." if i % 2 == 0 else "We evaluate on the Penn Tree Bank (PTB)."
+                    for i in range(n))
+
+
+def abbrev_distinct_text(n: int) -> str:
     """``n`` sentences "We use Foo Bar Baz (FBB)." with distinct three-word names."""
     out = []
     k = len(_WORDS)
@@ -74,7 +83,8 @@ def mentions_text(n: int) -> str:
     return " ".join(out)
 
 
-SHAPES = {"list": list_text, "abbrev": abbrev_text, "mentions": mentions_text}
+SHAPES = {"list": list_text, "abbrev": abbrev_text, "abbrev-distinct": abbrev_distinct_text,
+          "mentions": mentions_text}
 
 
 def time_extract(nlp, text: str) -> tuple[float, int]:

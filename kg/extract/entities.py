@@ -466,6 +466,15 @@ class EntityTyper:
 
     def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
         out: list[_Cand] = []
+        text = doc.text  # spaCy joins the tokens on every access: once per document
+        first_taken: dict[tuple[int, int], tuple[int, _Cand]] = {}
+        for k, c in enumerate(taken):
+            first_taken.setdefault((c.start, c.end), (k, c))
+        # one scan of the text per distinct (short, long) pair, and each occurrence
+        # candidate once: a definition repeated N times gave N scans and N² candidates
+        # (a repeated identical candidate never changes _select's choice)
+        occurrences: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        emitted: set[tuple] = set()
         for ab in doc._.kg_abbreviations or ():
             short = ab["short_text"]
             if short in self.lex.stop_names:
@@ -475,10 +484,11 @@ class EntityTyper:
             if sf is None or lf is None:
                 continue
             typ, gid = None, None
-            for c in taken:  # gazetteer typing of either form (exact spans only)
-                if (c.start, c.end) in ((sf.start, sf.end), (lf.start, lf.end)):
-                    typ, gid = c.label, c.gid
-                    break
+            # gazetteer typing of either form (exact spans only; the first in ``taken``)
+            hits = [first_taken[k] for k in ((sf.start, sf.end), (lf.start, lf.end)) if k in first_taken]
+            if hits:
+                c = min(hits, key=lambda h: h[0])[1]
+                typ, gid = c.label, c.gid
             rule = "gazetteer" if typ else ""
             if typ is None:
                 # a capitalised long form with a dataset head inside ("Penn Parsed Corpus
@@ -521,10 +531,17 @@ class EntityTyper:
                 continue
             out.append(_Cand(lf.start, lf.end, typ, "abbreviation", gid))
             # every occurrence of the short and the long form in the document
-            for m in re.finditer(r"(?<![\w-])(?:" + re.escape(short) + "|" + re.escape(lf.text) + r")(?![\w-])", doc.text):
-                sp = doc.char_span(m.start(), m.end())
-                if sp is not None:
-                    out.append(_Cand(sp.start, sp.end, typ, "abbreviation", gid))
+            key = (short, lf.text)
+            if key not in occurrences:
+                occurrences[key] = []
+                for m in re.finditer(r"(?<![\w-])(?:" + re.escape(short) + "|" + re.escape(lf.text) + r")(?![\w-])", text):
+                    sp = doc.char_span(m.start(), m.end())
+                    if sp is not None:
+                        occurrences[key].append((sp.start, sp.end))
+            for a, b in occurrences[key]:
+                if (a, b, typ, gid) not in emitted:
+                    emitted.add((a, b, typ, gid))
+                    out.append(_Cand(a, b, typ, "abbreviation", gid))
         return out
 
     def _names(self, doc: Doc) -> list[_Cand]:
