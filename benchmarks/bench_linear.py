@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # an installed or PYTHONPATH kg comes first
 
 #: Names cycled through in the list and mention shapes (all in the gazetteers or
 #: name-shaped, so each yields a mention).
