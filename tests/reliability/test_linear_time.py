@@ -43,6 +43,7 @@ def _ratio(nlp, shape: str, base: int) -> tuple[float, float, int, int]:
     t8, n8 = _cpu(nlp, make(8 * base))
     if t8 >= MAX_RATIO * t1:
         t8 = min(t8, _cpu(nlp, make(8 * base))[0])
+    print(f"{shape}: 1x {t1:.2f} s, 8x {t8:.2f} s CPU ({t8 / t1:.1f}x; {n1} -> {n8} mentions)")
     return t1, t8, n1, n8
 
 
