@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", type=int, help="size at scale 1 (default: per shape, see BASE)")
     ap.add_argument("--scales", type=int, nargs="+", default=[1, 2, 4, 8])
     ap.add_argument("--profile", choices=sorted(SHAPES), help="print a cProfile of this shape at the largest scale")
+    ap.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative, tottime, …)")
     args = ap.parse_args(argv)
 
     from kg.extract import load_pipeline
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         time_extract(nlp, text)
         prof.disable()
         buf = io.StringIO()
-        pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(prof, stream=buf).sort_stats(args.sort).print_stats(40)
         print(buf.getvalue())
         return 0
     print(f"{'shape':<9} {'scale':>5} {'chars':>8} {'mentions':>8} {'cpu s':>8} {'vs 1x':>6}")

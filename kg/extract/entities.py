@@ -43,6 +43,7 @@ names that relations do not treat as a paper's own method).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -245,6 +246,19 @@ class EntityTyper:
             self._sent_memo = (doc, {})
         return self._sent_memo[1]
 
+    def _sent_of(self, doc: Doc, i: int) -> Span:
+        """The sentence holding token ``i``: ``doc[i:i+1].sent`` by bisect over the
+        document's sentence starts (spaCy walks the tokens to both sentence ends
+        on every call, quadratic in a one-sentence 2,000-name list)."""
+        memo = self._doc_memo(doc)
+        if "sents" not in memo:
+            if "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
+                return doc[i:i + 1].sent
+            sents = list(doc.sents)
+            memo["sents"] = (sents, [s.start for s in sents])
+        sents, starts = memo["sents"]
+        return sents[bisect_right(starts, i) - 1]
+
     def _sent_fact(self, sent: Span, key: str, compute):
         """``compute(sent)``, memoised per sentence of the current document.
 
@@ -279,7 +293,7 @@ class EntityTyper:
         # a') a coined name in a sentence where the authors propose something:
         #     "we propose federated ... for face recognition, FedFR"
         if name_shape(span.text, lex) == "mixed" and self._sent_fact(
-            span.sent, "proposal", lambda sent: any(_is_propose_verb(t, lex) and _has_self_subject(t, lex) for t in sent)
+            self._sent_of(doc, start), "proposal", lambda sent: any(_is_propose_verb(t, lex) and _has_self_subject(t, lex) for t in sent)
         ) and not self._up_chain(root, "compared", False, lambda a: (
             True if a.lemma_.lower() in lex["outperform_verbs"] or a.lower_ in ("than", "over", "like") else _GO_ON
         )):
@@ -332,7 +346,7 @@ class EntityTyper:
             return "Dataset", "year-named"
         # g) "on X" / "experiments on X" in an evaluation sentence
         if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across"):
-            sent_lemmas = self._sent_fact(root.sent, "lemmas", lambda sent: {t.lemma_.lower() for t in sent})
+            sent_lemmas = self._sent_fact(self._sent_of(doc, root.i), "lemmas", lambda sent: {t.lemma_.lower() for t in sent})
             if sent_lemmas & lex["eval_triggers"]:
                 return "Dataset", "evaluated-on"
         return None, ""
