@@ -3,7 +3,7 @@ dataset, and a method acting "on <dataset>"."""
 
 from __future__ import annotations
 
-from kg.extract.relations.base import _STRONG_EVAL, _after_lemma, _listed_with, _own_mention, _under_prep
+from kg.extract.relations.base import _STRONG_EVAL, _after_lemma, _ListedWith, _own_mention, _under_prep
 
 
 class EvaluatedRules:
@@ -20,7 +20,8 @@ class EvaluatedRules:
                      and m.span.root.dep_ not in ("pobj",) or (m.label == "Method" and m.span.root.dep_ == "pobj" and m.span.root.head.lower_ in ("of", "by"))]
             # "experiments on IJB-A, YouTube Face, Celebrity-1000 benchmarks": a
             # "method" listed with the datasets is one of them, not the evaluated method
-            listed = {m.i for m in methods if _listed_with(m, datasets)}
+            listed_with = _ListedWith(datasets)
+            listed = {m.i for m in methods if listed_with(m)}
             heads = [h for h in heads if h not in listed]
             # "the proposed regularized deep regressor": a description, but the
             # document's own method
