@@ -49,6 +49,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.nodes import refine
 from kg.model import ENTITY_TYPES
 
 if not Doc.has_extension("kg_mentions"):
@@ -1050,6 +1051,8 @@ class EntityTyper:
         cands += self._stock(doc)
         cands += self._dataset_extensions(doc, cands)
         cands += self._qualified_tasks(doc, gaz)
+        by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
+        cands = refine(doc, cands, by_id, _headline_tokens(doc))  # evidence of a name (kg.extract.nodes)
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
         ents = []

@@ -91,6 +91,9 @@ def load_pipeline(
     # "(NYT and FewRel)that": split brackets glued to words (web text often lacks the space)
     infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z0-9])\)(?=[A-Za-z])", r"(?<=[a-z])\((?=[A-Za-z])"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    # "Ascend 910C.", "Llama 2 70B.": a full stop after a digit+capital name is a suffix
+    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=\d[A-Z])\."]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
     entries = load_gazetteers(gazetteer_dir) if gazetteer_dir else load_gazetteers()

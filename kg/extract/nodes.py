@@ -1,0 +1,180 @@
+"""Evidence that a candidate mention is a name: the rules that make a node.
+
+``../shared/ANNOTATION.md`` (the project's annotation guide): a node is a specific,
+name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
+"AI chips"), anaphors and junk shapes are not nodes, and spans follow the name
+("Llama 2 70B" whole, "H100" without "GPU").
+
+:func:`refine` takes the candidates of :class:`kg.extract.entities.EntityTyper`
+(before arbitration) and returns them with
+
+* **boundaries fixed** — a model family listed in the gazetteer followed by a
+  size or a variant word is one name ("Llama 2" + "70B", "Gemini" + "Ultra",
+  "GPT-4" + "Turbo"); a generic head after an alphanumeric hardware name is
+  outside ("H100 GPUs" → "H100", "TPU v5e pods" → "TPU v5e"), but stays after a
+  purely numeric model ("NVIDIA 3090 GPU");
+* **no evidence, no node** — dropped are: statistical Method spans that do not
+  read as a name (no capital or digit inside a word, not a title-case run in
+  running text: "language models", "convolution layers", "Transformer-based
+  model"); lower-case mentions of listed lower-case Method entries headed by a
+  generic noun ("neural networks", "classifier"; their acronym "CNN" stays); generic hardware classes ("GPU",
+  "CPUs", "FPGA", "AI chips", "electronic chips"); conferences typed as
+  anything ("NeurIPS 2023", "CVPR"); junk shapes ("20T-40T", "network-1",
+  "pseudo-3"); a coined-shape name inside a person's name ("Yann LeCun");
+  stock-NER organisations ending in a participle ("Hypothesis Based").
+
+All rules look at the candidate and its own phrase only, so the cost is linear
+in the number of candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc
+
+#: Size tokens after a model family: "70B", "7b", "1.5B", "8x7B", "175M", "400M".
+_SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[BMKT]$", re.I)
+#: Capitalised variant words after a listed model family ("Gemini Ultra", "GPT-4 Turbo").
+_VARIANTS = {"Ultra", "Pro", "Nano", "Flash", "Opus", "Sonnet", "Haiku", "Turbo", "Mini", "mini",
+             "Instruct", "Chat", "Max", "Plus", "Lite", "Coder", "Vision"}
+#: Generic heads after an alphanumeric hardware name (ANNOTATION: "H100 GPU" → "H100").
+_HW_TAIL = {"gpu", "gpus", "chip", "chips", "pod", "pods", "accelerator", "accelerators", "card", "cards",
+            "processor", "processors", "superchip", "superchips"}
+#: Gazetteer ids of hardware classes, not specific hardware ("GPUs", "CPU", "FPGAs").
+_HW_CLASS_IDS = {"gpu", "cpu", "npu", "fpga", "asic"}
+#: Modifiers that leave a hardware-class phrase generic ("AI chips", "electronic chips").
+_HW_GENERIC_WORDS = {"ai", "artificial", "intelligence", "(", ")", "electronic", "computer", "computing",
+                     "hardware", "specialized", "specialised", "custom", "dedicated", "deep", "learning",
+                     "modern", "commodity", "powerful", "advanced", "conventional", "traditional", "-"}
+#: Lower-case heads of generic method descriptions (a listed entry with such a head and
+#: no acronym alias is a kind, not a name: "neural network", "classifier").
+_GENERIC_HEADS = {"network", "networks", "model", "models", "classifier", "classifiers", "embedding",
+                  "embeddings", "algorithm", "algorithms", "method", "methods", "layer", "layers",
+                  "encoder", "decoder", "encoder-decoder", "net", "nets", "architecture", "architectures",
+                  "system", "systems", "agent", "agents", "chatbot", "chatbots"}
+#: Conferences and journals (venues are not organisations, methods or datasets).
+VENUES = {"neurips", "nips", "icml", "iclr", "cvpr", "iccv", "eccv", "acl", "emnlp", "naacl", "eacl", "coling",
+          "aaai", "ijcai", "kdd", "sigir", "wsdm", "icassp", "interspeech", "miccai", "bmvc", "wacv", "uai",
+          "aistats", "colt", "corl", "icra", "iros", "rss", "siggraph", "tpami", "jmlr", "tacl", "www",
+          "neurips workshop", "icdm", "cikm", "recsys", "mlsys", "osdi", "sosp", "isca", "micro", "hpca"}
+_VENUE_RE = re.compile(r"^(?P<v>[A-Za-z]+)(?:[-' ]?(?:19|20)?\d{2})?$")
+_JUNK = (
+    re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{0,2}(?:[-–/]\d+(?:\.\d+)?[A-Za-z]{0,2})+$"),  # "20T-40T", "3B/7B"
+    re.compile(r"^[a-z]+-\d+$"),  # "network-1", "pseudo-3"
+    re.compile(r"[.:;,]$"),  # "IoU." (a sentence end inside the token)
+)
+_PARTICIPLE_END = re.compile(r"(?:ed|Based|based|ing)$")
+
+
+def is_venue(text: str) -> bool:
+    """True for a conference or journal name, with or without a year.
+
+    Examples
+    --------
+    >>> [is_venue(t) for t in ("NeurIPS 2023", "CVPR", "ICLR'24", "COCO", "Conference on Robot Learning")]
+    [True, True, True, False, True]
+    """
+    t = text.strip()
+    m = _VENUE_RE.match(t)
+    if m and m.group("v").lower() in VENUES:
+        return True
+    low = t.lower()
+    return low.startswith(("conference on", "workshop on", "symposium on", "proceedings of")) or low.endswith(
+        (" conference", " workshop", " symposium")
+    )
+
+
+def is_junk(text: str) -> bool:
+    """True for shapes that are never names: ranges of sizes ("20T-40T"), a
+    lower-case word numbered as a figure item ("network-1"), text ending in
+    punctuation.
+
+    >>> [is_junk(t) for t in ("20T-40T", "network-1", "IoU.", "CIFAR-10", "GPT-4")]
+    [True, True, True, False, False]
+    """
+    return any(r.search(text) for r in _JUNK)
+
+
+def reads_as_name(doc: Doc, start: int, end: int, headline: set[int]) -> bool:
+    """A span that reads as a proper name: a capital or digit after the first
+    character of a word ("ResNet-50", "BERT", "Mask R-CNN"), or capitalised words
+    only (not at a sentence start or in a title-case headline: "Atrous Spatial
+    Pyramid Pooling", "Adam"). A name turned adjective ("Transformer-based
+    model") is no name of its own."""
+    words = doc[start:end].text.split()
+    if any(re.search(r"-(?:based|like|style|specific|driven|guided|inspired)$", w) for w in words):
+        return False
+    if any(any(c.isupper() or c.isdigit() for c in w[1:]) for w in words):
+        return True
+    first = doc[start]
+    if first.is_sent_start or start in headline:
+        return False
+    return all(w[:1].isupper() for w in words if w.lower() not in ("of", "for", "and", "the", "-"))
+
+
+def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[Any]:
+    """Apply the node rules (module docstring) to ``cands`` (``_Cand`` objects).
+
+    Parameters
+    ----------
+    doc : Doc
+        The processed document (tokens, tags, sentence starts).
+    cands : list of _Cand
+        Candidates with token offsets, label, source and gazetteer id.
+    by_id : dict
+        Gazetteer entries by id (``entry.name``, ``entry.aliases``).
+    headline : set of int
+        Token indices of title-case headlines.
+
+    Returns
+    -------
+    list of _Cand
+        The kept candidates, some with new boundaries (and ``gid`` None where an
+        extension made a name the gazetteer entry does not spell).
+    """
+    n = len(doc)
+    person_toks = {i for c in cands if c.source == "ner" and c.label == "Person" and c.end - c.start > 1
+                   for i in range(c.start, c.end)}
+    out = []
+    for c in cands:
+        src = c.source.split(":")[0]
+        text = doc[c.start:c.end].text
+        if src != "gazetteer" and (is_venue(text) or is_junk(text)):
+            continue
+        if (c.source == "pattern:shape" or src == "statistical") and any(
+            i in person_toks for i in range(c.start, c.end)
+        ):
+            continue  # "LeCun" in "Yann LeCun": a person, not a method
+        if c.source == "ner" and c.label == "Organization" and _PARTICIPLE_END.search(doc[c.end - 1].text):
+            continue  # "Hypothesis Based"
+        if c.label == "Method":
+            if src == "statistical" and not reads_as_name(doc, c.start, c.end, headline):
+                continue
+            if src == "gazetteer":
+                entry = by_id.get(c.gid) if c.gid else None
+                name = entry.name if entry is not None else text
+                if name == name.lower() and text == text.lower() and name.split()[-1] in _GENERIC_HEADS:
+                    continue  # "neural networks", "classifier" (the acronym "CNN" stays a name)
+                # "Llama 2" + "70B", "Gemini" + "Ultra"
+                end = c.end
+                while end < n and end - c.end < 2 and doc[end - 1].whitespace_ and (
+                    _SIZE.match(doc[end].text) or doc[end].text in _VARIANTS
+                ):
+                    end += 1
+                if end > c.end:
+                    c.end, c.gid = end, None
+        elif c.label == "Hardware":
+            if c.gid in _HW_CLASS_IDS:
+                continue  # "GPUs", "CPU": a class of hardware, not a node
+            if c.source == "pattern:hardware-class":
+                mods = [t.lower_ for t in doc[c.start:c.end - 1]]
+                if all(m in _HW_GENERIC_WORDS for m in mods):
+                    continue  # "AI chips", "electronic chips"
+            if c.end - c.start > 1 and doc[c.end - 1].lower_ in _HW_TAIL:
+                prev = doc[c.end - 2].text
+                if any(ch.isalpha() for ch in prev) and any(ch.isdigit() for ch in prev) or prev in ("Hopper", "Blackwell"):
+                    c.end -= 1  # "H100 GPUs" → "H100"; "NVIDIA 3090 GPU" keeps its head
+        out.append(c)
+    return out
