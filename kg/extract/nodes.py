@@ -15,9 +15,9 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   purely numeric model ("NVIDIA 3090 GPU");
 * **no evidence, no node** — dropped are: statistical Method spans that do not
   read as a name (no capital or digit inside a word, not a title-case run in
-  running text: "language models", "convolution layers", "Transformer-based
-  model"); lower-case mentions of listed lower-case Method entries headed by a
-  generic noun ("neural networks", "classifier"; their acronym "CNN" stays); generic hardware classes ("GPU",
+  running text, nor repeating such a name of the same document: "language
+  models", "convolution layers", "Transformer-based model"); lower-case mentions of listed Method entries that are kinds
+  (:data:`_GENERIC_ENTRIES`: "neural networks"; an acronym such as "DNN" stays); generic hardware classes ("GPU",
   "CPUs", "FPGA", "AI chips", "electronic chips"); conferences typed as
   anything ("NeurIPS 2023", "CVPR"); junk shapes ("20T-40T", "network-1",
   "pseudo-3"); a coined-shape name inside a person's name ("Yann LeCun");
@@ -48,12 +48,12 @@ _HW_CLASS_IDS = {"gpu", "cpu", "npu", "fpga", "asic"}
 _HW_GENERIC_WORDS = {"ai", "artificial", "intelligence", "(", ")", "electronic", "computer", "computing",
                      "hardware", "specialized", "specialised", "custom", "dedicated", "deep", "learning",
                      "modern", "commodity", "powerful", "advanced", "conventional", "traditional", "-"}
-#: Lower-case heads of generic method descriptions (a listed entry with such a head and
-#: no acronym alias is a kind, not a name: "neural network", "classifier").
-_GENERIC_HEADS = {"network", "networks", "model", "models", "classifier", "classifiers", "embedding",
-                  "embeddings", "algorithm", "algorithms", "method", "methods", "layer", "layers",
-                  "encoder", "decoder", "encoder-decoder", "net", "nets", "architecture", "architectures",
-                  "system", "systems", "agent", "agents", "chatbot", "chatbots"}
+#: Listed lower-case Method entries that are kinds, not names (ANNOTATION.md lists
+#: "neural network" as generic); established technique names ("prototypical
+#: networks", "generative adversarial network") are not here.
+_GENERIC_ENTRIES = {"neural network", "deep neural network", "feedforward neural network", "encoder-decoder",
+                    "sentence embeddings", "word embeddings", "probabilistic graphical model",
+                    "neural architecture search method", "top-down frozen classifier", "evolutionary algorithm"}
 #: Conferences and journals (venues are not organisations, methods or datasets).
 VENUES = {"neurips", "nips", "icml", "iclr", "cvpr", "iccv", "eccv", "acl", "emnlp", "naacl", "eacl", "coling",
           "aaai", "ijcai", "kdd", "sigir", "wsdm", "icassp", "interspeech", "miccai", "bmvc", "wacv", "uai",
@@ -137,6 +137,11 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     n = len(doc)
     person_toks = {i for c in cands if c.source == "ner" and c.label == "Person" and c.end - c.start > 1
                    for i in range(c.start, c.end)}
+    # a capitalised name read as a name once in the document is one wherever it
+    # stands ("We propose Foo. Foo achieves …": the second is sentence-initial)
+    named_once = {doc[c.start:c.end].text for c in cands
+                  if c.label == "Method" and c.source.split(":")[0] == "statistical"
+                  and reads_as_name(doc, c.start, c.end, headline)}
     out = []
     for c in cands:
         src = c.source.split(":")[0]
@@ -150,12 +155,12 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         if c.source == "ner" and c.label == "Organization" and _PARTICIPLE_END.search(doc[c.end - 1].text):
             continue  # "Hypothesis Based"
         if c.label == "Method":
-            if src == "statistical" and not reads_as_name(doc, c.start, c.end, headline):
+            if src == "statistical" and text not in named_once:
                 continue
             if src == "gazetteer":
                 entry = by_id.get(c.gid) if c.gid else None
                 name = entry.name if entry is not None else text
-                if name == name.lower() and text == text.lower() and name.split()[-1] in _GENERIC_HEADS:
+                if name in _GENERIC_ENTRIES and text == text.lower():
                     continue  # "neural networks", "classifier" (the acronym "CNN" stays a name)
                 # "Llama 2" + "70B", "Gemini" + "Ultra"
                 end = c.end
