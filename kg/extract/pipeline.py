@@ -79,7 +79,10 @@ def load_pipeline(
     KGError
         If the model is not installed.
     """
-    from kg.gazetteer import add_gazetteer_rulers, entity_ruler_patterns, load_gazetteers
+    from kg.gazetteer import add_gazetteer_rulers, load_gazetteers
+    from kg.gazetteer.pattern_cache import _patterns_digest, read_pattern_cache
+    from kg.gazetteer.patterns import gazetteer_phrase_patterns
+    from kg.paths import GAZETTEER_DIR
 
     try:
         nlp = spacy.load(model)
@@ -97,10 +100,17 @@ def load_pipeline(
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
     entries = load_gazetteers(gazetteer_dir) if gazetteer_dir else load_gazetteers()
-    patterns = entity_ruler_patterns(entries, nlp.tokenizer)  # for the fingerprint
-    # two phrase-matching rulers (any-case and exact forms): the same matches as the
-    # token patterns above at a fraction of the cost
-    add_gazetteer_rulers(nlp, entries, before="ner" if "ner" in nlp.pipe_names else None, overwrite_ents=True)
+    # the phrase patterns from the cached, versioned patterns.json of the gazetteer
+    # folder (written by `python -m kg.gazetteer.make`), rebuilt if it is missing or stale
+    cached = read_pattern_cache(Path(gazetteer_dir) if gazetteer_dir else GAZETTEER_DIR)
+    if cached is not None:
+        any_case, exact, patterns_digest = cached
+    else:
+        any_case, exact = gazetteer_phrase_patterns(entries, nlp.tokenizer)
+        patterns_digest = _patterns_digest(any_case, exact)
+    # two phrase-matching rulers (any-case and exact forms)
+    add_gazetteer_rulers(nlp, entries, before="ner" if "ner" in nlp.pipe_names else None, overwrite_ents=True,
+                         patterns=(any_case, exact))
     nlp.add_pipe("kg_abbreviations")
     if statistical:
         nlp.add_pipe("kg_statistical_ner", config={"names_only": statistical_names_only})
@@ -109,8 +119,7 @@ def load_pipeline(
     nlp.add_pipe("kg_relations", config={"co_mentions": co_mentions})
     fp = hashlib.sha256()
     fp.update(json.dumps([model, nlp.meta.get("version")]).encode())
-    for p in patterns:
-        fp.update(json.dumps(p, sort_keys=True).encode())
+    fp.update(patterns_digest.encode())
     from kg.extract.lexicon import LEXICON_FILE
 
     fp.update(LEXICON_FILE.read_bytes())
@@ -120,7 +129,7 @@ def load_pipeline(
         meta = MODEL_DIR / "meta.json"
         if meta.is_file():
             fp.update(meta.read_bytes())
-    nlp.meta["kg"] = {"fingerprint": fp.hexdigest()[:16], "patterns": len(patterns), "statistical": statistical}
+    nlp.meta["kg"] = {"fingerprint": fp.hexdigest()[:16], "patterns": len(any_case) + len(exact), "statistical": statistical}
     return nlp
 
 
