@@ -372,7 +372,6 @@ DOCS: list[Doc] = [
         "003-00-issue", F3,
         ["Deep Learning Weekly: Issue #202", "Quantum AI, Global AI Index", "This week in deep learning", "You may also enjoy"],
         ents={
-            "pytorch": (M, ["PyTorch"]),
             "facebook": (O, ["Facebook"]),
             "google": (O, ["Google"]),
             "china": (L, ["China"]),
@@ -389,7 +388,7 @@ DOCS: list[Doc] = [
     ),
     Doc(
         "003-04-pytorchfb", F3, ["PyTorch builds the future", "Facebook announced"],
-        ents={"pytorch": (M, ["PyTorch"]), "facebook": (O, ["Facebook"])},
+        ents={"facebook": (O, ["Facebook"])},
     ),
     Doc(
         "003-05-wudao", F3, ["Chinese AI lab challenges", "The Beijing Academy"],
@@ -424,7 +423,7 @@ DOCS: list[Doc] = [
     ),
     Doc(
         "003-11-autograd", F3, ["Overview of PyTorch Autograd Engine", "This post dives deep"],
-        ents={"pytorch": (M, ["PyTorch"])},
+        ents={},
     ),
     Doc(
         "003-12-textstylebrush", F3, ["AI can now emulate", "Facebook introduced TextStyleBrush"],
@@ -437,19 +436,11 @@ DOCS: list[Doc] = [
     ),
     Doc(
         "003-14-fairscale", F3, ["FairScale: a PyTorch", "This library extends"],
-        ents={"fairscale": (M, ["FairScale"]), "pytorch": (M, ["PyTorch"])},
-        rels=[("basedOn", "fairscale", "pytorch")],
+        ents={},
     ),
     Doc(
         "003-15-ivy", F3, ["IVY: the templated", "Ivy is a templated"],
-        ents={
-            "ivy": (M, ["IVY", "Ivy"]),
-            "jax": (M, ["Jax"]),
-            "tensorflow": (M, ["TensorFlow"]),
-            "pytorch": (M, ["PyTorch"]),
-            "mxnet": (M, ["MXNet"]),
-            "numpy": (M, ["Numpy"]),
-        },
+        ents={},
     ),
     Doc(
         "003-16-gpv", F3, ["Towards General Purpose Vision Systems", "A special purpose learning system"],

@@ -19,8 +19,9 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   models", "convolution layers", "Transformer-based model"); lower-case mentions of listed Method entries that are kinds
   (:data:`_GENERIC_ENTRIES`: "neural networks"; an acronym such as "DNN" stays); generic hardware classes ("GPU",
   "CPUs", "FPGA", "AI chips", "electronic chips"); conferences typed as
-  anything ("NeurIPS 2023", "CVPR"); junk shapes ("20T-40T", "network-1",
-  "pseudo-3"); a coined-shape name inside a person's name ("Yann LeCun");
+  anything ("NeurIPS 2023", "CVPR"); software frameworks ("PyTorch", "vLLM",
+  :data:`FRAMEWORK_IDS`, with any span over them); junk shapes ("20T-40T",
+  "Network-1", "GloVe-like", "IoU(%"); a coined-shape name inside a person's name ("Yann LeCun");
   stock-NER organisations ending in a participle ("Hypothesis Based").
 
 All rules look at the candidate and its own phrase only, so the cost is linear
@@ -64,7 +65,23 @@ _JUNK = (
     re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{0,2}(?:[-–/]\d+(?:\.\d+)?[A-Za-z]{0,2})+$"),  # "20T-40T", "3B/7B"
     re.compile(r"^[a-z]+-\d+$"),  # "network-1", "pseudo-3"
     re.compile(r"[.:;,]$"),  # "IoU." (a sentence end inside the token)
+    re.compile(r"-(?:like|style|variant|based|driven|free|aware|specific)$", re.I),  # "GloVe-like": an adjective
+    re.compile(r"-[a-z]$"),  # "MobileNet-v", "ResNet-18-i": a name cut off
+    re.compile(r"^\d+-[a-z]+$"),  # "2-crf", "50-gcn"
+    re.compile(r"[()\[\]%]"),  # "IoU(%": a fragment with a bracket or unit
 )
+#: Software libraries and frameworks (ANNOTATION.md: not Method; kg has no type for
+#: them, so they are left out — and their span is claimed, so no shape rule re-adds them).
+FRAMEWORK_IDS = {"pytorch", "tensorflow", "keras", "caffe", "caffe2", "theano", "jax", "mxnet", "deepspeed",
+                 "scikit-learn", "vllm", "paddlepaddle", "chainer", "torch", "flax", "megatron-lm", "fairseq",
+                 "detectron2", "mmdetection", "huggingface-transformers", "tensorrt", "onnx", "openvino",
+                 "llama-cpp", "ollama", "langchain", "llamaindex", "horovod", "xgboost", "lightgbm", "dynet",
+                 "torchvision", "opencv", "numpy", "scipy", "spacy", "nltk", "gensim", "cuda", "cudnn", "fairscale",
+                 "ivy"}
+#: Common words numbered as items of a figure or table ("Ours-5", "Network-1", "Layer-3").
+_ITEM_WORDS = {"ours", "network", "pseudo", "layer", "model", "method", "baseline", "stage", "block", "step",
+               "table", "figure", "fig", "eq", "section", "level", "conv", "res", "top", "variant", "setting",
+               "run", "round", "iter", "epoch", "phase", "part", "case", "type", "group", "net"}
 _PARTICIPLE_END = re.compile(r"(?:ed|Based|based|ing)$")
 
 
@@ -91,10 +108,13 @@ def is_junk(text: str) -> bool:
     lower-case word numbered as a figure item ("network-1"), text ending in
     punctuation.
 
-    >>> [is_junk(t) for t in ("20T-40T", "network-1", "IoU.", "CIFAR-10", "GPT-4")]
-    [True, True, True, False, False]
+    >>> [is_junk(t) for t in ("20T-40T", "network-1", "Ours-5", "IoU.", "GloVe-like", "CIFAR-10", "GPT-4", "Yelp-2013")]
+    [True, True, True, True, True, False, False, False]
     """
-    return any(r.search(text) for r in _JUNK)
+    if any(r.search(text) for r in _JUNK):
+        return True
+    m = re.match(r"^([A-Za-z]+)-\d+$", text)
+    return bool(m) and m.group(1).lower() in _ITEM_WORDS
 
 
 def reads_as_name(doc: Doc, start: int, end: int, headline: set[int]) -> bool:
@@ -142,9 +162,13 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     named_once = {doc[c.start:c.end].text for c in cands
                   if c.label == "Method" and c.source.split(":")[0] == "statistical"
                   and reads_as_name(doc, c.start, c.end, headline)}
+    framework_toks = {i for c in cands if c.source == "gazetteer" and c.gid in FRAMEWORK_IDS
+                      for i in range(c.start, c.end)}
     out = []
     for c in cands:
         src = c.source.split(":")[0]
+        if framework_toks and any(i in framework_toks for i in range(c.start, c.end)):
+            continue  # "PyTorch", "vLLM": software, not a Method (nor anything else here)
         text = doc[c.start:c.end].text
         if src != "gazetteer" and (is_venue(text) or is_junk(text)):
             continue
