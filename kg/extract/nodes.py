@@ -22,7 +22,8 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   anything ("NeurIPS 2023", "CVPR"); software frameworks ("PyTorch", "vLLM",
   :data:`FRAMEWORK_IDS`, with any span over them); junk shapes ("20T-40T",
   "Network-1", "GloVe-like", "IoU(%"); a coined-shape name inside a person's name ("Yann LeCun");
-  stock-NER organisations ending in a participle ("Hypothesis Based").
+  stock-NER organisations ending in a participle ("Hypothesis Based") and
+  stock-NER spans that do not read as proper names (:func:`_stock_name`).
 
 All rules look at the candidate and its own phrase only, so the cost is linear
 in the number of candidates.
@@ -69,6 +70,7 @@ _JUNK = (
     re.compile(r"-[a-z]$"),  # "MobileNet-v", "ResNet-18-i": a name cut off
     re.compile(r"^\d+-[a-z]+$"),  # "2-crf", "50-gcn"
     re.compile(r"[()\[\]%]"),  # "IoU(%": a fragment with a bracket or unit
+    re.compile(r"^[A-Za-z]+name$"),  # "SIFTname": a LaTeX macro label
 )
 #: Software libraries and frameworks (ANNOTATION.md: not Method; kg has no type for
 #: them, so they are left out — and their span is claimed, so no shape rule re-adds them).
@@ -134,6 +136,19 @@ def reads_as_name(doc: Doc, start: int, end: int, headline: set[int]) -> bool:
     return all(w[:1].isupper() for w in words if w.lower() not in ("of", "for", "and", "the", "-"))
 
 
+def _stock_name(doc: Doc, start: int, end: int) -> bool:
+    """A stock-NER Person/Organization/Location span that reads as a proper name:
+    it starts with a letter or digit (not "& Lee", "• Expected Improvement"), has no
+    number token ("Ioannis Tsapakis 1"), ends in a proper noun ("Cooling Time",
+    "Single Image" end in common nouns) and is not a lone adjective ("Bayesian")."""
+    span = doc[start:end]
+    if not span.text[:1].isalnum() or any(t.like_num for t in span):
+        return False
+    if span[-1].tag_ not in ("NNP", "NNPS"):
+        return False
+    return not (len(span) == 1 and span[0].pos_ == "ADJ")
+
+
 def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[Any]:
     """Apply the node rules (module docstring) to ``cands`` (``_Cand`` objects).
 
@@ -178,6 +193,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             continue  # "LeCun" in "Yann LeCun": a person, not a method
         if c.source == "ner" and c.label == "Organization" and _PARTICIPLE_END.search(doc[c.end - 1].text):
             continue  # "Hypothesis Based"
+        if c.source == "ner" and not _stock_name(doc, c.start, c.end):
+            continue  # "& Lee", "Ioannis Tsapakis 1", "Cooling Time", "Bayesian" as a place
         if c.label == "Method":
             if src == "statistical" and text not in named_once:
                 continue
