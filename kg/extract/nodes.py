@@ -12,7 +12,8 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   size or a variant word is one name ("Llama 2" + "70B", "Gemini" + "Ultra",
   "GPT-4" + "Turbo"); a generic head after an alphanumeric hardware name is
   outside ("H100 GPUs" → "H100", "TPU v5e pods" → "TPU v5e"), but stays after a
-  purely numeric model ("NVIDIA 3090 GPU");
+  purely numeric model ("NVIDIA 3090 GPU"); likewise a dataset head after a name
+  found by a pattern ("the YCB dataset" → "YCB");
 * **no evidence, no node** — dropped are: statistical Method spans that do not
   read as a name (no capital or digit inside a word, not a title-case run in
   running text, nor repeating such a name of the same document: "language
@@ -21,7 +22,8 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   "CPUs", "FPGA", "AI chips", "electronic chips"); conferences typed as
   anything ("NeurIPS 2023", "CVPR"); software frameworks ("PyTorch", "vLLM",
   :data:`FRAMEWORK_IDS`, with any span over them); junk shapes ("20T-40T",
-  "Network-1", "GloVe-like", "IoU(%"); a coined-shape name inside a person's name ("Yann LeCun");
+  "Network-1", "GloVe-like", "IoU(%") and PDF-extraction debris typed only by
+  its shape ("PðAÞ", "1Actually", "M.Seltzer", words glued into 22+ letters); a coined-shape name inside a person's name ("Yann LeCun");
   stock-NER organisations ending in a participle ("Hypothesis Based") and
   stock-NER spans that do not read as proper names (:func:`_stock_name`).
 
@@ -72,6 +74,16 @@ _JUNK = (
     re.compile(r"[()\[\]%]"),  # "IoU(%": a fragment with a bracket or unit
     re.compile(r"^[A-Za-z]+name$"),  # "SIFTname": a LaTeX macro label
 )
+#: Shapes of text broken by PDF extraction, rejected for coined-shape names only.
+_PDF_JUNK = (
+    re.compile(r"[ðÞ¼½¾⇡⌦✓⇥]"),  # "PðAÞ", "iUðxiÞ": mis-decoded math
+    re.compile(r"^[a-z][A-Z]$"),  # "rQ", "qN": symbols of a formula
+    re.compile(r"^\d[A-Z][a-z]+$"),  # "1Actually": a footnote mark glued to a word
+    re.compile(r"^[A-Z]\.[A-Z][a-z]+$|[a-z]\.[A-Z]"),  # "M.Seltzer", "IBMT.J.Watson…": glued initials
+    re.compile(r"^[^-\d]{22,}$"),  # "TensorFactorizationforKnowledgeGraphCompletion": words glued together
+)
+#: Generic heads after a dataset name.
+_DS_HEADS = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "data"}
 #: Software libraries and frameworks (ANNOTATION.md: not Method; kg has no type for
 #: them, so they are left out — and their span is claimed, so no shape rule re-adds them).
 FRAMEWORK_IDS = {"pytorch", "tensorflow", "keras", "caffe", "caffe2", "theano", "jax", "mxnet", "deepspeed",
@@ -187,6 +199,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         text = doc[c.start:c.end].text
         if src != "gazetteer" and (is_venue(text) or is_junk(text)):
             continue
+        if c.source == "pattern:shape" and any(r.search(text) for r in _PDF_JUNK):
+            continue
         if (c.source == "pattern:shape" or src == "statistical") and any(
             i in person_toks for i in range(c.start, c.end)
         ):
@@ -211,6 +225,11 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                     end += 1
                 if end > c.end:
                     c.end, c.gid = end, None
+        elif c.label in ("Dataset", "Benchmark") and src == "pattern" and c.end - c.start > 1:
+            # "the YCB dataset" → "YCB", "WikiQA benchmark" → "WikiQA" (ANNOTATION.md:
+            # a generic head after a name is outside); "PASCAL VOC detection dataset" stays
+            if doc[c.end - 1].lower_ in _DS_HEADS and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 2].text):
+                c.end -= 1
         elif c.label == "Hardware":
             if c.gid in _HW_CLASS_IDS:
                 continue  # "GPUs", "CPU": a class of hardware, not a node
