@@ -265,6 +265,9 @@ class EntityTyper:
             lex["outperform_verbs"] | {"achieve", "obtain", "reach", "attain", "improve", "yield"}
         ):
             return "Method", "subject"
+        # "… FedEMA, which beats FedAvg": the antecedent of a relative clause that compares
+        if any(c.dep_ == "relcl" and c.lemma_.lower() in lex["outperform_verbs"] for c in root.children):
+            return "Method", "subject"
         # e') object of a comparison verb: "DaC outperforms SHOT"
         if root.dep_ in ("dobj", "conj") and any(
             a.lemma_.lower() in lex["outperform_verbs"] for a in [root.head, root.head.head]

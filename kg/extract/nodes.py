@@ -22,7 +22,8 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   "CPUs", "FPGA", "AI chips", "electronic chips"); conferences typed as
   anything ("NeurIPS 2023", "CVPR"); software frameworks ("PyTorch", "vLLM",
   :data:`FRAMEWORK_IDS`, with any span over them); junk shapes ("20T-40T",
-  "Network-1", "GloVe-like", "IoU(%") and PDF-extraction debris typed only by
+  "Network-1", "GloVe-like", "IoU(%"); a coined shape that no context types and
+  the document does not repeat ("pattern:shape" once); PDF-extraction debris typed only by
   its shape ("PðAÞ", "1Actually", "M.Seltzer", words glued into 22+ letters); a coined-shape name inside a person's name ("Yann LeCun");
   stock-NER organisations ending in a participle ("Hypothesis Based") and
   stock-NER spans that do not read as proper names (:func:`_stock_name`).
@@ -191,9 +192,17 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                   and reads_as_name(doc, c.start, c.end, headline)}
     framework_toks = {i for c in cands if c.source == "gazetteer" and c.gid in FRAMEWORK_IDS
                       for i in range(c.start, c.end)}
+    # a coined shape no context types ("pattern:shape") counts when the document
+    # repeats it; once, it is too often debris, a dataset or a person
+    shape_count: dict[str, int] = {}
+    for c in cands:  # occurrences found by any source
+        t = doc[c.start:c.end].text
+        shape_count[t] = shape_count.get(t, 0) + 1
     out = []
     for c in cands:
         src = c.source.split(":")[0]
+        if c.source == "pattern:shape" and shape_count.get(doc[c.start:c.end].text, 0) < 2:
+            continue
         if framework_toks and any(i in framework_toks for i in range(c.start, c.end)):
             continue  # "PyTorch", "vLLM": software, not a Method (nor anything else here)
         text = doc[c.start:c.end].text
