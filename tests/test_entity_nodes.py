@@ -67,3 +67,23 @@ def test_is_venue(text, venue):
 @pytest.mark.parametrize(("text", "junk"), [("20T-40T", True), ("layer-3", True), ("ResNet-50", False)])
 def test_is_junk(text, junk):
     assert is_junk(text) is junk
+
+
+def test_frameworks_are_not_methods(nlp):
+    ents = _ents(nlp, "The model is implemented in PyTorch and served with vLLM on two A100 GPUs.")
+    assert not [t for t, _ in ents if t in ("PyTorch", "vLLM")], ents
+    assert ("A100", "Hardware") in ents
+
+
+def test_a_coined_shape_needs_context_or_repetition(nlp):
+    # once, with nothing that types it: not a node; repeated in the document: a node
+    once = _ents(nlp, "Table 3 lists QuillStack next to the other entries.")
+    assert "QuillStack" not in dict(once), once
+    twice = _ents(nlp, "Table 3 lists QuillStack next to the other entries. QuillStack is smaller.")
+    assert dict(twice).get("QuillStack") == "Method", twice
+
+
+def test_stock_ner_debris_is_not_a_person_or_organization(nlp):
+    ents = _ents(nlp, "Earlier models (Anderson, Abeywardana, Wolf, & Lee, 2009) used a Bayesian prior.")
+    texts = {t for t, _ in ents}
+    assert "& Lee" not in texts and "Bayesian" not in texts, ents
