@@ -20,8 +20,9 @@ vis-network reports the end of stabilisation (physics then switched off):
 nodes/edges are those drawn (after the per-node backbone of dense views).
 
 The "100k docs" row builds a synthetic graph of 100,000 documents and 50,000
-entities and times the default overview (``select_view`` with the default top,
-PageRank over the whole graph, then rendering and the browser).
+entities and times the overview of ``index.html`` (``overview_view``: PageRank
+over the whole graph, the top 100 entities, their folded co-mentions; then
+rendering and the browser).
 Figures are medians over ``--repeat`` page loads (fresh browser context each).
 """
 
@@ -39,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.viz import render_html, select_view  # noqa: E402
+from kg.viz import overview_view, render_html, select_view  # noqa: E402
 from kg.viz.synthetic import synthetic_graph  # noqa: E402
 
 ARGS = [
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"100k-doc graph: {S.number_of_nodes():,} nodes, {S.number_of_edges():,} edges "
                   f"(built in {t_build:.1f} s)")
             t = time.perf_counter()
-            view = select_view(S)
+            view = overview_view(S)
             t_sel = time.perf_counter() - t
             t = time.perf_counter()
             path = render_html(view, out_dir / "overview-100k-docs.html", title="overview")

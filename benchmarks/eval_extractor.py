@@ -46,6 +46,7 @@ sys.path.insert(0, str(HERE))
 
 import devsets as devsets_mod  # noqa: E402
 import scier as scier_mod  # noqa: E402
+from relation_diag import format_reliability, judged_relations, per_rule, reliability  # noqa: E402
 
 from kg.errors import KGError  # noqa: E402
 from kg.evaluate import diff_docs, evaluate_docs, format_report, load_jsonl  # noqa: E402
@@ -191,6 +192,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print()
             print("=" * 78)
             print(format_report(scores, title=f"{name}: {len(gold)} documents, {words} words, extracted in {dt:.1f} s"))
+            if name == "samples" or name.startswith("scier"):
+                # calibration: confidences (fitted on SciREX, benchmarks/fit_confidence.py)
+                # against correctness on this set; ECE over 10 bins
+                judged = judged_relations(zip(gold, pred))
+                ece, rel_rows = reliability(judged)
+                scores["calibration"] = {"ece": ece, "bins": rel_rows, "rules": per_rule(judged)}
+                print()
+                print(format_reliability(ece, rel_rows, f"{name} relation confidence calibration"))
+                print("per rule (label/pattern: n, precision here):")
+                for key, v in scores["calibration"]["rules"].items():
+                    print(f"  {key:40} n={v['n']:4}  P={v['precision']:.3f}")
             if name == "samples" and args.errors:
                 print()
                 print("errors on the samples (names per document, relations):")
@@ -212,6 +224,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     rows = check_targets(all_scores)
+    if "scier_dev" in all_scores:
+        ece = all_scores["scier_dev"]["calibration"]["ece"]
+        n_rel = sum(b["n"] for b in all_scores["scier_dev"]["calibration"]["bins"])
+        rows.append({"target": "SciER dev relation confidence ECE (<=)", "set": "scier_dev", "value": ece,
+                     "threshold": 0.10, "gold": n_rel, "pass": ece <= 0.10})
     print()
     print("=" * 78)
     print("targets (issues 4 and 5)")
@@ -219,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in rows:
         value = "  n/a" if r["value"] is None else f"{r['value']:.3f}"
         status = "PASS" if r["pass"] else "FAIL"
-        print(f"  {r['target']:{width}}{value:>7}  >= {r['threshold']:.2f}  (gold {r['gold']:>4})  {status}")
+        op = "<=" if "(<=)" in r["target"] else ">="
+        print(f"  {r['target']:{width}}{value:>7}  {op} {r['threshold']:.2f}  (gold {r['gold']:>4})  {status}")
     passed = sum(r["pass"] for r in rows)
     print(f"  {passed}/{len(rows)} targets met")
     info = []

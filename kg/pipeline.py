@@ -32,6 +32,21 @@ from kg.model import DocExtraction, Record
 log = logging.getLogger("kg")
 
 DEFAULT_BASE_IRI = "https://w3id.org/kg/"
+
+#: The phases a build reports to ``on_phase``, in order: extraction of the
+#: documents (ingest, cache, spaCy), merging them into one graph, writing the
+#: graph files (JSON, GraphML, RDF), loading the Oxigraph store, drawing the views.
+PHASES: tuple[str, ...] = ("extract", "merge", "export", "store", "views")
+
+#: ``on_phase(phase, total)``: ``phase`` is one of :data:`PHASES`; ``total`` the
+#: number of documents the phase will process when known (``extract`` of an
+#: incremental build), else None.
+PhaseCallback = Callable[[str, "int | None"], None]
+
+
+def _phase(on_phase: PhaseCallback | None, phase: str, total: int | None = None) -> None:
+    if on_phase is not None:
+        on_phase(phase, total)
 REPORT_FILE = "build-report.json"
 EXTRACTIONS_FILE = "extractions.jsonl"
 
@@ -207,6 +222,7 @@ def run_build(
     dask: str | None = None,
     incremental: bool = True,
     lock_timeout: float | None = None,
+    on_phase: PhaseCallback | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` into ``out_dir``.
 
@@ -233,6 +249,14 @@ def run_build(
         Write the HTML views / the Oxigraph store.
     on_record : callable, optional
         Called with each record as it enters extraction (progress bars).
+    on_phase : callable, optional
+        ``on_phase(phase, total)`` when a phase of :data:`PHASES` starts (progress
+        bars; the library prints nothing): ``extract``, ``merge``, then, for a full
+        build or a rewritten incremental one, ``export``, ``store`` (with a store)
+        and ``views`` (with views); a patched incremental build reports ``export``
+        for the patch (store included) and ``views``.  ``total`` is the number of
+        documents to extract when known before extraction (incremental builds),
+        else None; ``extract`` may be reported twice, the second time with it.
     nlp : Language, optional
         A pipeline from :func:`kg.extract.load_pipeline` (loaded if None).
     cache_dir : str or Path, optional
@@ -286,7 +310,7 @@ def run_build(
         return _locked_build(
             inputs, out_dir, model=model, jobs=jobs, base_iri=base_iri, skip_bad_lines=skip_bad_lines,
             views=views, store=store, on_record=on_record, nlp=nlp, cache_dir=cache_dir, dask=dask,
-            incremental=incremental)
+            incremental=incremental, on_phase=on_phase)
 
 
 @contextmanager
@@ -312,7 +336,7 @@ def _sigterm_as_exit() -> Iterator[None]:
 
 
 def _locked_build(inputs, out_dir, *, model, jobs, base_iri, skip_bad_lines, views, store, on_record, nlp,
-                  cache_dir, dask, incremental) -> BuildResult:
+                  cache_dir, dask, incremental, on_phase=None) -> BuildResult:
     """:func:`run_build` once the output is checked and locked."""
     from kg.build.outdir import fresh_tmp_dir, write_marker
     from kg.extract import load_pipeline
@@ -333,12 +357,13 @@ def _locked_build(inputs, out_dir, *, model, jobs, base_iri, skip_bad_lines, vie
                 result = _incremental_build(
                     state, inputs, out_dir, tmp, nlp=nlp, index=index, version=version, settings=settings,
                     model=model, jobs=jobs, base_iri=base_iri, skip_bad_lines=skip_bad_lines, views=views,
-                    store=store, on_record=on_record, cache_dir=cache_dir, dask=dask, notes=notes)
+                    store=store, on_record=on_record, cache_dir=cache_dir, dask=dask, notes=notes,
+                    on_phase=on_phase)
         if result is None:
             result = _full_build(
                 inputs, out_dir, tmp, nlp=nlp, index=index, version=version, settings=settings, model=model,
                 jobs=jobs, base_iri=base_iri, skip_bad_lines=skip_bad_lines, views=views, store=store,
-                on_record=on_record, cache_dir=cache_dir, dask=dask)
+                on_record=on_record, cache_dir=cache_dir, dask=dask, on_phase=on_phase)
         write_marker(tmp)
         _swap_into_place(tmp, out_dir)
     except BaseException:
@@ -396,10 +421,11 @@ def _write_state(tmp: Path, meta: dict[str, Any]) -> None:
 
 
 def _full_build(inputs, out_dir, tmp, *, nlp, index, version, settings, model, jobs, base_iri, skip_bad_lines,
-                views, store, on_record, cache_dir, dask) -> BuildResult:
+                views, store, on_record, cache_dir, dask, on_phase=None) -> BuildResult:
     """Ingest, extract, merge and write everything into ``tmp``."""
     from kg.cache import record_key
 
+    _phase(on_phase, "extract")
     report = IngestReport()
     records = iter_records(inputs, report=report, skip_bad_lines=skip_bad_lines)
     builder = GraphBuilder(index=index, base_iri=base_iri)
@@ -434,16 +460,18 @@ def _full_build(inputs, out_dir, tmp, *, nlp, index, version, settings, model, j
     meta = {"settings": settings, "doc_keys": doc_keys, "doc_metas": doc_metas, "jsonl": offsets,
             "token": secrets.token_hex(16)}
     return _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, base_iri=base_iri, views=views,
-                      store=store)
+                      store=store, on_phase=on_phase)
 
 
-def _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, *, base_iri, views, store) -> BuildResult:
+def _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, *, base_iri, views, store,
+               on_phase=None) -> BuildResult:
     """Save the builder's state, build the graph (consuming the builder) and write
     every output, the report and the state's metadata into ``tmp``."""
     from kg.build.incremental import MergeInfo
     from kg.build.state import BUILDER_FILE, save_builder
     from kg.export.graphio import graphml_found
 
+    _phase(on_phase, "merge")
     with timer("state"):
         (tmp / STATE_DIR).mkdir(exist_ok=True)
         save_builder(builder, tmp / STATE_DIR / BUILDER_FILE, token=meta["token"])
@@ -452,7 +480,7 @@ def _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, *, base_i
         del builder  # its per-entity sets and counters are not needed once G exists
     G.graph["built_from"] = [str(p) for p in inputs]
     with timer("outputs"):
-        files = write_outputs(G, tmp, base_iri=base_iri, views=views, store=store)
+        files = write_outputs(G, tmp, base_iri=base_iri, views=views, store=store, on_phase=on_phase)
         summary = graph_summary(G)
         _write_report(tmp, report, summary, G.graph)
     with timer("state"):
@@ -471,7 +499,8 @@ def _write_report(tmp: Path, report: IngestReport, summary: dict[str, Any], grap
 
 
 def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, settings, model, jobs, base_iri,
-                       skip_bad_lines, views, store, on_record, cache_dir, dask, notes) -> BuildResult | None:
+                       skip_bad_lines, views, store, on_record, cache_dir, dask, notes,
+                       on_phase=None) -> BuildResult | None:
     """Build by adding the new documents to the previous build in ``out_dir``.
 
     Returns None (the caller builds in full) when a document of the previous build
@@ -490,6 +519,7 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
     from kg.export.patch import patch_outputs
 
     timer = PhaseTimer()
+    _phase(on_phase, "extract")
     old_keys: dict[str, str] = state["doc_keys"]
     old_metas: dict[str, str] = state["doc_metas"]
     with timer("extract"):
@@ -523,6 +553,7 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
             log.info("%s: %d documents of the last build are gone; building in full", out_dir, len(old_keys) - seen)
             return None
         cache_stats: dict[str, int] = {}
+        _phase(on_phase, "extract", len(new_recs))
         exs: dict[str, DocExtraction] = {}
         with extraction_stream(_counted(new_recs, on_record), nlp, model=model, jobs=jobs, cache_dir=cache_dir,
                                dask=dask, stats=cache_stats) as stream:
@@ -575,6 +606,7 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
         doc_keys[rid] = record_key(ex.record, version)
     meta = {"settings": settings, "doc_keys": doc_keys, "doc_metas": doc_metas, "jsonl": offsets,
             "token": secrets.token_hex(16)}
+    _phase(on_phase, "merge")
     with timer("merge"):
         builder.documents_skipped = []
         for skipped in report.documents_skipped:
@@ -595,6 +627,7 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
         save_builder(b, tmp / STATE_DIR / BUILDER_FILE, token=meta["token"])
 
     if delta is not None:
+        _phase(on_phase, "export")
         with timer("outputs"):
             try:
                 patched = patch_outputs(out_dir, tmp, delta, G_graph, base_iri=base_iri, store=store,
@@ -605,7 +638,7 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
         why = "the merge could not be applied as a delta" if delta is None else "new attributes appear"
         log.info("%s: writing every output of the grown graph (%s)", out_dir, why)
         res = _write_all(builder, inputs, tmp, meta, report, timer, cache_stats, base_iri=base_iri,
-                         views=views, store=store)
+                         views=views, store=store, on_phase=on_phase)
         res.incremental = {"new_documents": len(exs), "files": "rewritten"}
         return res
     files, found = patched
@@ -615,6 +648,7 @@ def _incremental_build(state, inputs, out_dir, tmp, *, nlp, index, version, sett
     if views:  # the views are drawn from the whole graph
         from kg.viz import write_site
 
+        _phase(on_phase, "views")
         with timer("merge"):
             G = builder.graph(consume=True)
             G.graph["built_from"] = G_graph["built_from"]
@@ -679,16 +713,19 @@ def _slim(ex: DocExtraction) -> dict[str, Any]:
 
 
 def write_outputs(
-    G: nx.MultiDiGraph, out_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, views: bool = True, store: bool = True
+    G: nx.MultiDiGraph, out_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, views: bool = True, store: bool = True,
+    on_phase: PhaseCallback | None = None,
 ) -> list[Path]:
     """Write every build artefact of ``G`` into ``out_dir``.
 
     Files: ``graph.json`` (node-link), ``graph.graphml``, ``graph.ttl``,
     ``graph.nt``, ``graph.trig``, ``graph.nq``, ``graph.jsonld``, ``store/``
     (Oxigraph) and the HTML views (``index.html`` + one page per type).
+    ``on_phase`` (see :func:`run_build`) hears ``export``, ``store`` and ``views``.
     """
     from kg.export.rdf import write_rdf
 
+    _phase(on_phase, "export")
     out_dir = Path(out_dir)
     files = [write_node_link(G, out_dir / "graph.json"), write_graphml(G, out_dir / "graph.graphml")]
     rdf_files = write_rdf(G, out_dir, base_iri=base_iri)
@@ -696,11 +733,13 @@ def write_outputs(
     if store:
         from kg.export.store import write_store
 
+        _phase(on_phase, "store")
         # bulk-load the N-Quads just written (default graph + document graphs)
         files.append(write_store([p for p in rdf_files if p.name == "graph.nq"], out_dir / "store"))
     if views:
         from kg.viz import write_site
 
+        _phase(on_phase, "views")
         files += write_site(G, out_dir)
     return files
 

@@ -8,10 +8,12 @@ import pytest
 MODULES = [
     "kg.extract.abbreviations",
     "kg.extract.entities",
-    "kg.extract.relations",
+    "kg.extract.relations.base",
     "kg.build.merge",
     "kg.evaluate",
     "kg.gazetteer.ids",
+    "kg.ingest.markdown",
+    "kg.ingest.formats",
 ]
 
 

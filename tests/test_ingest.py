@@ -128,14 +128,14 @@ def test_identical_items_in_two_files_are_duplicates(tmp_path):
     (tmp_path / "b").mkdir()
     src = (SAMPLES / "004_0c66e323bfd52bdd.txt").read_bytes()
     (tmp_path / "a" / "x.txt").write_bytes(src)
-    (tmp_path / "b" / "y.md").write_bytes(src)
+    (tmp_path / "b" / "y.txt").write_bytes(src)  # (a .md copy is read as Markdown)
     report = IngestReport()
     recs = list(iter_records([tmp_path], report=report))
     assert len(recs) == 10
     assert len(report.documents_skipped) == 10
     first = {r.span[0]: r.id for r in recs}
     for s in report.documents_skipped:
-        assert s["source"].endswith("y.md")
+        assert s["source"].endswith("y.txt")
         assert s["reason"] == f"duplicate of {first[s['span'][0]]}"
 
 
@@ -311,7 +311,7 @@ def test_stdin_text_and_jsonl(monkeypatch):
 
 
 def test_directory_walk_is_sorted_and_filters_extensions(tmp_path):
-    for name in ["b.txt", "a.md", "sub/c.txt", "skip.jsonl", ".hidden.txt", "notes.rst"]:
+    for name in ["b.txt", "a.md", "sub/c.txt", "skip.csv", ".hidden.txt", "notes.rst"]:
         f = tmp_path / name
         f.parent.mkdir(exist_ok=True)
         f.write_text(f"{name} title\nBody text of {name} written as one full sentence.\n", encoding="utf-8")

@@ -293,3 +293,25 @@ def test_evidence_query_confidence_is_optional(tmp_path):
             ("H hosts M.", None), ("M runs on H.", Decimal("0.5"))]
         assert _norm(rows) == _norm(query_store(store, optional, bindings=b))
         assert _norm(rows) == _norm(query_rdflib(g, text, bindings=b))
+
+
+def test_unknown_binding_suggests_the_querys_variable(sample_build):
+    """`kg query --bind` with a misspelt variable: one line naming the right one, exit 1."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.query.engine import query_variables
+
+    text = load_named("org-develops")
+    assert "orgLabel" in query_variables(text)
+    with pytest.raises(QueryError, match=r"no variable \?orgLable; did you mean \?orgLabel\?"):
+        run_query(sample_build, text, bindings={"orgLable": "Huawei"})
+    res = CliRunner().invoke(app, ["query", str(sample_build), "org-develops", "--bind", "orglabel=Huawei"])
+    assert res.exit_code == 1
+    lines = [x for x in res.output.splitlines() if x.strip()]
+    assert len(lines) == 1 and "did you mean ?orgLabel?" in lines[0], res.output
+    # a name far from every variable gets no suggestion, only the list
+    res = CliRunner().invoke(app, ["query", str(sample_build), "org-develops", "--bind", "zzz=1"])
+    assert res.exit_code == 1 and "did you mean" not in res.output and "?orgLabel" in res.output
+    # strings, IRIs and comments hold no variables
+    assert query_variables('SELECT ?s { ?s <http://x/?a> "b?c" } # ?d') == ["s"]

@@ -472,3 +472,148 @@ def test_pages_are_byte_identical_across_hash_seeds(tmp_path):
         pages.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert pages[0].keys() == pages[1].keys() and len(pages[0]) == 8
     assert pages[0] == pages[1]
+
+
+# ---------------------------------------------------------------- overview (folded co-mentions)
+
+
+def _isolated(view: nx.MultiDiGraph) -> int:
+    return sum(1 for n in view if view.degree(n) == 0)
+
+
+def test_overview_of_the_sample_build_connects_what_documents_share(sample_graph):
+    """Folding documents into co-mentions leaves few isolated nodes, and every
+    folded edge is backed by documents that really mention both entities."""
+    from kg.viz import overview_view
+    from kg.viz.overview import fold_weight
+
+    S = sample_graph
+    before = snapshot(S)
+    old = select_view(S)
+    view = overview_view(S, top=100)
+    assert snapshot(S) == before
+    assert view.number_of_nodes() == 100
+    assert _isolated(old) / old.number_of_nodes() > 0.5  # the scatter the issue reports
+    assert _isolated(view) / view.number_of_nodes() < 0.1
+    assert all(S.nodes[n].get("kind") in ("entity", "result") for n in view)
+    folded = [(u, v, d) for u, v, k, d in view.edges(keys=True, data=True) if d.get("folded")]
+    assert folded
+    for u, v, d in folded:
+        shared = set(S.nodes[u]["docs"]) & set(S.nodes[v]["docs"])
+        assert set(d["docs"]) == shared and d["count"] == len(shared) > 0
+        assert d["weight"] == fold_weight(len(shared), d["sentences"])
+        for ev in d["evidence"]:
+            assert ev["doc"] in shared
+            if ev.get("sentence"):
+                text = ev["sentence"].casefold()
+                names = lambda n: [S.nodes[n]["label"]] + list(S.nodes[n].get("aliases") or [])  # noqa: E731
+                assert any(x.casefold() in text for x in names(u)) or S.nodes[u]["type"] == "Metric"
+    # every typed relation between two shown nodes is kept
+    typed = {(u, v, k) for u, v, k in S.edges(keys=True) if u in view and v in view
+             and k not in ("mentions", "coMentioned")}
+    assert typed <= set(view.edges(keys=True))
+
+
+def test_overview_page_names_the_documents_of_an_entity(sample_graph):
+    """BERT, an isolated dot before, is linked and its tooltip names its documents."""
+    from kg.viz import find_entity, overview_view
+
+    S = sample_graph
+    bert = find_entity(S, "BERT")
+    view = overview_view(S, top=150)
+    assert bert in view and view.degree(bert) > 0
+    assert bert in select_view(S) and select_view(S).degree(bert) == 0  # before: a lone dot
+    page, info = build_page(view, title="Overview")
+    data = page_data(page)
+    tip = data["nodeDetails"][bert]
+    assert "Mentioned in" in tip
+    for d in S.nodes[bert]["docs"][:5]:
+        title = S.nodes[d].get("title") or S.nodes[d]["label"]
+        assert html.escape(title[:60]) in tip
+    assert all("Mentioned in" in data["nodeDetails"][n] for n in view if S.nodes[n]["kind"] == "entity")
+    drawn = {e["from"] for e in data["edges"]} | {e["to"] for e in data["edges"]}
+    assert bert in drawn
+    assert info["edges"] >= info["nodes"]
+    assert data["labelPx"] == 12
+    # co-mentions are undirected, dashed and unlabelled; typed relations solid and labelled
+    for e in data["edges"]:
+        tip_e = data["edgeDetails"][e["id"]]
+        if e["dashes"]:
+            assert e["arrows"] == {"to": {"enabled": False}} and "label" not in e
+            assert "Co-mentioned in" in tip_e
+        else:
+            assert e["label"] and "coMentioned" not in e["label"]
+
+
+def test_folded_edge_tooltips_escape_document_titles():
+    from kg.viz import overview_view
+
+    G = example_graph()
+    G.nodes["coco"]["docs"] = sorted(set(G.nodes["coco"]["docs"]) | {"doc:evil"})
+    view = overview_view(G)
+    e = [d for u, v, k, d in view.edges(keys=True, data=True) if d.get("folded") and {u, v} == {"coco", "evil"}]
+    assert e and e[0]["docs"] == ["doc:evil"]
+    page, _ = build_page(view, title="t")
+    data = page_data(page)
+    tips = " ".join(data["edgeDetails"].values())
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Weekly AI news" in tips
+    assert "<script>alert" not in tips
+
+
+def test_backbone_keeps_typed_links_first():
+    from kg.viz.render import backbone
+
+    support = {("a", "b"): 9, ("a", "c"): 1, ("b", "c"): 5}
+    assert backbone(support, 1) == [("a", "b"), ("b", "c")]
+    assert backbone(support, 1, first={("a", "c")}) == [("a", "b"), ("a", "c")]
+
+
+def test_site_and_view_command_use_the_overview(G, tmp_path):
+    paths = write_site(G, tmp_path / "site")
+    data = page_data(paths[0].read_text(encoding="utf-8"))
+    assert any("Co-mentioned in" in t for t in data["edgeDetails"].values())
+    build = tmp_path / "build"
+    build.mkdir()
+    (build / "graph.json").write_text(json.dumps(nx.node_link_data(G, edges="edges")), encoding="utf-8")
+    out = view_command(build, tmp_path / "o.html")
+    assert "Knowledge graph overview" in out.read_text(encoding="utf-8")
+    assert page_data(out.read_text(encoding="utf-8"))["edges"] == data["edges"]
+
+
+def test_sparse_pagerank_matches_networkx(sample_graph):
+    from kg.viz.overview import pagerank
+
+    S = sample_graph
+    ours = pagerank(S, skip={"coMentioned"})
+    D = nx.DiGraph()
+    D.add_nodes_from(S)
+    for u, v, k, c in S.edges(keys=True, data="count"):
+        if k != "coMentioned":
+            w = float(c or 1)
+            D.add_edge(u, v, weight=D[u][v]["weight"] + w if D.has_edge(u, v) else w)
+    ref = nx.pagerank(D, alpha=0.85, weight="weight", tol=1e-10)
+    assert max(abs(ours[n] - ref[n]) for n in S) < 1e-5
+    assert abs(sum(ours.values()) - 1) < 1e-9
+
+
+def test_overview_communities_are_named_after_their_members(sample_graph, tmp_path):
+    from kg.viz import overview_view
+
+    view = overview_view(sample_graph)
+    comms = view.graph["view"]["communities"]
+    assert len(comms) >= 2 and comms == sorted(comms, key=lambda c: -c["size"])
+    for c in comms:
+        members = [n for n, a in view.nodes(data=True) if a.get("community") == c["id"]]
+        assert len(members) == c["size"] >= 3
+        names = {view.nodes[n]["label"] for n in members}
+        assert any(c["label"].startswith(x + ",") for x in names)  # named after a member
+        # a community is held together by links: most members link to another member
+        inside = [n for n in members if any(view.nodes[m].get("community") == c["id"]
+                                            for m in nx.all_neighbors(view, n))]
+        assert len(inside) == len(members)
+    page, _ = build_page(view, title="t")
+    member = next(n for n, a in view.nodes(data=True) if a.get("community") == 1)
+    assert f"Community 1: around {html.escape(comms[0]['label'])}" in page_data(page)["nodeDetails"][member]
+    write_site(sample_graph, tmp_path)
+    assert html.escape(f"Communities: around {comms[0]['label']} ({comms[0]['size']})") in (
+        tmp_path / "index.html").read_text(encoding="utf-8")

@@ -146,13 +146,14 @@ def doc_to_extraction(doc, record: Record, index: GazetteerIndex | None = None) 
     relations and results keep only those whose ends survived.
     """
     raw = doc._.kg_mentions or []
-    title = record.title or (doc.text.split("\n", 1)[0] if "\n" in doc.text[:300] else None)
+    text = doc.text  # spaCy joins the tokens on every access: once per document
+    title = record.title or (text.split("\n", 1)[0] if "\n" in text[:300] else None)
     ids, names = resolve_document(
-        doc.text, raw, doc._.kg_abbreviations or [], index, doc_id=record.id, title=title
+        text, raw, doc._.kg_abbreviations or [], index, doc_id=record.id, title=title
     )
     entities = tuple(
         Mention(
-            start=m["start"], end=m["end"], text=doc.text[m["start"]:m["end"]],
+            start=m["start"], end=m["end"], text=text[m["start"]:m["end"]],
             label=m["label"], id=ids[i], source=m["source"], name=names[i],
         )
         for i, m in enumerate(raw)

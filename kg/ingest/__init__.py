@@ -24,6 +24,19 @@ length]`` runs) and ``span``/``extra["lines"]`` locate the whole item.  ``title`
 ``translated_by``, ``part``/``cut`` (oversized input).  See
 :mod:`kg.ingest.segment` for the segmentation rules.
 
+Other formats (:mod:`kg.ingest.formats`, :mod:`kg.ingest.markdown`)
+--------------------------------------------------------------------
+Every reader fills the same fields, so the RDF uses the same properties for all
+(``dcterms:title``, ``dcterms:date``, ``schema:url``, ``dcterms:creator``,
+``kg:arxivId``, ``kg:venue``, ``dcterms:subject``): Markdown as text files (a
+README-like file is one document; ``span``/``source_map`` index the Markdown
+file); HTML: ``title``, ``date``, ``url`` (canonical), ``authors``; RSS/Atom
+entries: ``title``, ``url`` (link), ``date``, ``authors``, ``topics``
+(categories); arXiv API entries and snapshot lines also ``arxiv_id``, ``doi``,
+``venue`` (journal ref or the comment's venue note), categories as ``topics``;
+PDF: ``title``, ``authors``, ``date`` from the document info.  ``extra["format"]``
+names the reader; ``span`` is None for HTML, feeds, arXiv and PDF documents.
+
 Example
 -------
 >>> from kg.paths import SAMPLES_DIR
@@ -45,7 +58,6 @@ earlier document's is reported as a duplicate the same way.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -54,6 +66,7 @@ from ..model import Record
 from . import metadata
 from .language import MIN_CHARS_FOR_LANGID, detect_language
 from .readers import Source, TextFile, check_inputs, iter_jsonl, iter_sources
+from .records import _segment_records, content_id
 from .report import IngestReport
 from .segment import (
     MAX_DOC_CHARS,
@@ -64,6 +77,7 @@ from .segment import (
     segment_lines,
     segment_text,
 )
+from .structured import _arxiv_records, _markdown_records, _structured_records
 
 __all__ = [
     "IngestReport",
@@ -73,11 +87,6 @@ __all__ = [
     "read_segments",
     "segment_text",
 ]
-
-
-def content_id(text: str) -> str:
-    """Stable content id of a document text (16 hex digits of SHA-256, see module doc)."""
-    return hashlib.sha256(metadata.normalise_for_id(text).encode("utf-8")).hexdigest()[:16]
 
 
 def iter_records(
@@ -96,9 +105,14 @@ def iter_records(
     Parameters
     ----------
     inputs : sequence of str or Path
-        Directories (walked recursively for ``.txt``/``.md``), files (``.jsonl`` /
-        ``.ndjson`` read as JSONL, anything else as text) and ``"-"`` for stdin
-        (JSONL if its first line parses as a JSON object, else text).
+        Directories (walked recursively for ``.txt``, ``.md``/``.markdown``,
+        ``.html``/``.htm``/``.xhtml``, ``.xml``/``.rss``/``.atom``, ``.pdf``,
+        ``.jsonl``/``.ndjson``), files and ``"-"`` for stdin.  Each input's kind
+        comes from its extension and first bytes
+        (:func:`kg.ingest.formats.sniff_kind`): plain text and Markdown are
+        segmented into items (:mod:`kg.ingest.segment`, :mod:`kg.ingest.markdown`),
+        an HTML page is one document, a feed gives one document per entry, an arXiv
+        snapshot one per line, a PDF one (title and abstract), JSONL one per line.
     report : IngestReport
         Filled in as documents are read and skipped.
     skip_bad_lines : bool
@@ -121,7 +135,10 @@ def iter_records(
     InputError
         A path does not exist (raised by this call, before iterating), or a JSONL
         line is malformed (naming file and line; unless ``skip_bad_lines``), or an
-        explicitly named file cannot be read.
+        explicitly named file cannot be read, or an explicitly named HTML page,
+        feed or PDF cannot be parsed (naming file and, for XML errors, line; unless
+        ``skip_bad_lines``; such a file found in a directory is skipped and
+        reported).
     """
     inputs = list(inputs)
     check_inputs(inputs)
@@ -140,8 +157,17 @@ def _iter_records(
     explicit = {str(i) for i in inputs}
     for src in iter_sources(inputs, report):
         try:
-            if src.jsonl:
+            if src.kind == "other":
+                report.warnings.append(f"{src.name}: JSON lines without 'text' (not documents), skipped")
+                report.skip(src.name, "JSON lines without 'text' or 'abstract' (not documents)")
+            elif src.kind == "arxiv-jsonl":
+                yield from _arxiv_records(src, report, skip_bad_lines, min_chars, seen)
+            elif src.jsonl:
                 yield from _jsonl_records(src, report, skip_bad_lines, min_chars, seen, given_ids)
+            elif src.kind == "markdown":
+                yield from _markdown_records(src, report, min_chars, max_doc_chars, seen)
+            elif src.kind in ("html", "feed", "pdf"):
+                yield from _structured_records(src, report, skip_bad_lines, min_chars, seen, src.name in explicit)
             else:
                 yield from _text_records(src, report, min_chars, max_doc_chars, seen)
         except OSError as e:  # permission denied, I/O error, vanished file
@@ -197,77 +223,9 @@ def _text_records(
     if tf.empty:
         report.skip(src.name, "empty file")
         return
-    long_lines = 0
     prof = profile_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS))
-    n_items = 0
-    for seg in segment_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars):
-        where = {"span": list(seg.span), "lines": list(seg.lines)}
-        if seg.kind == "boilerplate":
-            report.boilerplate.append({"source": src.name, **where, "kind": "newsletter chrome"})
-            continue
-        if seg.kind == "stray":
-            note = "; ".join(seg.notes) or "stray lines"
-            report.warnings.append(f"{src.name}:{seg.lines[0]}: {note}, dropped")
-            report.skip(src.name, note, **where, **({"title": seg.title} if seg.title else {}))
-            continue
-        n_items += 1
-        if seg.cut:
-            long_lines += 1
-        rec = _record_from_segment(seg, src.name, min_chars, report, seen)
-        if rec is not None:
-            yield rec
-    if long_lines:
-        report.warnings.append(
-            f"{src.name}: lines longer than {MAX_LINE_CHARS} characters were cut into "
-            f"{long_lines} bounded documents"
-        )
-    if n_items == 0:
-        report.warnings.append(f"{src.name}: no document found in the file")
-
-
-def _record_from_segment(
-    seg: Segment, name: str, min_chars: int, report: IngestReport, seen: dict[str, str]
-) -> Record | None:
-    where: dict[str, Any] = {"span": list(seg.span)}
-    if seg.title:
-        where["title"] = seg.title
-    if not seg.text.strip():
-        report.skip(name, "empty", **where)
-        return None
-    rid = content_id(seg.text)
-    if rid in seen:
-        report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
-        return None
-    if seg.dropped:
-        report.warnings.append(
-            f"{name}:{seg.lines[0]}: {len(seg.dropped)} paragraph(s) in a non-Latin script left out of "
-            f"item {rid} (spans {seg.dropped})"
-        )
-    lang, prob, english = detect_language(seg.text, min_chars)
-    if not english:
-        seen[rid] = rid
-        report.skip(name, f"non-English ({lang}, p={prob:.2f})", id=rid, **where)
-        return None
-    seen[rid] = rid
-    report.documents_read += 1
-    return Record(
-        id=rid,
-        text=seg.text,
-        title=seg.title,
-        source=name,
-        span=seg.span,
-        arxiv_id=seg.arxiv_id,
-        doi=seg.doi,
-        date=seg.date,
-        venue=seg.venue,
-        url=None,
-        language=lang,
-        authors=tuple(seg.authors),
-        topics=tuple(seg.topics),
-        urls=tuple(seg.urls),
-        machine_translated=seg.machine_translated,
-        extra=seg.extra(),
-    )
+    segs = segment_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars)
+    yield from _segment_records(segs, src.name, report, min_chars, seen)
 
 
 _JSONL_FIELDS = ("title", "date", "url", "arxiv_id", "doi", "venue")

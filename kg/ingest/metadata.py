@@ -356,3 +356,51 @@ def parse_authors(line: str) -> list[str] | None:
 def normalise_for_id(text: str) -> str:
     """Normalised form used for content ids: NFKC, case-folded, whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+#: A separator line: three or more of ``- * _ = ~ • ·`` (spaces allowed), e.g.
+#: ``---``, ``* * *``, ``=====`` (also a setext underline when right under a line).
+SEPARATOR = re.compile(r"^(?:[-*_=~•·]\s*){3,}$")
+#: Leading emoji / symbols / bullets before a metadata value ("📅 June 3", "🔗 https://…").
+_LEAD_SYMBOLS = re.compile(r"^[^\w\s(\[\"'#@]+\s*")
+_SOURCE_LINE = re.compile(r"^(?:source|via|from|posted\s+by|filed\s+under|tags?|categories|category)\s*[:|]\s*\S",
+                          re.IGNORECASE)
+#: Newsletter / digest titles ("AI Weekly — Issue 57", "Links of the week", "Paper roundup").
+NEWSLETTER_TITLE = re.compile(
+    r"\b(?:issue|no\.\s*\d|#\d+|edition|weekly|week|digest|newsletter|round-?up|briefing|bulletin|links"
+    r"|this\s+month|monthly|daily)\b", re.IGNORECASE)
+#: Phrases of an issue introduction ("In this issue: …", "Here are the stories …").
+INTRO_PHRASE = re.compile(
+    r"\b(?:in\s+this\s+(?:issue|edition|week)|this\s+(?:week|issue|edition)|here\s+(?:are|is)|below\s+(?:are|is)"
+    r"|today\s+we|we\s+(?:read|picked|collected)|a\s+(?:short\s+)?(?:list|selection|roundup)\s+of|welcome\s+to)\b",
+    re.IGNORECASE)
+
+
+def meta_line(line: str) -> str | None:
+    """The kind of metadata a short line holds on its own, or None.
+
+    ``"date"`` (``"📅 June 3, 2024"``, ``"Jan 8, 2024"``), ``"url"`` (only a URL,
+    maybe after a symbol: ``"🔗 https://…"``), ``"doi"``, ``"source"`` (``"Source:
+    Reuters"``, ``"Via: …"``, ``"Tags: …"``) or ``"authors"`` (an author line, see
+    :func:`parse_authors`; bylines ``"By Jane Doe"`` included).
+    """
+    s = _LEAD_SYMBOLS.sub("", line.strip())
+    if not s or len(s) > 300:
+        return None
+    if is_date_line(s):
+        return "date"
+    if URL.fullmatch(s) or (URL.match(s) and len(URL.match(s).group(0)) == len(s.rstrip(".,;"))):
+        return "url"
+    if DOI_LINE.match(s):
+        return "doi"
+    if _SOURCE_LINE.match(s):
+        return "source"
+    if _BYLINE.match(s) and parse_authors(s):
+        return "authors"
+    return None
+
+
+def meta_value(line: str) -> str:
+    """The value of a metadata line without leading symbols or label."""
+    s = _LEAD_SYMBOLS.sub("", line.strip())
+    return re.sub(r"^(?:source|via|from|posted\s+by|filed\s+under)\s*[:|]\s*", "", s, flags=re.IGNORECASE)

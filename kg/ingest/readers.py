@@ -20,10 +20,29 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import InputError
+from .formats import WALKED, _arxiv_snapshot, sniff_kind
 from .report import IngestReport
 
-#: File name endings read from directories (case-insensitive).
-TEXT_SUFFIXES = (".txt", ".md")
+#: File name endings read from directories (case-insensitive): text, Markdown,
+#: HTML, feeds, PDF and JSON lines (see :mod:`kg.ingest.formats`).
+TEXT_SUFFIXES = WALKED
+#: Bytes read to tell the kind of an input by its content.
+SNIFF_BYTES = 4096
+#: Marker file of a ``kg build`` output folder (its views, JSONL and graph files are
+#: not inputs): such folders are not walked.
+BUILD_MARKER = ".kg-build.json"
+
+
+def _documents_jsonl(head: bytes) -> bool:
+    """The first line of a JSONL file found in a directory is a document (has ``text``)."""
+    for raw in head.splitlines():
+        if raw.strip():
+            try:
+                obj = json.loads(raw.decode("utf-8-sig"))
+            except (ValueError, UnicodeDecodeError):
+                return True  # let the JSONL reader report the malformed line
+            return not isinstance(obj, dict) or "text" in obj
+    return True
 #: File name endings read as JSONL when given explicitly.
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 #: Bytes inspected for NUL bytes to call a file binary (the same heuristic as git,
@@ -35,12 +54,47 @@ BLOCK_BYTES = 1 << 20
 @dataclass
 class Source:
     """One input to read: ``path`` on disk (or a spooled copy of stdin), its display
-    name (as given on the command line, or ``"-"``) and whether it is JSONL."""
+    name (as given on the command line, or ``"-"``), whether it is JSONL and its
+    ``kind`` (``text``, ``markdown``, ``html``, ``feed``, ``pdf``, ``jsonl``,
+    ``arxiv-jsonl``: :func:`kg.ingest.formats.sniff_kind`)."""
 
     path: Path | None
     name: str
     jsonl: bool
     stream: IO[bytes] | None = None  # stdin copy
+    kind: str = "text"
+
+    def head(self, n: int = SNIFF_BYTES) -> bytes:
+        """The first ``n`` bytes (empty if the file cannot be read; the reader reports that)."""
+        if self.stream is not None:
+            self.stream.seek(0)
+            data = self.stream.read(n)
+            self.stream.seek(0)
+            return data
+        try:
+            with _open_binary(self.path) as f:
+                return f.read(n)
+        except OSError:
+            return b""
+
+    def read_bytes(self) -> bytes:
+        """The whole input (for readers that parse a file at once: HTML, feeds, PDF)."""
+        if self.stream is not None:
+            self.stream.seek(0)
+            return self.stream.read()
+        with _open_binary(self.path) as f:
+            return f.read()
+
+
+def _sniffed(src: Source) -> Source:
+    src.kind = sniff_kind(src.name if src.path is None else str(src.path), src.head())
+    if src.name == "-" and src.kind == "text" and src.jsonl:
+        src.kind = "arxiv-jsonl" if _arxiv_snapshot(src.head()) else "jsonl"
+    if src.kind == "arxiv-jsonl" or (src.kind == "jsonl" and src.name != "-"):
+        src.jsonl = True
+    elif src.kind != "jsonl":
+        src.jsonl = False
+    return src
 
 
 def _open_binary(path: Path) -> IO[bytes]:
@@ -78,20 +132,27 @@ def iter_sources(inputs: list[str | Path], report: IngestReport) -> Iterator[Sou
     Directories are walked recursively (following symbolic links to directories,
     each real directory at most once: a link back to an ancestor is reported as a
     loop and not followed); their ``.txt``/``.md`` files are visited sorted by
-    relative path; names starting with ``.`` are ignored.  Files given explicitly are
-    read whatever their name (JSONL when they end in ``.jsonl``/``.ndjson``).
+    relative path; names starting with ``.`` are ignored, and so are ``kg build``
+    output folders (holding :data:`BUILD_MARKER`) and JSONL files whose first object
+    has no ``text`` (kind ``"other"``: skipped and reported).  Files given explicitly are
+    read whatever their name.  Each source's ``kind`` is set from its name and first
+    bytes (:func:`kg.ingest.formats.sniff_kind`); stdin is JSONL if its first line
+    parses as a JSON object, else sniffed like a file.
     """
     for item in inputs:
         s = str(item)
         if s == "-":
-            yield _stdin_source()
+            yield _sniffed(_stdin_source())
             continue
         p = Path(item)
         if p.is_dir():
             for f in _walk(p, report):
-                yield Source(f, str(f), False)
+                src = _sniffed(Source(f, str(f), False))
+                if src.kind == "jsonl" and not _documents_jsonl(src.head()):
+                    src.kind = "other"  # e.g. a gazetteer or an extraction output
+                yield src
         else:
-            yield Source(p, s, p.name.lower().endswith(JSONL_SUFFIXES))
+            yield _sniffed(Source(p, s, p.name.lower().endswith(JSONL_SUFFIXES)))
 
 
 def _walk(root: Path, report: IngestReport) -> list[Path]:
@@ -109,6 +170,9 @@ def _walk(root: Path, report: IngestReport) -> list[Path]:
             report.warnings.append(f"{d}: symbolic link loop (directory already visited), not followed")
             return
         seen.add(key)
+        if (d / BUILD_MARKER).exists():
+            report.warnings.append(f"{d}: a kg build output folder, not read as input")
+            return
         try:
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError as e:
@@ -302,8 +366,9 @@ def iter_jsonl(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank line of a JSONL source.
 
-    Each line must be a JSON object with a non-empty string (or integer) ``id`` and
-    a string ``text``; optional ``title``, ``date``, ``url``, ``source`` must be
+    Each line must be a JSON object (for an arXiv snapshot source, any object: its
+    fields are checked by :func:`kg.ingest.formats.arxiv_snapshot_doc`) with a
+    non-empty string (or integer) ``id`` and a string ``text``; optional ``title``, ``date``, ``url``, ``source`` must be
     strings.
 
     Raises
@@ -322,7 +387,7 @@ def iter_jsonl(
             if not raw.strip():
                 continue
             try:
-                obj = _parse_jsonl_line(raw, n)
+                obj = _parse_jsonl_line(raw, n, arxiv=source.kind == "arxiv-jsonl")
             except _BadLine as bad:
                 if not skip_bad_lines:
                     raise InputError(str(bad), name, n) from None
@@ -360,7 +425,7 @@ def _lone_surrogate(obj: Any, where: str = "") -> str | None:
     return None
 
 
-def _parse_jsonl_line(raw: bytes, n: int) -> dict[str, Any]:
+def _parse_jsonl_line(raw: bytes, n: int, arxiv: bool = False) -> dict[str, Any]:
     try:
         line = raw.decode("utf-8-sig" if n == 1 else "utf-8").rstrip("\r\n")
     except UnicodeDecodeError as e:
@@ -375,6 +440,8 @@ def _parse_jsonl_line(raw: bytes, n: int) -> dict[str, Any]:
         where = _lone_surrogate(obj)
         if where is not None:
             raise _BadLine(f"malformed JSONL: {where} holds a lone surrogate escape (not valid Unicode text)")
+    if arxiv:  # an arXiv snapshot line: its fields are checked by formats.arxiv_snapshot_doc
+        return obj
     rid = obj.get("id")
     if isinstance(rid, bool) or not isinstance(rid, (str, int)) or str(rid).strip() == "":
         raise _BadLine("malformed JSONL: missing or empty 'id' (string expected)")

@@ -34,8 +34,14 @@ class IngestReport:
         Problems that make the run incomplete (unreadable files inside a directory);
         a CLI should exit non-zero when this is not empty.
     boilerplate : list of dict
-        Newsletter chrome removed (greeting/intro/sign-off, section headers are not
-        listed): ``{"source", "span", "kind"}``.
+        What was left out of the documents or attached to them, ``{"source",
+        "kind", ...}`` with ``"span"``/``"lines"`` where known.  Kinds:
+        ``"newsletter chrome"`` (greeting, intro, footer), ``"issue
+        introduction"``, ``"sign-off"``, ``"metadata attached to item"`` (a
+        metadata line or block — date, URL, DOI, arXiv id, byline, source — that
+        went into its item's fields, with ``"metadata"`` naming which),
+        ``"metadata without an item, dropped"`` and ``"markdown markup dropped: 3
+        code, 2 image, …"`` (counts per file).  Section headers are not listed.
     """
 
     files_read: int = 0

@@ -20,6 +20,8 @@ Line kinds
   Markdown ``# `` headings are headings.  Among headings, author lines
   (``Last, First, Last, First``, ``First Last, First Last and …``, ``By …``) and
   date lines (``December 1, 2020``) under a title are read as metadata;
+* ``separator``: ``---``, ``* * *``, ``=====`` (three or more of ``- * _ = ~ • ·``);
+  right under a line (no blank line between) a setext underline, ignored;
 * ``body``: prose paragraphs.  A short one-sentence body line right above a body
   line at least twice as long is a title that ends in a full stop.
 
@@ -67,6 +69,28 @@ Grouping rules
    left out of the text (``dropped``); whole non-English items are left to the
    language filter of :func:`kg.ingest.iter_records`.
 
+9. Metadata above the body: in a listing whose arXiv/DOI/date lines are mostly
+   followed by a body (and the first such line comes before any body), these
+   lines open the item of the title run above them instead of closing it
+   (``Profile.lead_meta``); each is reported as attached to its item
+   (``Segment.attached``).
+10. A metadata line right under an item's last line, with no blank line between
+    (a date ``📅 June 3, 2024``, a bare URL, a DOI, ``Source: …``, a byline; see
+    :func:`kg.ingest.metadata.meta_line`), belongs to that item: its value fills
+    ``date``/``urls``/``doi``/``authors``/``extra["sources"]``, it is left out of
+    the text and listed in ``Segment.attached``.  Metadata lines at the head of a
+    title run fill the next item's fields the same way.  A run of metadata lines
+    that belongs to no item is a ``stray`` segment (dropped, reported).
+11. Separators and issue chrome: a separator line closes the current item.  The
+    first item of a file is an issue introduction (boilerplate) when a later item
+    follows and :func:`is_intro` holds (newsletter-shaped title such as "Issue
+    57" / "Links of the week", or an introducing phrase such as "In this issue",
+    and a short body).  A file title above the first item's title (newsletter
+    shaped, or — in a rule-9 listing — set off by a blank line in a longer title
+    run than the file's usual one) becomes ``newsletter``, not the item's title.
+    A sign-off body line ("That's all for this week.") after a closed item is
+    boilerplate.
+
 Offsets
 -------
 All offsets are Python string indices into the decoded source text (for a file:
@@ -97,6 +121,7 @@ MAX_PENDING = 256
 BLANK, HEADING, BODY, ABSTRACT, ARXIV, DOI, DATE, TRANSLATED, HASHTAGS, READMORE, FOOTER = (
     "blank", "heading", "body", "abstract", "arxiv", "doi", "date", "translated", "hashtags", "readmore", "footer",
 )
+SEPARATOR, META = "separator", "meta"
 TRAILERS = frozenset({ARXIV, DOI, DATE, TRANSLATED, HASHTAGS, READMORE})
 _LISTING_TRAILERS = frozenset({ARXIV, DOI, DATE})
 
@@ -180,6 +205,8 @@ class Segment:
     cut: bool = False
     notes: list[str] = field(default_factory=list)
     dropped: list[tuple[int, int]] = field(default_factory=list)
+    attached: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
     def extra(self) -> dict[str, Any]:
         """Metadata that has no field in :class:`kg.model.Record` (only keys that are set)."""
@@ -188,6 +215,8 @@ class Segment:
             v = getattr(self, key)
             if v:
                 out[key] = v
+        if self.sources:
+            out["sources"] = list(self.sources)
         if self.subtitles:
             out["subtitles"] = list(self.subtitles)
         if self.part > 1:
@@ -208,6 +237,26 @@ class Profile:
     terminated: bool = False
     dense: bool = True
     section_headers: int = 0
+    meta_before: int = 0  # listing trailer runs followed by a body (metadata above the abstract)
+    meta_after: int = 0  # listing trailer runs followed by a heading or the end (metadata below it)
+    body_first: bool = False  # a body line comes before the first listing trailer line
+    _meta_seen: bool = False
+    runs: dict[int, int] = field(default_factory=dict)  # title-run length -> count
+    _run: int = 0
+
+    @property
+    def typical_run(self) -> int:
+        """The most common number of title-like lines above an item's body or metadata."""
+        return max(self.runs, key=lambda n: (self.runs[n], -n)) if self.runs else 0
+
+    @property
+    def lead_meta(self) -> bool:
+        """Listing metadata (arXiv/DOI/date lines) comes *before* each item's body
+        (module rule 9): at least two trailer runs are followed by a body, more
+        than are followed by a title, and no body line comes before the first
+        trailer line (in a listing with metadata below the abstracts, the first
+        abstract does)."""
+        return self.meta_before >= 2 and self.meta_before > self.meta_after and not self.body_first
 
 
 # --------------------------------------------------------------------------- lines
@@ -340,6 +389,9 @@ def classify(line: Line) -> Line:
     if not t:
         line.kind = BLANK
         return line
+    if md.SEPARATOR.match(t):
+        line.kind = SEPARATOR
+        return line
     m = md.MD_HEADING.match(t)
     if m and not md.HASHTAG_LINE.match(t):
         line.start += m.end()
@@ -392,6 +444,20 @@ def profile_lines(lines: Iterable[Line]) -> Profile:
         seen_content = True
         if line.kind in TRAILERS or line.closes:
             p.terminated = True
+        if line.kind == HEADING:
+            p._run += 1
+        elif p._run:
+            p.runs[p._run] = p.runs.get(p._run, 0) + 1
+            p._run = 0
+        if line.kind in _LISTING_TRAILERS:
+            p._meta_seen = True
+        elif line.kind == BODY and not p._meta_seen:
+            p.body_first = True
+        if prev is not None and prev.kind in _LISTING_TRAILERS and line.kind not in TRAILERS | {ABSTRACT}:
+            if line.kind == BODY:
+                p.meta_before += 1
+            else:
+                p.meta_after += 1
         if (
             prev is not None
             and prev.kind == HEADING
@@ -400,7 +466,10 @@ def profile_lines(lines: Iterable[Line]) -> Profile:
             and not md.is_section_like(line.text)
         ):
             p.section_headers += 1
-        prev = line
+        if line.kind != ABSTRACT:
+            prev = line
+    if prev is not None and prev.kind in _LISTING_TRAILERS:
+        p.meta_after += 1
     return p
 
 
@@ -459,9 +528,59 @@ def segment_lines(
         yield Segment("boilerplate", (front[0].start, front[-1].end), lines=(front[0].number, front[-1].number))
         for _ in range(front_end + 1):
             next(content)
+    yield from _drop_intro(_feed_all(state, content))
+
+
+def _feed_all(state: "_State", content: Iterator[Line]) -> Iterator[Segment]:
     for line in content:
         yield from state.feed(line)
     yield from state.finish()
+
+
+def is_intro(seg: Segment) -> bool:
+    """True for an issue introduction read as an item (module rule 11): the first
+    item of a file, titled, with at most 400 characters of body, no listing
+    metadata, and a title shaped like a newsletter's name
+    (:data:`kg.ingest.metadata.NEWSLETTER_TITLE`: "Issue 57", "Links of the week",
+    "Paper roundup") or a body that introduces the issue
+    (:data:`kg.ingest.metadata.INTRO_PHRASE`: "In this issue", "Here are …")."""
+    if seg.kind != "item" or not seg.title or seg.arxiv_id or seg.doi or seg.topics or seg.part > 1:
+        return False
+    body = seg.text[len(seg.title):].strip() if seg.text.startswith(seg.title) else seg.text
+    if len(body) > 400:
+        return False
+    return bool(md.NEWSLETTER_TITLE.search(seg.title) or md.INTRO_PHRASE.search(body))
+
+
+def _drop_intro(segs: Iterator[Segment]) -> Iterator[Segment]:
+    """Hold the first item until a second one arrives; an introduction followed by
+    items becomes boilerplate ("issue introduction")."""
+    first: Segment | None = None
+    held: list[Segment] = []
+    decided = False
+    for seg in segs:
+        if decided:
+            yield seg
+            continue
+        if first is None:
+            if seg.kind == "item":
+                first = seg
+            else:
+                yield seg
+            continue
+        if seg.kind != "item":
+            held.append(seg)
+            continue
+        decided = True
+        if is_intro(first):
+            first = Segment("boilerplate", first.span, lines=first.lines, notes=["issue introduction"])
+        yield first
+        yield from held
+        yield seg
+    if not decided:
+        if first is not None:
+            yield first
+        yield from held
 
 
 def _mark_title_candidates(lines: Iterator[Line]) -> Iterator[Line]:
@@ -529,9 +648,53 @@ class _State:
         self.pending: list[Line] = []
         self.section: str | None = None
         self.dateline: str | None = None
+        self.prev: Line | None = None  # the previous non-blank line fed
+        self.started = False  # an item was started
 
     def feed(self, line: Line) -> Iterator[Segment]:
+        prev, self.prev = self.prev, line
         k = line.kind
+        if k == SEPARATOR:
+            if prev is not None and prev.number == line.number - 1 and line.text[0] in "=-":
+                return  # a setext underline: the line above is a heading
+            if self.cur is not None and (self.cur.paras or self.cur.trailer):
+                self.cur.closed = True
+            return
+        if (
+            k == HEADING
+            and not self.pending
+            and self.cur is not None
+            and self.cur.paras
+            and prev is not None
+            and prev is self.cur.last
+            and prev.number >= line.number - 1
+            and md.meta_line(line.text)
+        ):
+            # a metadata line right under the item's last line (no blank line between):
+            # it belongs to that item (rule 10)
+            line.kind = META
+            self.cur.trailer.append(line)
+            self.cur.touch(line)
+            return
+        if k == BODY and md.is_sign_off(line.text) and not self.pending and (self.cur is None or self.cur.closed):
+            yield from self.finish()
+            yield Segment("boilerplate", (line.start, line.end), lines=(line.number, line.number), notes=["sign-off"])
+            return
+        if k in _LISTING_TRAILERS and self.p.lead_meta:
+            cur = self.cur
+            if any(p.kind == HEADING for p in self.pending):
+                # metadata above the body: it opens the item of the title run above it
+                if cur is not None:
+                    yield from self._emit()
+                cur = self.cur = self._start(self.pending)
+                self.pending = []
+                cur.trailer.append(line)
+                cur.touch(line)
+                return
+            if cur is not None and not cur.paras and not cur.closed:
+                cur.trailer.append(line)
+                cur.touch(line)
+                return
         if k in TRAILERS:
             cur = self.cur
             if self.pending and (cur is None or cur.closed) and any(p.kind == HEADING for p in self.pending):
@@ -630,6 +793,17 @@ class _State:
             else:
                 self.dateline = label
         item.heads = heads[i:]
+        if not self.started and len(item.heads) >= 2 and (
+            md.NEWSLETTER_TITLE.search(item.heads[0].text)
+            or (self.p.lead_meta and item.heads[1].number > item.heads[0].number + 1
+                and len(item.heads) > self.p.typical_run)
+        ):
+            # the file's title ("AI Pulse, weekly edition", or a line set off by a blank
+            # line) above the first item's title (module rule 11)
+            self.newsletter = self.newsletter or item.heads[0].text
+            heads = [h for h in heads if h is not item.heads[0]]
+            item.heads = item.heads[1:]
+        self.started = True
         for p in pending:
             if p.kind == HEADING and p in heads[:i]:
                 continue
@@ -670,10 +844,16 @@ class _State:
             seg.dateline, self.dateline = self.dateline, None
         seg.part = item.part
         heads = []
+        meta_urls: list[str] = []
         for h in item.heads:
-            iso = md.is_date_line(h.text)
+            kind = md.meta_line(h.text)
+            iso = md.is_date_line(md.meta_value(h.text)) if kind == "date" else None
             if iso and not seg.date:
                 seg.date = iso
+            elif kind == "url" and len(item.heads) > 1:
+                meta_urls.append(md.strip_trailing_punct(md.meta_value(h.text)))
+            elif kind == "source" and len(item.heads) > 1:
+                seg.sources.append(md.meta_value(h.text))
             else:
                 heads.append(h)
         pieces: list[Line] = []
@@ -728,7 +908,27 @@ class _State:
                 for tag in md.parse_hashtags(t.text):
                     if tag not in seg.topics:
                         seg.topics.append(tag)
+            elif t.kind == META:
+                kind, value = md.meta_line(t.text), md.meta_value(t.text)
+                if kind == "date" and not seg.date:
+                    seg.date = md.is_date_line(value)
+                elif kind == "url":
+                    meta_urls.append(md.strip_trailing_punct(value))
+                elif kind == "doi":
+                    seg.doi = seg.doi or md.strip_trailing_punct(md.DOI_LINE.match(value).group("doi"))
+                elif kind == "authors" and not seg.authors:
+                    seg.authors = md.parse_authors(value) or []
+                elif kind == "source":
+                    seg.sources.append(value)
+                seg.attached.append({"span": [t.start, t.end], "lines": [t.number, t.number], "metadata": kind})
+        if self.p.lead_meta:
+            for t in item.trailer:
+                if t.kind in _LISTING_TRAILERS and item.paras and t.end <= item.paras[0].start:
+                    seg.attached.append({"span": [t.start, t.end], "lines": [t.number, t.number], "metadata": t.kind})
         seg.urls = md.find_urls("\n".join([seg.text] + ([seg.comments] if seg.comments else [])))
+        for u in meta_urls:
+            if u not in seg.urls:
+                seg.urls.append(u)
         yield seg
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping, Union
@@ -166,6 +169,79 @@ def to_ox_term(value: BindingValue, name: str = "?") -> Any:
     raise QueryError(f"binding ?{name}: unsupported value type {type(value).__name__}")
 
 
+#: Tokens of SPARQL text that may contain ``?``/``$`` without being variables
+#: (strings, IRIs, comments), and variables (group 1), after the SPARQL 1.1
+#: grammar (STRING_LITERAL_LONG1/2, STRING_LITERAL1/2, IRIREF, VAR1/VAR2; a
+#: comment runs from ``#`` to the end of the line).
+_SPARQL_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*"
+    r"|[?$](\w+)"
+)
+
+
+def query_variables(query: str) -> list[str]:
+    """The variable names of a SPARQL query, in order of first use.
+
+    Strings, IRIs and comments are skipped, so ``"?"`` in a literal or ``#?x`` in
+    a comment is not a variable.
+
+    Parameters
+    ----------
+    query : str
+        SPARQL text.
+
+    Returns
+    -------
+    list of str
+        Names without ``?``/``$``, each once.
+
+    Examples
+    --------
+    >>> query_variables('SELECT ?s WHERE { ?s rdfs:label "what?" ; kg:count $c }  # ?not')
+    ['s', 'c']
+    """
+    seen: dict[str, None] = {}
+    for m in _SPARQL_TOKENS.finditer(query):
+        if m.group(1):
+            seen.setdefault(m.group(1), None)
+    return list(seen)
+
+
+def check_bindings(query: str, names: Iterable[str]) -> None:
+    """Raise if a binding names a variable the query does not use, suggesting the right one.
+
+    Parameters
+    ----------
+    query : str
+        SPARQL text.
+    names : iterable of str
+        Bound variable names (with or without ``?``/``$``).
+
+    Raises
+    ------
+    QueryError
+        One line: the unknown name, the query's variable it most likely means
+        (the same name in another case, else the closest by
+        :func:`difflib.get_close_matches` with cutoff 0.6) and the query's variables.
+    """
+    variables = query_variables(query)
+    folded = {v.casefold(): v for v in variables}
+    for name in names:
+        n = name[1:] if name[:1] in ("?", "$") else name
+        if n in variables:
+            continue
+        close = [n.casefold()] if n.casefold() in folded else difflib.get_close_matches(
+            n.casefold(), list(folded), n=1, cutoff=0.6)
+        hint = f"; did you mean ?{folded[close[0]]}?" if close else ""
+        listing = ", ".join("?" + v for v in variables) or "none"
+        raise QueryError(f"binding ?{n}: the query has no variable ?{n}{hint} (its variables: {listing})")
+
+
 def _var_name(name: str) -> str:
     n = name[1:] if name[:1] in ("?", "$") else name
     try:
@@ -260,13 +336,16 @@ def query_store(
     Raises
     ------
     QueryError
-        On a syntax error (with the parser's message and position), a bad binding,
-        or an evaluation error.
+        On a syntax error (with the parser's message and position), a bad binding
+        (one naming no variable of the query suggests the closest, see
+        :func:`check_bindings`), or an evaluation error.
     """
     subs = {}
     for name, value in (bindings or {}).items():
         n = _var_name(name)
         subs[ox.Variable(n)] = to_ox_term(value, n)
+    if bindings:
+        check_bindings(query, bindings)
     try:
         res = store.query(
             query,
@@ -383,6 +462,8 @@ def query_rdflib(
     """
     from pyparsing import ParseException
 
+    if bindings:
+        check_bindings(query, bindings)
     init = {}
     for name, value in (bindings or {}).items():
         n = _var_name(name)

@@ -28,7 +28,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -42,7 +42,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 
 from kg.errors import KGError
-from kg.viz.select import node_kind, node_type, top_nodes
+from kg.viz.select import MENTIONED_IN, node_kind, node_type, top_nodes
 from kg.viz.style import TYPE_STYLES, legend_svg, style_for
 
 #: Above this many nodes a page shows only the most important ones (by PageRank)
@@ -68,6 +68,10 @@ LAYOUTS: tuple[str, ...] = ("spring", "kamada_kawai", "spectral", "circular", "s
 #: Evidence items listed in a node tooltip / an edge tooltip.
 NODE_EVIDENCE = 3
 EDGE_EVIDENCE = 4
+#: Smallest on-screen label size (CSS px) at the zoom that fits the layout:
+#: ``view.js`` sets the canvas font size to ``LABEL_PX / scale`` once the layout
+#: has stabilised (views of at most :data:`LARGE_VIEW` nodes).
+LABEL_PX = 12
 #: Characters of an evidence sentence shown before "…".
 SENTENCE_CHARS = 400
 #: Each node keeps (at least) its this-many strongest drawn edges; weaker edges
@@ -283,6 +287,16 @@ def node_details(view: nx.MultiDiGraph, n: str) -> str:
         qid = str(a.get("wikidata") or "")
         if _QID_RE.match(qid):
             out.append(f"<div>Wikidata: {_link('https://www.wikidata.org/wiki/' + qid, qid)}</div>")
+        if a.get("community_label"):
+            out.append(
+                f"<div>Community {_e(a.get('community'))}: around {_e(a['community_label'])}</div>"
+            )
+        if docs:
+            out.append('<div class="kg-d-sec">Mentioned in</div><ul>')
+            out.extend(f"<li>{_doc_ref(view, d)}</li>" for d in list(docs)[:MENTIONED_IN])
+            out.append("</ul>")
+            if len(docs) > MENTIONED_IN:
+                out.append(f'<div class="kg-muted">and {len(docs) - MENTIONED_IN} more</div>')
     if kind != "result":
         items = []
         total = 0
@@ -336,6 +350,17 @@ def edge_details(view: nx.MultiDiGraph, u: str, v: str, keys: list[str]) -> str:
     ]
     for k in keys:
         d = view.edges[u, v, k]
+        if d.get("folded"):
+            n_docs, n_sent = int(d.get("count") or 0), int(d.get("sentences") or 0)
+            out.append(
+                f'<div class="kg-d-sec">Co-mentioned in {n_docs} document{"" if n_docs == 1 else "s"}'
+                f' <span class="kg-muted">({n_sent} in the same sentence)</span></div><ul>'
+            )
+            out.extend(_evidence_item(view, ev) for ev in (d.get("evidence") or [])[:EDGE_EVIDENCE])
+            out.append("</ul>")
+            if n_docs > EDGE_EVIDENCE:
+                out.append(f'<div class="kg-muted">and more: {n_docs} documents in all</div>')
+            continue
         conf = d.get("confidence")
         conf_s = f", confidence {float(conf):.2f}" if isinstance(conf, (int, float)) else ""
         out.append(
@@ -353,7 +378,9 @@ def edge_details(view: nx.MultiDiGraph, u: str, v: str, keys: list[str]) -> str:
     return "".join(out)
 
 
-def backbone(support: Mapping[tuple[str, str], int], per_node: int) -> list[tuple[str, str]]:
+def backbone(
+    support: Mapping[tuple[str, str], int], per_node: int, first: Collection[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
     """Choose the drawn edges: each node keeps its ``per_node`` strongest links.
 
     Links are taken in order of decreasing support (ties by node ids); a link
@@ -366,6 +393,8 @@ def backbone(support: Mapping[tuple[str, str], int], per_node: int) -> list[tupl
         Support (summed ``count``) of each drawn link.
     per_node : int
         Links a node is guaranteed (if it has them), >= 1.
+    first : collection of (str, str), optional
+        Links considered before all others (typed relations before co-mentions).
 
     Returns
     -------
@@ -381,7 +410,9 @@ def backbone(support: Mapping[tuple[str, str], int], per_node: int) -> list[tupl
         raise RenderError(f"max_edges_per_node must be at least 1, not {per_node!r}")
     deg: dict[str, int] = defaultdict(int)
     keep = set()
-    for (u, v), _s in sorted(support.items(), key=lambda x: (-x[1], str(x[0][0]), str(x[0][1]))):
+    first = set(first)
+    order = sorted(support.items(), key=lambda x: (x[0] not in first, -x[1], str(x[0][0]), str(x[0][1])))
+    for (u, v), _s in order:
         if deg[u] < per_node or deg[v] < per_node:
             keep.add((u, v))
             deg[u] += 1
@@ -594,15 +625,21 @@ def build_page(
         pair: sum(int(view.edges[pair[0], pair[1], k].get("count") or 1) for k in keys)
         for pair, keys in pairs.items()
     }
-    kept = backbone(support, max_edges_per_node) if max_edges_per_node else list(pairs)
+    typed = {p for p, keys in pairs.items() if any(k not in _WEAK for k in keys)}
+    kept = backbone(support, max_edges_per_node, typed) if max_edges_per_node else list(pairs)
     edge_details_map: dict[str, str] = {}
     for i, (u, v) in enumerate(kept):
         keys = sorted(pairs[(u, v)])
         eid = f"e{i}"
-        dashed = all(k in ("mentions", "coMentioned") for k in keys)
+        dashed = all(k in _WEAK for k in keys)
         opts_e: dict[str, Any] = {"id": eid, "value": support[(u, v)], "dashes": dashed}
-        if drawn.number_of_nodes() <= LARGE_VIEW:
-            opts_e["label"] = ", ".join(keys)
+        if dashed:  # co-mentions: undirected, light, unlabelled (the tooltip names the documents)
+            opts_e["arrows"] = {"to": {"enabled": False}}
+            opts_e["color"] = {"color": "#c5cad0", "highlight": "#222222", "hover": "#444444"}
+        elif drawn.number_of_nodes() <= LARGE_VIEW:
+            # folded co-mentions (kg.viz.overview) are named in the tooltip only
+            opts_e["label"] = ", ".join(k for k in keys if not view.edges[u, v, k].get("folded"))
+            opts_e["color"] = {"color": "#59626b", "highlight": "#222222", "hover": "#000000"}
         e = Edge(str(u), str(v), True, **opts_e)
         net.edges.append(e.options)
         edge_details_map[eid] = edge_details(view, u, v, keys)
@@ -685,6 +722,7 @@ def build_page(
         "edgeDetails": edge_details_map,
         "centre": meta.get("centre"),
         "layout": {"budgetMs": LAYOUT_BUDGET_MS, "maxIterations": LAYOUT_MAX_ITERATIONS},
+        "labelPx": None if big else LABEL_PX,
     }
     data_js = "window.KG_DATA = " + str(htmlsafe_json_dumps(payload, sort_keys=True)) + ";"
     vis_js = (_PYVIS_LIB / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")

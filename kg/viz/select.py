@@ -27,6 +27,12 @@ DEFAULT_TOP: int = 300
 #: Edge keys of result nodes (see :mod:`kg.build`).
 RESULT_RELATIONS: tuple[str, ...] = ("ofMethod", "onDataset", "withMetric")
 
+#: Views show relations whose confidence is at least this (``--min-confidence``): the
+#: calibrated confidence is the rule's measured precision (kg/extract/data/
+#: rule_precision.json); at 0.25 the views hide rules measured below 1 in 4 correct
+#: (e.g. ``trainedOn/trained-on``). The RDF keeps every relation with its confidence.
+DEFAULT_MIN_CONFIDENCE = 0.25
+
 #: Every relation a view may select.
 ALL_RELATIONS: tuple[str, ...] = tuple(RELATION_TYPES) + RESULT_RELATIONS
 
@@ -36,6 +42,10 @@ NODE_TYPES: tuple[str, ...] = tuple(ENTITY_TYPES) + ("Document", "Result")
 #: Relations hidden unless asked for by name: co-mention edges are dense and say
 #: little, so they would crowd out the typed relations.
 HIDDEN_BY_DEFAULT: frozenset[str] = frozenset({"coMentioned"})
+
+#: Documents named per entity in a view's ``documents`` and under "Mentioned in"
+#: in its tooltip.
+MENTIONED_IN: int = 5
 
 #: Ranking functions accepted by ``rank``.
 RANKS: tuple[str, ...] = ("pagerank", "degree", "count")
@@ -370,6 +380,7 @@ def select_view(
     document: str | None = None,
     rank: str = "pagerank",
     with_neighbors: bool = False,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> nx.MultiDiGraph:
     """Select the part of a knowledge graph a view shows, as a new graph.
 
@@ -416,6 +427,9 @@ def select_view(
         dataset of a ``Dataset`` page. With a ``top`` cut, the selected types
         fill up to two thirds of it and their most important neighbours the
         rest.
+    min_confidence : float, default :data:`DEFAULT_MIN_CONFIDENCE`
+        Hide relation edges whose ``confidence`` (the best of their evidence) is
+        below this; edges without a confidence stay. 0 shows everything.
 
     Returns
     -------
@@ -424,7 +438,8 @@ def select_view(
         ``G.graph`` plus ``"view"`` (the filters, ``nodes_total`` before the
         ``top`` cut, ``nodes_shown``, ``centre``) and ``"documents"`` (document id
         → ``title``/``label``/``arxiv_id``/``url``/``date`` for every document
-        cited by evidence in the view, so tooltips can name and link them).
+        cited by evidence in the view or among the first :data:`MENTIONED_IN`
+        documents of an entity, so tooltips can name and link them).
 
     Raises
     ------
@@ -505,6 +520,9 @@ def select_view(
 
     def edge_ok(u: str, v: str, k: str) -> bool:
         if k not in allowed_rels:
+            return False
+        conf = G.edges[u, v, k].get("confidence")
+        if min_confidence > 0 and k in RELATION_TYPES and conf is not None and conf < min_confidence:
             return False
         if doc_ok is None:
             return True
@@ -612,6 +630,9 @@ def select_view(
                 cited.add(e["doc"])
         view.add_edge(u, v, key=k, **attrs)
     for n, a in view.nodes(data=True):
+        if node_kind(a) == "entity":
+            docs_n = [d for d in a.get("docs") or () if doc_ok is None or doc_ok(d)]
+            cited.update(docs_n[:MENTIONED_IN])
         if node_kind(a) == "result":
             if a.get("doc"):
                 cited.add(a["doc"])

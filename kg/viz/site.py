@@ -11,6 +11,7 @@ import networkx as nx
 
 from kg.errors import BuildError
 from kg.model import ENTITY_TYPES
+from kg.viz.overview import OVERVIEW_TOP, overview_view
 from kg.viz.render import MAX_NODES, render_html
 from kg.viz.select import DEFAULT_TOP, node_kind, node_type, select_view
 
@@ -37,10 +38,20 @@ def _entity_types(G: nx.MultiDiGraph) -> list[str]:
     return ordered + sorted(present - set(ordered))
 
 
+def _communities_note(view: nx.MultiDiGraph, shown: int = 5) -> str:
+    """" Communities: around A, B, C (12); ..." for the largest ``shown`` communities."""
+    comms = (view.graph.get("view") or {}).get("communities") or []
+    if not comms:
+        return ""
+    parts = [f"around {c['label']} ({c['size']})" for c in comms[:shown]]
+    return " Communities: " + "; ".join(parts) + "."
+
+
 def write_site(G: nx.MultiDiGraph, out_dir: Path, *, top: int = DEFAULT_TOP) -> list[Path]:
     """Write the browsable views of a built graph: ``index.html`` plus one page per type.
 
-    ``index.html`` is the overview (:func:`kg.viz.select_view` with ``top``);
+    ``index.html`` is the overview (:func:`kg.viz.overview.overview_view`: at most
+    ``min(top, OVERVIEW_TOP)`` entities, typed relations and folded co-mentions);
     ``type-<type>.html`` shows the ``top`` most important entities of one type
     with their direct neighbours. Every page carries the same navigation bar
     and a legend whose type names link to the type pages.
@@ -71,14 +82,17 @@ def write_site(G: nx.MultiDiGraph, out_dir: Path, *, top: int = DEFAULT_TOP) -> 
     links.update({t: type_page_name(t) for t in types})
     n_docs = sum(1 for _, a in G.nodes(data=True) if node_kind(a) == "document")
     n_ent = sum(1 for _, a in G.nodes(data=True) if node_kind(a) == "entity")
+    overview = overview_view(G, top=min(top, OVERVIEW_TOP))
     written = [
         render_html(
-            select_view(G, top=top),
+            overview,
             out_dir / "index.html",
             title="Knowledge graph overview",
             note=(
-                f"{n_ent:,} entities from {n_docs:,} documents; the most important by "
-                "PageRank with their typed relations and results (co-mentions hidden)."
+                f"{n_ent:,} entities from {n_docs:,} documents; the most important by PageRank, "
+                "joined by their typed relations (solid, labelled) and by the documents that "
+                "mention both (dashed: hover for the documents and sentences)."
+                + _communities_note(overview)
             ),
             links=links,
             current="Overview",
@@ -184,8 +198,14 @@ def view_command(
     rank: str = "pagerank",
     max_nodes: int = MAX_NODES,
     layout: str | None = None,
+    min_confidence: float | None = None,
 ) -> Path:
     """``kg view``: load a built graph, select a view, write it as one HTML page.
+
+    Without ``entity``, ``document``, ``types``, ``relations`` or ``since`` the
+    page is the overview of ``index.html`` (:func:`kg.viz.overview.overview_view`
+    with ``top``, default :data:`kg.viz.overview.OVERVIEW_TOP`); otherwise
+    :func:`kg.viz.select_view`.
 
     Parameters
     ----------
@@ -197,6 +217,10 @@ def view_command(
         Passed to :func:`kg.viz.select_view` (empty lists mean "not given").
     max_nodes, layout
         Passed to :func:`kg.viz.render_html`.
+
+    min_confidence : float, optional
+        Hide relations below this confidence (default
+        :data:`kg.viz.select.DEFAULT_MIN_CONFIDENCE`).
 
     Returns
     -------
@@ -215,7 +239,8 @@ def view_command(
     G = load_build(build_dir)
     types = list(types) if types else None
     relations = list(relations) if relations else None
-    view = select_view(
+    plain = not (entity or document or types or relations or since)
+    view = overview_view(G, top=top or OVERVIEW_TOP, rank=rank) if plain else select_view(
         G,
         entity=entity,
         radius=radius,
@@ -223,6 +248,7 @@ def view_command(
         relations=relations,
         top=top,
         since=since,
+        **({} if min_confidence is None else {"min_confidence": min_confidence}),
         document=document,
         rank=rank,
     )
@@ -235,6 +261,8 @@ def view_command(
         centre = meta["centre"]
         a = view.nodes[centre]
         title = f"Document: {a.get('title') or a.get('label') or centre}"
+    elif plain:
+        title = "Knowledge graph overview"
     else:
         title = "Knowledge graph view"
     parts = []

@@ -7,7 +7,7 @@ import json
 import networkx as nx
 import pytest
 
-from kg.viz import render_html, select_view, view_command, write_site
+from kg.viz import overview_view, render_html, select_view, view_command, write_site
 from kg.viz.synthetic import INJECTED_NAME, example_graph, synthetic_graph
 
 pytestmark = pytest.mark.browser
@@ -150,7 +150,7 @@ def test_sample_build_pages_in_the_browser(request, open_view, tmp_path):
         pytest.skip("tests/conftest.py does not provide the sample_build fixture yet")
     opened = open_view(build / "index.html")
     opened.assert_clean()
-    assert opened.drawn_nodes() == select_view(S).number_of_nodes()
+    assert opened.drawn_nodes() == overview_view(S).number_of_nodes()
     for link in opened.page.locator("nav a").all()[1:]:
         assert (build / link.get_attribute("href")).is_file()
     path = view_command(build, tmp_path / "sadga.html", entity="SADGA")
@@ -162,3 +162,32 @@ def test_sample_build_pages_in_the_browser(request, open_view, tmp_path):
     tip = opened.hover_node(sadga)
     assert "evaluatedOn → Spider" in tip and "benchmark Spider" in tip
     opened.page.screenshot(path=str(tmp_path / "sample-sadga.png"))
+
+
+def test_sample_overview_labels_are_readable_and_connected(request, open_view):
+    """index.html of the sample build: labels >= 12 CSS px at the fitted zoom, few lone dots."""
+    try:
+        build = request.getfixturevalue("sample_build")
+    except pytest.FixtureLookupError:
+        pytest.skip("tests/conftest.py does not provide the sample_build fixture yet")
+    opened = open_view(build / "index.html")
+    opened.assert_clean()
+    page = opened.page
+    # on-screen size of every drawn label = canvas font size x zoom scale
+    sizes = page.evaluate(
+        """() => { const s = network.getScale();
+                   return Object.values(network.body.nodes).filter(n => n.options.label)
+                          .map(n => n.labelModule.fontOptions.size * s); }"""
+    )
+    assert sizes and min(sizes) >= 12, (min(sizes), page.evaluate("network.getScale()"))
+    # the whole drawing is on screen: every node lies inside the canvas
+    inside = page.evaluate(
+        """() => { const c = document.getElementById('kg-network').getBoundingClientRect();
+                   const pos = network.getPositions();
+                   return Object.keys(pos).filter(id => { const p = network.canvasToDOM(pos[id]);
+                       return p.x >= 0 && p.y >= 0 && p.x <= c.width && p.y <= c.height; }).length; }"""
+    )
+    assert inside == opened.drawn_nodes()
+    ids = page.evaluate("nodes.getIds()")
+    linked = set(page.evaluate("edges.get().flatMap(e => [e.from, e.to])"))
+    assert len([i for i in ids if i not in linked]) / len(ids) < 0.1

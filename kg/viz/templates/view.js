@@ -23,9 +23,25 @@
   window.network = new vis.Network(container, { nodes: window.nodes, edges: window.edges }, D.options);
   var network = window.network;
 
+  /* Labels readable at the first zoom: once laid out and fitted, the canvas font
+   * size becomes D.labelPx / scale, so labels are D.labelPx CSS pixels on screen
+   * (edge labels 10/12 of that). Zooming in makes them larger. */
+  function readableLabels() {
+    if (!D.labelPx) { return; }
+    network.fit({ animation: false });
+    var s = network.getScale();
+    if (!(s > 0)) { return; }
+    var base = (D.options.nodes.font && D.options.nodes.font.size) || 12;
+    var size = Math.max(base, Math.ceil(D.labelPx / s));
+    var edgeSize = Math.max(9, Math.ceil(D.labelPx * 10 / 12 / s));
+    network.setOptions({ nodes: { font: { size: size } }, edges: { font: { size: edgeSize } } });
+    window.kgStatus.scale = s;
+    window.kgStatus.labelSize = size;
+  }
   function stabilised() {
     if (window.kgStatus.stabilized) { return; }
     network.setOptions({ physics: { enabled: false } });
+    readableLabels();
     window.kgStatus.stabilized = true;
     window.kgStatus.stabilizeMs = performance.now() - t0;
     window.kgStatus.sinceNavigationMs = performance.now();

@@ -1,0 +1,55 @@
+"""``basedOn``: "based on / built on / extends X", "employ X as the encoder"."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.relations.base import _M, _same_name
+
+
+class BasedOnRules:
+    """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
+
+    def _rel_based_on(self, c, s) -> None:
+        """Add this family's relations of sentence ``s`` (a :class:`~kg.extract.relations.base.SentCtx`)
+        of document ``c`` (a :class:`~kg.extract.relations.base.DocCtx`) through ``c.add``."""
+        doc, add, main, ms_by_i = c.doc, c.add, c.main, c.ms_by_i
+        topic, sent, methods = c.topic, s.sent, s.methods
+        for phrase in self.lex["based_on_phrases"]:
+            for mm in re.finditer(r"\b" + re.escape(phrase) + r"\b", sent.text.lower()):
+                pos = sent.start_char + mm.start()
+                if phrase.startswith("as "):
+                    bases = [m for m in methods if m.span.end_char <= pos and pos - m.span.end_char < 25]
+                else:
+                    bases = [m for m in methods if m.span.start_char >= pos + len(phrase) and m.span.start_char - pos - len(phrase) < 40][:1]
+                derived = [m for m in methods if m.span.end_char <= pos and m not in bases]
+                if derived and not phrase.startswith("as ") and self._class_phrase(derived[-1]):
+                    continue  # "SSL approaches based on Siamese networks": a class of methods
+                trig = doc.char_span(pos, pos + len(phrase), alignment_mode="expand")
+                if trig is not None and not phrase.startswith("as "):
+                    # the noun the phrase describes: its syntactic head, or the word
+                    # before it when the parser hangs "based on" from the verb
+                    hs = [trig[0].head] if trig[0].dep_ in ("acl", "amod", "prep") else []
+                    if trig.start > 0 and doc[trig.start - 1].pos_ in ("NOUN", "PROPN"):
+                        hs.append(doc[trig.start - 1])
+                    if any(h.tag_ in ("NNS", "NNPS") and not any(m.has_token(h) for m in methods)
+                           and self.lex.head_noun_type.get(h.lemma_.lower()) == "Method"
+                           and not any(c.lower_ in ("our", "proposed", "these", "this") for c in h.children)
+                           for h in hs):
+                        continue  # "several models based on deep neural networks"
+                head = derived[-1].i if derived and not phrase.startswith("as ") else main
+                if head is None and not derived and topic is not None and re.search(
+                        r"\b(?:this|the) (?:" + "|".join(map(re.escape, self.lex["self_methods"] | {"library", "toolkit", "tool", "package", "extension"})) + r")\b",
+                        c.text[sent.start_char:pos].lower()):
+                    # "FairScale: a PyTorch extension library …\nThis library extends PyTorch"
+                    head = topic
+                for b in bases:
+                    if head is not None and head != b.i and not _same_name(ms_by_i.get(head), b):
+                        add("basedOn", head, b.i, sent, "based-on", 0.75)
+    def _class_phrase(self, m: _M) -> bool:
+        """True for a plural description of a class of methods ("SSL approaches",
+        "existing SSL methods"): a statistical span ending in a plural method head
+        noun of the lexicon."""
+        last = m.span[-1]
+        return (m.source == "statistical" and last.tag_ in ("NNS", "NNPS")
+                and self.lex.head_noun_type.get(last.lemma_.lower()) == "Method")

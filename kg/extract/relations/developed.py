@@ -1,0 +1,67 @@
+"""``developedBy``: "<Org> introduced X", "X by <Org>", "<Org>'s X", "<Org> launched a version of X"."""
+
+from __future__ import annotations
+
+from kg.extract.relations.base import _direct_object_path
+
+
+class DevelopedRules:
+    """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
+
+    def _rel_developed_by(self, c, s) -> None:
+        """Add this family's relations of sentence ``s`` (a :class:`~kg.extract.relations.base.SentCtx`)
+        of document ``c`` (a :class:`~kg.extract.relations.base.DocCtx`) through ``c.add``."""
+        doc, add, sent, methods = c.doc, c.add, s.sent, s.methods
+        hardware, orgs, beaten = s.hardware, s.orgs, s.beaten
+        for o in orgs:
+            root = o.span.root
+            # "<Org> introduced/released X"
+            if root.dep_ in ("nsubj",) and root.head.lemma_.lower() in self.lex["develop_verbs"] and not self._negated(root.head):
+                for m in methods + hardware:
+                    if m.start > root.head.i and _direct_object_path(m, root.head, self.lex) and m.i not in beaten:
+                        add("developedBy", m.i, o.i, sent, "org-subject", 0.9)
+            # "X by <Org>", "X, developed by <Org>"
+            if root.dep_ == "pobj" and root.head.lower_ == "by":
+                gov = root.head.head
+                for m in methods + hardware:
+                    # the thing made is the phrase "by" hangs from ("X by Org", "X, developed
+                    # by Org"), not a modifier of it ("a BERTology contribution by Org")
+                    if m.end <= o.start and (m.span.root.i == gov.i or gov.head.i == m.span.root.i) and o.start - m.end < 8:
+                        add("developedBy", m.i, o.i, sent, "by-org", 0.85)
+        # "<Org>'s X", "OpenAI's 175 billion parameter language model GPT-3",
+        # "Google, Cambridge, DeepMind & Alan Turing Institute's 'Performer'"
+        org_roots = {o.span.root.i: o for o in orgs}
+        for o in orgs:
+            root = o.span.root
+            possessive = root.dep_ == "poss" or (o.end < len(doc) and doc[o.end].lower_ in ("'s", "’s"))
+            if not possessive:
+                continue
+            owned = root.head if root.dep_ == "poss" else None
+            target = None
+            for m in sorted(methods + hardware, key=lambda x: x.start):
+                if not 0 < m.start - o.end <= 12:
+                    continue
+                r = m.span.root
+                under = owned is not None and (
+                    r.i == owned.i or r.head.i == owned.i or owned.head.i == r.i
+                    or owned.i in [a.i for a in r.ancestors][:2]
+                )
+                if under or m.start - o.end <= 4:
+                    target = m
+                    break
+            if target is None:
+                continue
+            partners = [o] + [org_roots[c.i] for c in root.conjuncts if c.i in org_roots]
+            for p in partners:
+                add("developedBy", target.i, p.i, sent, "org-possessive", 0.8)
+        # "<Org> launched the latest version of X"
+        for m in methods:
+            r = m.span.root
+            if r.dep_ == "pobj" and r.head.lower_ == "of" and r.head.head.lemma_.lower() in ("version", "release", "variant", "iteration", "generation"):
+                verb = r.head.head.head
+                if verb.lemma_.lower() in self.lex["develop_verbs"]:
+                    for c in verb.children:
+                        if c.dep_ == "nsubj":
+                            for o in orgs:
+                                if c.left_edge.i <= o.span.root.i <= c.right_edge.i:
+                                    add("developedBy", m.i, o.i, sent, "org-version-of", 0.85)

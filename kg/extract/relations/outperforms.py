@@ -1,0 +1,47 @@
+"""``outperforms``: "X outperforms/surpasses/beats Y", "better than / superior to Y";
+margins ("by +12.0%") as results."""
+
+from __future__ import annotations
+
+from kg.extract.relations.base import _margin_after, _result, _under_prep
+
+
+class OutperformsRules:
+    """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
+
+    def _rel_outperforms(self, c, s) -> None:
+        """Add this family's relations of sentence ``s`` (a :class:`~kg.extract.relations.base.SentCtx`)
+        of document ``c`` (a :class:`~kg.extract.relations.base.DocCtx`) through ``c.add``."""
+        doc, add, main, results = c.doc, c.add, c.main, c.results
+        sent, sm, methods, datasets = s.sent, s.sm, s.methods, s.datasets
+        self_ref, beaten = s.self_ref, s.beaten
+        for tok in sent:
+            lem = tok.lemma_.lower()
+            trig = lem in self.lex["outperform_verbs"] and tok.pos_ in ("VERB", "AUX")
+            if not trig or self._negated(tok):
+                continue
+            winners = self._subjects(tok, methods, main)
+            losers = [m for m in methods if m.start > tok.i and self._in_subtree(m, tok) and not _under_prep(m, tok, ("on", "in", "across", "with", "at"))]
+            for lo in losers:
+                beaten.add(lo.i)
+                for w in winners:
+                    add("outperforms", w, lo.i, sent, "outperform-verb", 0.9)
+                # margin: "Y by +12.0%"
+                val = _margin_after(doc, lo, sent, methods, [m for m in sm if m.label == "Metric"], datasets)
+                if val and winners:
+                    for w in dict.fromkeys(winners):
+                        results.append(_result(w, val[3].i if val[3] else None, val[2].i if val[2] else None,
+                                               val[0], val[1], sent, "outperform-margin", 0.8,
+                                               condition=f"vs {lo.span.text}", metric_name=None))
+        low = sent.text.lower()
+        for phrase in ("better than", "superior to"):
+            k = low.find(phrase)
+            if k >= 0:
+                pos = sent.start_char + k + len(phrase)
+                after = [m for m in methods if m.span.start_char >= pos and m.span.start_char - pos < 60]
+                before = [m for m in methods if m.span.end_char <= sent.start_char + k]
+                winners = [before[-1].i] if before else ([main] if main is not None and self_ref else [])
+                for lo in after[:3]:
+                    beaten.add(lo.i)
+                    for w in winners:
+                        add("outperforms", w, lo.i, sent, "better-than", 0.8)

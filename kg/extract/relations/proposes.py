@@ -1,0 +1,152 @@
+"""``proposes``: proposal verbs with the authors as subject, naming verbs, titles; and the
+"our method" anaphor when no sentence names the method."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+import re
+from bisect import bisect_right
+
+from kg.extract.relations.base import (
+    _M,
+    _TITLE_SPLIT,
+    _direct_object_path,
+    _is_propose,
+    _self_subject,
+    _under_prep,
+)
+
+
+class ProposesRules:
+    """Mixin of :class:`~kg.extract.relations.RelationExtractor`: :meth:`_rel_proposes`."""
+
+    def _rel_proposes(self, c) -> None:
+        """Find the proposed methods of document ``c`` (a :class:`~kg.extract.relations.base.DocCtx`):
+        adds ``proposes`` relations, sets ``c.proposed`` and ``c.main`` and may add anaphor mentions."""
+        doc, ms, add, sents, by_sent = c.doc, c.ms, c.add, c.sents, c.by_sent
+        proposed = c.proposed
+        title_line = doc.text.split("\n", 1)[0]
+        body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", doc.text[len(title_line):], re.I))
+        if "\n" in doc.text and len(title_line) < 200 and body_self:
+            cut = _TITLE_SPLIT.search(title_line)
+            colon = cut.start() if cut else -1
+            for m in ms:
+                if m.label == "Method" and not m.generic and m.span.end_char <= colon and m.span.start_char < 60:
+                    add("proposes", None, m.i, doc[m.start:m.end].sent, "title", 0.8)
+                    proposed.append(m.i)
+        doc_proposes = any(
+            _is_propose(t, self.lex) and _self_subject(t, self.lex) for t in doc
+        )
+        for sent in sents:
+            for tok in sent:
+                lem = tok.lemma_.lower()
+                if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
+                    for m in by_sent[id(sent)]:
+                        if m.label == "Method" and not m.generic and m.start > tok.i and self._in_subtree(m, tok):
+                            # skip methods inside "based on X"/"using X" sub-phrases
+                            if not _direct_object_path(m, tok, self.lex):
+                                continue
+                            add("proposes", None, m.i, sent, "we-propose", 0.9)
+                            proposed.append(m.i)
+                if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
+                    for m in by_sent[id(sent)]:
+                        if (m.label == "Method" and not m.generic and m.start > tok.i and m.start > 0
+                                and doc[m.start - 1].text in (",", ":") and (m.end >= sent.end - 1 or doc[m.end].text in (".", ",", "(", ";"))
+                                and not _under_prep(m, tok, ("than", "over", "like", "with", "using"))):
+                            add("proposes", None, m.i, sent, "we-propose-appositive", 0.8)
+                            proposed.append(m.i)
+                if lem in self.lex["naming_verbs"] and tok.dep_ in ("acl", "relcl", "advcl"):
+                    # "Our method, dubbed SiamMask, …" names the authors' own method
+                    own = tok.head.lemma_.lower() in self.lex["self_methods"] and any(
+                        c.lower_ in ("our", "proposed") for c in tok.head.children
+                    )
+                    if doc_proposes or own:
+                        for m in by_sent[id(sent)]:
+                            if m.label == "Method" and not m.generic and m.start > tok.i and m.start - tok.i <= 3:
+                                add("proposes", None, m.i, sent, "named", 0.9)
+                                proposed.append(m.i)
+        main = proposed[0] if proposed else None
+        if main is None and "\n" in doc.text and len(title_line) < 200 and body_self:
+            # "Convolutional Kernel Networks\nIn this paper, we …": a title that is a
+            # method's name, or a "Stacked Hourglass Networks for …" title when the
+            # body proposes an unnamed architecture, names the document's method
+            tm = self._title_method(doc, ms, title_line, doc_proposes)
+            if tm is not None:
+                add("proposes", None, tm.i, doc[tm.start:tm.end].sent, "title-name", 0.7)
+                proposed.append(tm.i)
+                main = tm.i
+        if main is None and (doc_proposes or self._own_method_phrase(doc)):
+            # "we propose a method that …; our method outperforms bert2BERT": the
+            # unnamed method gets one anaphor mention per "our method" phrase
+            for tok in doc:
+                if tok.lemma_.lower() in self.lex["self_methods"] and tok.pos_ == "NOUN" and any(
+                    c.lower_ == "our" or (c.lower_ == "proposed" and c.dep_ == "amod") for c in tok.children
+                ):
+                    first = min([c.i for c in tok.children if c.lower_ in ("our", "the", "proposed")] + [tok.i])
+                    sp = doc[first:tok.i + 1]
+                    info = {"start": sp.start_char, "end": sp.end_char, "label": "Method",
+                            "source": "anaphor", "gid": None, "generic": False}
+                    doc._.kg_mentions.append(info)
+                    m = _M(len(doc._.kg_mentions) - 1, "Method", sp, "anaphor")
+                    ms.append(m)
+                    k = bisect_right(c.sent_starts, m.start) - 1
+                    if k >= 0 and m.start < sents[k].end:
+                        by_sent[id(sents[k])].append(m)
+                    if main is None:
+                        main = m.i
+        c.main = main
+
+    def _title_method(self, doc: Doc, ms: list[_M], title_line: str, doc_proposes: bool) -> _M | None:
+        """The method a title names when no sentence names the proposed method.
+
+        * The whole title is one Method mention ("Deeply-Supervised Nets",
+          "Convolutional Kernel Networks"), generic or not.
+        * Or, when the body proposes something ("we propose a novel architecture"),
+          a Method mention before the title's cut (":", " for ", " via ", …) whose
+          last word is a method head noun of the lexicon ("Stacked Hourglass
+          Networks for Human Pose Estimation"); a mention ending in another word
+          ("Multi linear Operators for …") may be a tool, not the contribution.
+        """
+        stripped = title_line.strip().rstrip(".")
+        lead = len(title_line) - len(title_line.lstrip())
+        # "Towards General Purpose Vision Systems" states an aim and "Reusing Models
+        # by …" an action, not a name
+        title_ms = [m for m in ms if m.label == "Method" and m.span.end_char <= len(title_line)
+                    and m.span[0].pos_ not in ("ADP", "SCONJ", "VERB", "PART", "DET", "PRON", "AUX")
+                    and m.span[0].tag_ != "VBG" and not m.span[0].lower_.endswith("ing")]
+        for m in title_ms:
+            if m.span.start_char == lead and m.span.end_char - lead == len(stripped):
+                return m
+        # "Striving for Simplicity: The All Convolutional Net": the subtitle is the name
+        colon = title_line.find(":")
+        if colon > 0:
+            sub = title_line[colon + 1:].strip().rstrip(".")
+            sub_start = title_line.index(sub, colon) if sub else -1
+            for m in title_ms:
+                before = title_line[sub_start:m.span.start_char].strip().lower()
+                if sub and m.span.end_char == sub_start + len(sub) and before in ("", "the", "a", "an"):
+                    return m
+        if not doc_proposes:
+            return None
+        cut = _TITLE_SPLIT.search(title_line)
+        if cut is None:
+            return None
+        for m in title_ms:
+            last = m.span[-1]
+            # "Networks" as a proper noun keeps its plural lemma
+            heads = {last.lemma_.lower(), last.lower_, last.lower_.rstrip("s")}
+            if (m.span.end_char <= cut.start() and len(m.span) >= 2
+                    and any(self.lex.head_noun_type.get(h) == "Method" for h in heads)):
+                return m
+        return None
+
+    def _own_method_phrase(self, doc: Doc) -> bool:
+        """True if the text says "our method/approach/model …" (the authors' own
+        method, named or not)."""
+        for tok in doc:
+            if tok.lemma_.lower() in self.lex["self_methods"] and tok.pos_ == "NOUN" and any(
+                c.lower_ == "our" and c.dep_ == "poss" for c in tok.children
+            ):
+                return True
+        return False
