@@ -50,6 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.nodes import refine
 from kg.model import ENTITY_TYPES
 
 if not Doc.has_extension("kg_mentions"):
@@ -332,6 +333,9 @@ class EntityTyper:
         if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in (
             lex["outperform_verbs"] | {"achieve", "obtain", "reach", "attain", "improve", "yield"}
         ):
+            return "Method", "subject"
+        # "… FedEMA, which beats FedAvg": the antecedent of a relative clause that compares
+        if any(c.dep_ == "relcl" and c.lemma_.lower() in lex["outperform_verbs"] for c in root.children):
             return "Method", "subject"
         # e') object of a comparison verb: "DaC outperforms SHOT"
         if root.dep_ in ("dobj", "conj") and any(
@@ -646,12 +650,28 @@ class EntityTyper:
                 out.append(_Cand(tok.i, tok.i + 2, "Method", "pattern:version"))
             elif t in ("Method", "Dataset", "Benchmark") and nxt.lower_ not in ("system", "group", "team", "lab"):
                 out.append(_Cand(tok.i, tok.i + 1, t, "pattern:head-noun"))
+        out.extend(self._proposed_names(doc))
         out.extend(self._title_case_methods(doc))
         out.extend(self._hardware(doc))
         out.extend(self._hardware_phrases(doc))
         out.extend(self._title_method(doc))
         out.extend(self._dataset_phrases(doc))
         return out
+
+    def _proposed_names(self, doc: Doc) -> list[_Cand]:
+        """A capitalised single word the authors propose ("We propose Foo.", "we
+        introduce Vega") is a Method — a naming pattern — and so is every other
+        occurrence of that word in the document ("Foo achieves 91.2%")."""
+        names: set[str] = set()
+        for tok in doc:
+            if not (tok.dep_ in ("dobj", "attr", "oprd") and tok.pos_ == "PROPN" and tok.is_alpha
+                    and tok.text[:1].isupper() and not tok.is_stop and tok.text not in self.lex.stop_names):
+                continue
+            if any(c.dep_ == "compound" or c.dep_ == "det" for c in tok.children):
+                continue  # "the Foo model": left to the head-noun rules
+            if _is_propose_verb(tok.head, self.lex) and _has_self_subject(tok.head, self.lex):
+                names.add(tok.text)
+        return [_Cand(t.i, t.i + 1, "Method", "pattern:proposed") for t in doc if t.text in names]
 
     def _dataset_phrases(self, doc: Doc) -> list[_Cand]:
         """Named dataset phrases nobody listed: "the Stanford twitter corpus",
@@ -1136,6 +1156,8 @@ class EntityTyper:
         cands += self._stock(doc)
         cands += self._dataset_extensions(doc, cands)
         cands += self._qualified_tasks(doc, gaz)
+        by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
+        cands = refine(doc, cands, by_id, _headline_tokens(doc))  # evidence of a name (kg.extract.nodes)
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
         ents = []

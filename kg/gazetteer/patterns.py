@@ -275,6 +275,7 @@ def add_gazetteer_rulers(
     before: str | None = None,
     after: str | None = None,
     overwrite_ents: bool = True,
+    patterns: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None,
 ) -> tuple[str, str]:
     """Add the gazetteer to ``nlp`` as two fast phrase-matching ``entity_ruler`` pipes.
 
@@ -297,13 +298,17 @@ def add_gazetteer_rulers(
         Where to put the first ruler (as in ``nlp.add_pipe``), e.g. ``before="ner"``.
     overwrite_ents : bool
         Passed to the first ruler (the exact ruler never overwrites).
+    patterns : (list of dict, list of dict), optional
+        ``(any_case, exact)`` as :func:`gazetteer_phrase_patterns` returns them
+        for ``entries`` (e.g. read from the cached ``patterns.json``,
+        :mod:`kg.gazetteer.pattern_cache`); built from ``entries`` when None.
 
     Returns
     -------
     (str, str)
         The names of the two pipes.
     """
-    any_case, exact = gazetteer_phrase_patterns(entries, nlp.tokenizer)
+    any_case, exact = patterns if patterns is not None else gazetteer_phrase_patterns(entries, nlp.tokenizer)
     first = nlp.add_pipe(
         "entity_ruler", name=name, before=before, after=after,
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": overwrite_ents, "validate": False},

@@ -50,8 +50,9 @@ def _ratio(nlp, shape: str, base: int) -> tuple[float, float, int, int]:
 @pytest.mark.parametrize("shape, base", [("list", 200), ("abbrev", 100), ("abbrev-distinct", 100), ("mentions", 100)])
 def test_eight_times_the_document_takes_less_than_ten_times_the_cpu(nlp, shape, base):
     t1, t8, n1, n8 = _ratio(nlp, shape, base)
-    # the shape really grows: eight times the mentions (not one giant span or none)
-    assert n1 > 0 and n8 >= 7 * n1, (n1, n8)
+    # the shape really grows: about eight times the mentions (not one giant span or
+    # none); the node rules (kg.extract.nodes) drop some made-up names, so not exactly 8x
+    assert n1 > 0 and n8 >= 6 * n1, (n1, n8)
     assert t8 < MAX_RATIO * t1, f"{shape}: 1x {t1:.2f} s, 8x {t8:.2f} s CPU ({t8 / t1:.1f}x)"
 
 
