@@ -360,15 +360,24 @@ def serve(
                                   help="Address-space cap of each query worker in MiB (0: none; 503 above)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1,
                                           help="Query worker processes (default: CPUs, at least 2)."),
+    no_explorer: bool = typer.Option(False, "--no-explorer", help="Serve only /query, not the web explorer at /."),
 ) -> None:
-    """Serve the build read-only as a SPARQL 1.1 Protocol endpoint at /query (updates refused)."""
+    """Serve the build read-only: the web explorer at / and a SPARQL 1.1 Protocol endpoint at /query."""
     try:
         from kg.serve import serve as _serve
 
+        extra: tuple = ()
+        if not no_explorer:
+            from kg.explore import routes as explore_routes
+
+            extra = tuple(explore_routes(build_dir))
+            if port:
+                shown = f"[{host}]" if ":" in host else host
+                console.print(f"web explorer: http://{_plain(shown)}:{port}/", highlight=False)
         _serve(build_dir, host=host, port=port, timeout_s=timeout, limit=limit, union_default_graph=union,
                workers=workers, cors=tuple(cors), allow_hosts=tuple(allow_host),
                allow_services=tuple(allow_service), max_bytes=int(max_mb * (1 << 20)),
-               memory=memory_mb << 20)
+               memory=memory_mb << 20, extra_routes=extra)
     except KGError as exc:
         _fail(exc)
 
@@ -403,6 +412,55 @@ def stats(build_dir: Path = typer.Argument(..., help="A kg build directory.")) -
         _fail(exc)
         return
     console.print_json(json.dumps(graph_summary(G)))
+
+
+# ------------------------------------------------------------------ search / show
+@app.command()
+def search(
+    build_dir: Path = typer.Argument(..., help="A kg build directory."),
+    text: str = typer.Argument(..., help="Part of an entity's name or alias (case-insensitive)."),
+    type_: Optional[str] = typer.Option(None, "--type", "-t", help="Only entities of this type (e.g. Method)."),
+    limit: int = typer.Option(20, min=1, help="Most entities listed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+) -> None:
+    """Find entities by name or alias: type, mentions and id of each."""
+    from kg.explore.data import Explorer
+    from kg.explore.text import format_hits
+
+    try:
+        hits = Explorer(build_dir).search(text, type_=type_, limit=limit)
+    except KGError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(hits, indent=1, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_hits(hits) + "\n")
+    if not hits:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    build_dir: Path = typer.Argument(..., help="A kg build directory."),
+    name: str = typer.Argument(..., help="Entity id, label or alias."),
+    as_json: bool = typer.Option(False, "--json", help="Print the entity's facts as JSON."),
+    evidence: int = typer.Option(3, min=0, help="Evidence sentences printed per fact."),
+) -> None:
+    """Print an entity's facts with their evidence (the CLI twin of its explorer page)."""
+    from kg.explore.data import Explorer
+    from kg.explore.text import format_entity
+
+    try:
+        ex = Explorer(build_dir)
+        data = ex.entity(ex.resolve(name))
+    except KGError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
+    else:
+        sys.stdout.write(format_entity(data, max_evidence=evidence) + "\n")
 
 
 # ---------------------------------------------------------------------------- eval

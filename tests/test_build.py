@@ -163,7 +163,8 @@ def _mentions(nlp, text):
          ("COCO detection benchmark", "Benchmark", None)),
         # an organisation in front of a dataset head names a data collection
         ("We report accuracy on the Twitter sarcasm dataset.", ("Twitter sarcasm dataset", "Dataset", None)),
-        ("Both models are trained on the Penn Treebank WSJ corpus.", ("Penn Treebank WSJ corpus", "Dataset", None)),
+        # ... and the generic head after a name stays outside (../shared/ANNOTATION.md: "SQuAD dataset" → "SQuAD")
+        ("Both models are trained on the Penn Treebank WSJ corpus.", ("Penn Treebank WSJ", "Dataset", None)),
         # a listed dataset with a version number is the variant
         ("We fine-tune on CTB 7.0, a larger treebank.", ("CTB 7.0", "Dataset", None)),
         # a coined name typed only by its shape takes the type of its data head

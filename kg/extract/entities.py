@@ -43,12 +43,14 @@ names that relations do not treat as a paper's own method).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.nodes import refine
 from kg.model import ENTITY_TYPES
 
 if not Doc.has_extension("kg_mentions"):
@@ -180,6 +182,12 @@ def name_shape(word: str, lex: Lexicon) -> str | None:
     return None
 
 
+#: "keep walking" for :meth:`EntityTyper._up_chain`
+_GO_ON = object()
+#: dependency links a "we propose X" walk goes up through
+_PROPOSED_PATH = ("dobj", "appos", "conj", "compound", "oprd", "attr", "nmod")
+
+
 class EntityTyper:
     """The ``kg_entities`` component (see the module docstring).
 
@@ -198,12 +206,72 @@ class EntityTyper:
         self.gazetteer_index = None
         self.default_unknown = default_unknown
         self.tasks_from_noun_chunks = tasks_from_noun_chunks
+        self._sent_memo: tuple[Doc | None, dict] = (None, {})
 
     # -- helpers -------------------------------------------------------------
     def _head_type(self, tok: Token) -> str | None:
         return self.lex.head_noun_type.get(tok.lemma_.lower()) or self.lex.head_noun_type.get(
             tok.lower_
         )
+
+    def _up_chain(self, tok: Token, key: str, top, at, through: tuple[str, ...] | None = None):
+        """Walk from ``tok`` up its head chain, memoised per document.
+
+        At each head ``h`` reached, ``at(h)`` returns the walk's value or
+        :data:`_GO_ON`; the walk ends with ``top`` at the root or, if ``through`` is
+        given, at a token whose dependency label is not in it. Every token of a
+        chain gets the value, so the walks of all mentions in a 2,000-name
+        coordination cost linear time together instead of quadratic.
+        """
+        memo = self._doc_memo(tok.doc)
+        chain = []
+        t = tok
+        while (key, t.i) not in memo:
+            chain.append(t)
+            if t.head.i == t.i or (through is not None and t.dep_ not in through):
+                memo[(key, t.i)] = top
+                break
+            v = at(t.head)
+            if v is not _GO_ON:
+                memo[(key, t.i)] = v
+                break
+            t = t.head
+        val = memo[(key, t.i)]
+        for c in chain:
+            memo[(key, c.i)] = val
+        return val
+
+    def _doc_memo(self, doc: Doc) -> dict:
+        """A memo dict for the current document (only the last one is kept)."""
+        if self._sent_memo[0] is not doc:
+            self._sent_memo = (doc, {})
+        return self._sent_memo[1]
+
+    def _sent_of(self, doc: Doc, i: int) -> Span:
+        """The sentence holding token ``i``: ``doc[i:i+1].sent`` by bisect over the
+        document's sentence starts (spaCy walks the tokens to both sentence ends
+        on every call, quadratic in a one-sentence 2,000-name list)."""
+        memo = self._doc_memo(doc)
+        if "sents" not in memo:
+            if "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
+                return doc[i:i + 1].sent
+            sents = list(doc.sents)
+            memo["sents"] = (sents, [s.start for s in sents])
+        sents, starts = memo["sents"]
+        return sents[bisect_right(starts, i) - 1]
+
+    def _sent_fact(self, sent: Span, key: str, compute):
+        """``compute(sent)``, memoised per sentence of the current document.
+
+        ``_context_type`` runs once per candidate name; looking at the whole
+        sentence each time made long sentences (a 2,000-name list) quadratic.
+        Only the last document's results are kept (the memo holds that ``Doc``).
+        """
+        memo = self._doc_memo(sent.doc)
+        k = (key, sent.start, sent.end)
+        if k not in memo:
+            memo[k] = compute(sent)
+        return memo[k]
 
     def _context_type(self, doc: Doc, start: int, end: int) -> tuple[str | None, str]:
         """Type a name span from its syntactic context. Returns (type, rule)."""
@@ -225,9 +293,11 @@ class EntityTyper:
                 return t, "head-noun"
         # a') a coined name in a sentence where the authors propose something:
         #     "we propose federated ... for face recognition, FedFR"
-        if name_shape(span.text, lex) == "mixed" and any(
-            _is_propose_verb(t, lex) and _has_self_subject(t, lex) for t in span.sent
-        ) and not any(a.lemma_.lower() in lex["outperform_verbs"] or a.lower_ in ("than", "over", "like") for a in root.ancestors):
+        if name_shape(span.text, lex) == "mixed" and self._sent_fact(
+            self._sent_of(doc, start), "proposal", lambda sent: any(_is_propose_verb(t, lex) and _has_self_subject(t, lex) for t in sent)
+        ) and not self._up_chain(root, "compared", False, lambda a: (
+            True if a.lemma_.lower() in lex["outperform_verbs"] or a.lower_ in ("than", "over", "like") else _GO_ON
+        )):
             return "Method", "proposal-sentence"
         # b) appositive / naming: "benchmark Spider", "generator GPT-3", "detector, named X"
         head = root.head
@@ -252,17 +322,20 @@ class EntityTyper:
                 t = self._head_type(tok.head) if tok.head.i != tok.i else None
                 return (t or "Method"), "named"
         # d) proposal: "we propose X"
-        tok = root
-        while tok.head.i != tok.i and tok.dep_ in ("dobj", "appos", "conj", "compound", "oprd", "attr", "nmod"):
-            tok = tok.head
-            if tok.pos_ == "VERB" or _is_propose_verb(tok, lex):
-                if _is_propose_verb(tok, lex) and _has_self_subject(tok, lex):
-                    return "Method", "proposed"
-                break
+        # (up the head chain through object/apposition/conjunct links to the first
+        # verb; memoised, as a 2,000-name list is one chain)
+        if self._up_chain(root, "proposed", False, lambda tok: (
+            (_is_propose_verb(tok, lex) and _has_self_subject(tok, lex))
+            if tok.pos_ == "VERB" or _is_propose_verb(tok, lex) else _GO_ON
+        ), _PROPOSED_PATH):
+            return "Method", "proposed"
         # e) subject of an evaluation / comparison verb: "X achieves", "X outperforms"
         if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in (
             lex["outperform_verbs"] | {"achieve", "obtain", "reach", "attain", "improve", "yield"}
         ):
+            return "Method", "subject"
+        # "… FedEMA, which beats FedAvg": the antecedent of a relative clause that compares
+        if any(c.dep_ == "relcl" and c.lemma_.lower() in lex["outperform_verbs"] for c in root.children):
             return "Method", "subject"
         # e') object of a comparison verb: "DaC outperforms SHOT"
         if root.dep_ in ("dobj", "conj") and any(
@@ -277,7 +350,7 @@ class EntityTyper:
             return "Dataset", "year-named"
         # g) "on X" / "experiments on X" in an evaluation sentence
         if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across"):
-            sent_lemmas = {t.lemma_.lower() for t in root.sent}
+            sent_lemmas = self._sent_fact(self._sent_of(doc, root.i), "lemmas", lambda sent: {t.lemma_.lower() for t in sent})
             if sent_lemmas & lex["eval_triggers"]:
                 return "Dataset", "evaluated-on"
         return None, ""
@@ -449,6 +522,15 @@ class EntityTyper:
 
     def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
         out: list[_Cand] = []
+        text = doc.text  # spaCy joins the tokens on every access: once per document
+        first_taken: dict[tuple[int, int], tuple[int, _Cand]] = {}
+        for k, c in enumerate(taken):
+            first_taken.setdefault((c.start, c.end), (k, c))
+        # one scan of the text per distinct (short, long) pair, and each occurrence
+        # candidate once: a definition repeated N times gave N scans and N² candidates
+        # (a repeated identical candidate never changes _select's choice)
+        occurrences: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        emitted: set[tuple] = set()
         for ab in doc._.kg_abbreviations or ():
             short = ab["short_text"]
             if short in self.lex.stop_names:
@@ -458,10 +540,11 @@ class EntityTyper:
             if sf is None or lf is None:
                 continue
             typ, gid = None, None
-            for c in taken:  # gazetteer typing of either form (exact spans only)
-                if (c.start, c.end) in ((sf.start, sf.end), (lf.start, lf.end)):
-                    typ, gid = c.label, c.gid
-                    break
+            # gazetteer typing of either form (exact spans only; the first in ``taken``)
+            hits = [first_taken[k] for k in ((sf.start, sf.end), (lf.start, lf.end)) if k in first_taken]
+            if hits:
+                c = min(hits, key=lambda h: h[0])[1]
+                typ, gid = c.label, c.gid
             rule = "gazetteer" if typ else ""
             if typ is None:
                 # a capitalised long form with a dataset head inside ("Penn Parsed Corpus
@@ -504,10 +587,17 @@ class EntityTyper:
                 continue
             out.append(_Cand(lf.start, lf.end, typ, "abbreviation", gid))
             # every occurrence of the short and the long form in the document
-            for m in re.finditer(r"(?<![\w-])(?:" + re.escape(short) + "|" + re.escape(lf.text) + r")(?![\w-])", doc.text):
-                sp = doc.char_span(m.start(), m.end())
-                if sp is not None:
-                    out.append(_Cand(sp.start, sp.end, typ, "abbreviation", gid))
+            key = (short, lf.text)
+            if key not in occurrences:
+                occurrences[key] = []
+                for m in re.finditer(r"(?<![\w-])(?:" + re.escape(short) + "|" + re.escape(lf.text) + r")(?![\w-])", text):
+                    sp = doc.char_span(m.start(), m.end())
+                    if sp is not None:
+                        occurrences[key].append((sp.start, sp.end))
+            for a, b in occurrences[key]:
+                if (a, b, typ, gid) not in emitted:
+                    emitted.add((a, b, typ, gid))
+                    out.append(_Cand(a, b, typ, "abbreviation", gid))
         return out
 
     def _names(self, doc: Doc) -> list[_Cand]:
@@ -560,12 +650,28 @@ class EntityTyper:
                 out.append(_Cand(tok.i, tok.i + 2, "Method", "pattern:version"))
             elif t in ("Method", "Dataset", "Benchmark") and nxt.lower_ not in ("system", "group", "team", "lab"):
                 out.append(_Cand(tok.i, tok.i + 1, t, "pattern:head-noun"))
+        out.extend(self._proposed_names(doc))
         out.extend(self._title_case_methods(doc))
         out.extend(self._hardware(doc))
         out.extend(self._hardware_phrases(doc))
         out.extend(self._title_method(doc))
         out.extend(self._dataset_phrases(doc))
         return out
+
+    def _proposed_names(self, doc: Doc) -> list[_Cand]:
+        """A capitalised single word the authors propose ("We propose Foo.", "we
+        introduce Vega") is a Method — a naming pattern — and so is every other
+        occurrence of that word in the document ("Foo achieves 91.2%")."""
+        names: set[str] = set()
+        for tok in doc:
+            if not (tok.dep_ in ("dobj", "attr", "oprd") and tok.pos_ == "PROPN" and tok.is_alpha
+                    and tok.text[:1].isupper() and not tok.is_stop and tok.text not in self.lex.stop_names):
+                continue
+            if any(c.dep_ == "compound" or c.dep_ == "det" for c in tok.children):
+                continue  # "the Foo model": left to the head-noun rules
+            if _is_propose_verb(tok.head, self.lex) and _has_self_subject(tok.head, self.lex):
+                names.add(tok.text)
+        return [_Cand(t.i, t.i + 1, "Method", "pattern:proposed") for t in doc if t.text in names]
 
     def _dataset_phrases(self, doc: Doc) -> list[_Cand]:
         """Named dataset phrases nobody listed: "the Stanford twitter corpus",
@@ -1050,6 +1156,8 @@ class EntityTyper:
         cands += self._stock(doc)
         cands += self._dataset_extensions(doc, cands)
         cands += self._qualified_tasks(doc, gaz)
+        by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
+        cands = refine(doc, cands, by_id, _headline_tokens(doc))  # evidence of a name (kg.extract.nodes)
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
         ents = []

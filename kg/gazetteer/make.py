@@ -37,6 +37,7 @@ from kg.gazetteer.loader import (
     load_gazetteers,
     write_gazetteers,
 )
+from kg.gazetteer.pattern_cache import write_pattern_cache
 from kg.gazetteer.sources import CURATED, EPOCH, PWC, Candidate, read_curated, read_epoch, read_pwc
 
 __all__ = ["build_entries", "main", "drop_reason", "word_zipf"]
@@ -309,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         entries = build_entries(candidates, messages.append)
         counts = write_gazetteers(entries, args.out)
         checked = load_gazetteers(args.out)  # the written files must pass the loader
+        write_pattern_cache(checked, args.out)  # patterns.json, read at start instead of rebuilding
         inputs = sorted([epoch_csv, *pwc_dir.glob("*.json"), pwc_dir / "synonyms.csv"])
         curated_dir = args.curated or Path(__file__).resolve().parent / "curated"
         manifest = {

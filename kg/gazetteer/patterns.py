@@ -275,6 +275,7 @@ def add_gazetteer_rulers(
     before: str | None = None,
     after: str | None = None,
     overwrite_ents: bool = True,
+    patterns: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None,
 ) -> tuple[str, str]:
     """Add the gazetteer to ``nlp`` as two fast phrase-matching ``entity_ruler`` pipes.
 
@@ -297,13 +298,17 @@ def add_gazetteer_rulers(
         Where to put the first ruler (as in ``nlp.add_pipe``), e.g. ``before="ner"``.
     overwrite_ents : bool
         Passed to the first ruler (the exact ruler never overwrites).
+    patterns : (list of dict, list of dict), optional
+        ``(any_case, exact)`` as :func:`gazetteer_phrase_patterns` returns them
+        for ``entries`` (e.g. read from the cached ``patterns.json``,
+        :mod:`kg.gazetteer.pattern_cache`); built from ``entries`` when None.
 
     Returns
     -------
     (str, str)
         The names of the two pipes.
     """
-    any_case, exact = gazetteer_phrase_patterns(entries, nlp.tokenizer)
+    any_case, exact = patterns if patterns is not None else gazetteer_phrase_patterns(entries, nlp.tokenizer)
     first = nlp.add_pipe(
         "entity_ruler", name=name, before=before, after=after,
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": overwrite_ents, "validate": False},
@@ -313,6 +318,7 @@ def add_gazetteer_rulers(
         "entity_ruler", name=second_name, after=name,
         config={"phrase_matcher_attr": None, "overwrite_ents": False, "validate": False},
     )
+    first.__class__ = second.__class__ = _linear_entity_ruler()
     # add_patterns runs every enabled pipe before the ruler over the ~9k pattern texts;
     # LOWER/ORTH matching needs only the tokens (2.6 of 3.1 CPU-s saved per ruler), and
     # with only the ruler itself enabled the first ruler does not run over the second's
@@ -322,6 +328,51 @@ def add_gazetteer_rulers(
     with nlp.select_pipes(enable=[second_name]):
         second.add_patterns(exact)
     return name, second_name
+
+
+@lru_cache(maxsize=None)
+def _linear_entity_ruler() -> type:
+    """spaCy's ``EntityRuler`` with ``set_annotations`` linear in the matches.
+
+    spaCy 3's version filters the whole entity list once per accepted match, which
+    made documents with thousands of gazetteer names quadratic (issue 15). This one
+    accepts the same matches in the same order and then drops, in one pass, the
+    previous entities that share a token with an accepted match: the same entities.
+    """
+    from spacy.pipeline import EntityRuler
+    from spacy.tokens import Span
+
+    class LinearEntityRuler(EntityRuler):
+        def set_annotations(self, doc, matches):
+            entities = list(doc.ents)
+            new_entities = []
+            seen_tokens: set[int] = set()
+            for match_id, start, end in matches:
+                if any(t.ent_type for t in doc[start:end]) and not self.overwrite:
+                    continue
+                # check for end - 1 here because boundaries are inclusive
+                if start not in seen_tokens and end - 1 not in seen_tokens:
+                    if match_id in self._ent_ids:
+                        label, ent_id = self._ent_ids[match_id]
+                        span = Span(doc, start, end, label=label, span_id=ent_id)
+                    else:
+                        span = Span(doc, start, end, label=match_id)
+                    new_entities.append(span)
+                    seen_tokens.update(range(start, end))
+            entities = [e for e in entities if not any(i in seen_tokens for i in range(e.start, e.end))]
+            doc.ents = entities + new_entities
+
+    LinearEntityRuler.__module__ = __name__
+    LinearEntityRuler.__qualname__ = "LinearEntityRuler"
+    return LinearEntityRuler
+
+
+def __getattr__(name: str):
+    # ``kg.gazetteer.patterns.LinearEntityRuler`` (for pickle) without importing
+    # spaCy's pipeline package when the module is imported
+    if name == "LinearEntityRuler":
+        return _linear_entity_ruler()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def phrase_lookup(entries: Iterable[GazetteerEntry]) -> dict[str, GazetteerEntry]:

@@ -142,7 +142,7 @@ def read_curated(directory: Path | str | None = None) -> list[Candidate]:
                 raise GazetteerError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
             if not isinstance(obj, dict) or not isinstance(obj.get("name"), str):
                 raise GazetteerError(f"{path}:{lineno}: expected an object with a string 'name'")
-            unknown = set(obj) - {"name", "aliases", "family", "case_sensitive", "type", "wikidata"}
+            unknown = set(obj) - {"name", "aliases", "family", "case_sensitive", "type", "wikidata", "ref"}
             if unknown:
                 raise GazetteerError(f"{path}:{lineno}: unknown field(s) {sorted(unknown)}")
             etype = obj.get("type", by_file[path.name])

@@ -65,7 +65,7 @@ from ..errors import InputError
 from ..model import Record
 from . import metadata
 from .language import MIN_CHARS_FOR_LANGID, detect_language
-from .readers import Source, TextFile, check_inputs, iter_jsonl, iter_sources
+from .readers import Source, TextFile, check_inputs, iter_jsonl, iter_sources, open_text
 from .records import _segment_records, content_id
 from .report import IngestReport
 from .segment import (
@@ -214,14 +214,8 @@ def read_segments(source: str | Path, report: IngestReport | None = None, *, kee
 def _text_records(
     src: Source, report: IngestReport, min_chars: int, max_doc_chars: int, seen: dict[str, str]
 ) -> Iterator[Record]:
-    tf = TextFile(src, report)
-    if tf.binary_at is not None:
-        report.skip(src.name, f"binary file (NUL byte at offset {tf.binary_at})")
-        report.warnings.append(f"{src.name}: binary file (NUL byte at offset {tf.binary_at}), skipped")
-        return
-    report.files_read += 1
-    if tf.empty:
-        report.skip(src.name, "empty file")
+    tf = open_text(src, report)
+    if tf is None:
         return
     prof = profile_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS))
     segs = segment_lines(iter_lines(tf.chunks(), MAX_LINE_CHARS), prof, max_doc_chars=max_doc_chars)

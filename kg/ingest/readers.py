@@ -455,3 +455,22 @@ def _parse_jsonl_line(raw: bytes, n: int, arxiv: bool = False) -> dict[str, Any]
         if v is not None and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
             raise _BadLine(f"malformed JSONL: '{key}' must be a list of strings")
     return obj
+
+
+def open_text(src: Source, report: IngestReport) -> TextFile | None:
+    """Open ``src`` as text for a reader, or report why it is skipped.
+
+    Returns the :class:`TextFile`, or ``None`` after recording the skip in ``report``:
+    a binary file (a NUL byte early on; also a warning naming the offset) or an empty
+    one.  A file that is read counts in ``report.files_read``.
+    """
+    tf = TextFile(src, report)
+    if tf.binary_at is not None:
+        report.skip(src.name, f"binary file (NUL byte at offset {tf.binary_at})")
+        report.warnings.append(f"{src.name}: binary file (NUL byte at offset {tf.binary_at}), skipped")
+        return None
+    report.files_read += 1
+    if tf.empty:
+        report.skip(src.name, "empty file")
+        return None
+    return tf

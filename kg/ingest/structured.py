@@ -10,7 +10,7 @@ from typing import Iterator
 from ..errors import InputError
 from ..model import Record
 from . import formats, markdown
-from .readers import Source, TextFile, iter_jsonl
+from .readers import Source, TextFile, iter_jsonl, open_text
 from .records import _doc_record, _segment_records
 from .report import IngestReport
 from .segment import MAX_LINE_CHARS, Segment, iter_lines, profile_lines, segment_lines
@@ -22,14 +22,8 @@ def _markdown_records(
     """Markdown: rendered as plain text blocks (:mod:`kg.ingest.markdown`); a
     README-like file is one document, a digest is segmented like a text file.
     Offsets (``span``, ``source_map``) index the Markdown file."""
-    tf = TextFile(src, report)
-    if tf.binary_at is not None:
-        report.skip(src.name, f"binary file (NUL byte at offset {tf.binary_at})")
-        report.warnings.append(f"{src.name}: binary file (NUL byte at offset {tf.binary_at}), skipped")
-        return
-    report.files_read += 1
-    if tf.empty:
-        report.skip(src.name, "empty file")
+    tf = open_text(src, report)
+    if tf is None:
         return
     raw = "".join(tf.chunks())
     plain = markdown.to_plain(raw)

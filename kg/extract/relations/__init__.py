@@ -59,6 +59,8 @@ from __future__ import annotations
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -124,16 +126,23 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
             })
 
         sents = list(doc.sents)
-        by_sent = {id(s): [m for m in ms if s.start <= m.start < s.end] for s in sents}
+        # each mention under the sentence holding its first token (bisect over the
+        # sentence starts: linear in mentions, not mentions × sentences)
+        by_sent = {id(s): [] for s in sents}
         c = DocCtx(doc, ms, sents, by_sent, add, rels, results)
+        for m in ms:
+            k = bisect_right(c.sent_starts, m.start) - 1
+            if k >= 0 and m.start < sents[k].end:
+                by_sent[id(sents[k])].append(m)
+        text = c.text
         self._rel_proposes(c)
         main = c.main
         ms_by_i = {m.i: m for m in ms}
         c.ms_by_i = ms_by_i
-        title_line = doc.text.split("\n", 1)[0]
+        title_line = text.split("\n", 1)[0]
         # the method a "Name: description" title is about, for "this library/model …"
         topic = None
-        if "\n" in doc.text and ":" in title_line:
+        if "\n" in text and ":" in title_line:
             colon_at = title_line.index(":")
             topic = next((m.i for m in ms if m.label == "Method" and not m.generic
                           and m.span.start_char == 0 and m.span.end_char == colon_at), None)
@@ -170,7 +179,7 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
 
             # --- results
             prev = next((r for r in reversed(results) if r["evidence"][1] <= sent.start_char
-                         and not doc.text[r["evidence"][1]:sent.start_char].strip()), None)
+                         and not text[r["evidence"][1]:sent.start_char].strip()), None)
             stated = [r for r in results if r["evidence"] == [sent.start_char, sent.end_char]]
             results.extend(self._results(doc, sent, sm, methods, datasets, main, self_ref, beaten, prev, stated))
 

@@ -40,7 +40,7 @@ class BasedOnRules:
                 head = derived[-1].i if derived and not phrase.startswith("as ") else main
                 if head is None and not derived and topic is not None and re.search(
                         r"\b(?:this|the) (?:" + "|".join(map(re.escape, self.lex["self_methods"] | {"library", "toolkit", "tool", "package", "extension"})) + r")\b",
-                        doc.text[sent.start_char:pos].lower()):
+                        c.text[sent.start_char:pos].lower()):
                     # "FairScale: a PyTorch extension library …\nThis library extends PyTorch"
                     head = topic
                 for b in bases:

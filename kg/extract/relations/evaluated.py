@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg.extract.relations.base import _STRONG_EVAL, _after_lemma, _listed_with, _own_mention, _under_prep
+from kg.extract.relations.base import _STRONG_EVAL, _after_lemma, _ListedWith, _listed_with, _own_mention, _under_prep
 from kg.extract.relations.training import training_verb
 
 #: prepositions that put a dataset under evaluation ("results on D", "accuracy for D")
@@ -64,7 +64,8 @@ class EvaluatedRules:
                      and m.span.root.dep_ not in ("pobj",) or (m.label == "Method" and m.span.root.dep_ == "pobj" and m.span.root.head.lower_ in ("of", "by"))]
             # "experiments on IJB-A, YouTube Face, Celebrity-1000 benchmarks": a
             # "method" listed with the datasets is one of them, not the evaluated method
-            listed = {m.i for m in methods if _listed_with(m, datasets)}
+            listed_with = _ListedWith(datasets)
+            listed = {m.i for m in methods if listed_with(m)}
             heads = [h for h in heads if h not in listed]
             # "the proposed regularized deep regressor": a description, but the
             # document's own method
@@ -90,12 +91,16 @@ class EvaluatedRules:
             heads = sorted(patterns)
             trained = {m.i for m in datasets if _after_lemma(m, ("train", "pretrain", "pre-train", "fine-tune", "finetune"), participle=True)
                        or training_verb(m, datasets, self.lex["trained_on_verbs"]) is not None}
+            # a dataset listed with a linked one shares its link ("on IMDb, Yelp-2013
+            # and Yelp-2014 benchmarks", however the parser splits the list); the
+            # partners are looked up once per sentence, and only for lists of at most
+            # 12 names (the check is linear in the sentence per pair)
+            partners = {d.i: [o for o in datasets if o is not d and _listed_with(d, [o])]
+                        for d in datasets} if len(datasets) <= 12 else {}
             for h in heads:
-                # a dataset listed with a linked one shares its link ("on IMDb, Yelp-2013
-                # and Yelp-2014 benchmarks", however the parser splits the list)
                 links = {d.i: eval_link(ms_by_i[h].span.root, d.span.root) for d in datasets}
                 for d in datasets:
-                    best = max((links[o.i] for o in datasets if o is not d and _listed_with(d, [o])),
+                    best = max((links[o.i] for o in partners.get(d.i, ())),
                                key=lambda lk: (lk[0] and lk[1] and lk[2], lk[0] or lk[1]), default=None)
                     if best is not None and (best[0] or best[1]) and not (links[d.i][0] or links[d.i][1]):
                         links[d.i] = best

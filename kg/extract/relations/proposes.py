@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 import re
+from bisect import bisect_right
 
 from kg.extract.relations.base import (
     _M,
@@ -89,9 +90,9 @@ class ProposesRules:
                     doc._.kg_mentions.append(info)
                     m = _M(len(doc._.kg_mentions) - 1, "Method", sp, "anaphor")
                     ms.append(m)
-                    for sent in sents:
-                        if sent.start <= m.start < sent.end:
-                            by_sent[id(sent)].append(m)
+                    k = bisect_right(c.sent_starts, m.start) - 1
+                    if k >= 0 and m.start < sents[k].end:
+                        by_sent[id(sents[k])].append(m)
                     if main is None:
                         main = m.i
         c.main = main

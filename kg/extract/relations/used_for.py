@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from kg.extract.relations.base import _M, _is_propose, _listed_with, _own_mention, _self_subject
+from kg.extract.relations.base import _M, _is_propose, _ListedWith, _own_mention, _self_subject
 
 
 class UsedForRules:
@@ -121,7 +121,8 @@ class UsedForRules:
                 winners = [main]
             # "on real-time instance segmentation and rotated object detection" (the
             # parser may read "rotated" as a verb): tasks listed with this one
-            listed = [t] + [o for o in tasks if o is not t and _listed_with(o, [t])]
+            listed_with = _ListedWith([t])
+            listed = [t] + [o for o in tasks if o is not t and listed_with(o)]
             for w in winners:
                 for lt in listed:
                     out.append((w, lt, "sota-on-task", 0.75))
