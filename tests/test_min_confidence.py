@@ -76,6 +76,9 @@ def test_named_queries_hide_facts_below_the_default_threshold(tmp_path):
     shown = run_query(out, q, bindings={"minConfidence": 0.0})
     assert sorted(r["hardwareLabel"] for r in shown) == ["TPU", "V100"]
     assert run_query(out, q, bindings={"minConfidence": 0.9}) == []
+    # `kg query --bind minConfidence=0.9` binds a string: it is read as a number
+    assert run_query(out, q, bindings={"minConfidence": "0.9"}) == []
+    assert len(run_query(out, q, bindings={"minConfidence": "0"})) == 2
     assert [r["orgLabel"] for r in run_query(out, load_named("org-develops"))] == ["Facebook"]
 
 
