@@ -662,16 +662,33 @@ class EntityTyper:
         """A capitalised single word the authors propose ("We propose Foo.", "we
         introduce Vega") is a Method — a naming pattern — and so is every other
         occurrence of that word in the document ("Foo achieves 91.2%")."""
-        names: set[str] = set()
+        names: set[tuple[str, ...]] = set()
         for tok in doc:
             if not (tok.dep_ in ("dobj", "attr", "oprd") and tok.pos_ == "PROPN" and tok.is_alpha
                     and tok.text[:1].isupper() and not tok.is_stop and tok.text not in self.lex.stop_names):
                 continue
-            if any(c.dep_ == "compound" or c.dep_ == "det" for c in tok.children):
+            if any(c.dep_ == "det" for c in tok.children):
                 continue  # "the Foo model": left to the head-noun rules
+            start = tok.i
+            if any(c.dep_ == "compound" for c in tok.children):
+                # "We propose Hierarchical Graph Networks": a title-case multi-word name,
+                # every word capitalised and directly before the head
+                while start > 0 and doc[start - 1].head.i == tok.i and doc[start - 1].dep_ in ("compound", "amod") \
+                        and doc[start - 1].is_alpha and doc[start - 1].text[:1].isupper() and not doc[start - 1].is_stop:
+                    start -= 1
+                if start == tok.i or any(c.dep_ == "compound" and c.i < start for c in tok.children):
+                    continue  # "the Foo model" and mixed-case compounds: left to the head-noun rules
             if _is_propose_verb(tok.head, self.lex) and _has_self_subject(tok.head, self.lex):
-                names.add(tok.text)
-        return [_Cand(t.i, t.i + 1, "Method", "pattern:proposed") for t in doc if t.text in names]
+                names.add(tuple(t.text for t in doc[start:tok.i + 1]))
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for name in names:
+            by_first.setdefault(name[0], []).append(name)
+        out = []
+        for t in doc:  # one pass; a word starts few proposed names
+            for name in by_first.get(t.text, ()):
+                if tuple(x.text for x in doc[t.i:t.i + len(name)]) == name:
+                    out.append(_Cand(t.i, t.i + len(name), "Method", "pattern:proposed"))
+        return out
 
     def _dataset_phrases(self, doc: Doc) -> list[_Cand]:
         """Named dataset phrases nobody listed: "the Stanford twitter corpus",

@@ -276,6 +276,12 @@ class ResultRules:
             subj = _subject_of(gov) if gov is not None else None
             if subj is None and gov is not None:
                 subj = _subject_of(sent.root)
+            if subj is not None and gov is not None and not any(
+                    subj.left_edge.i <= m.span.root.i <= subj.right_edge.i for m in methods):
+                # a parse with two subjects ("Control chars …: GPT-4 achieves 86.4% …"):
+                # the one that names a method is the verb's subject
+                subj = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass") and c is not subj
+                             and any(c.left_edge.i <= m.span.root.i <= c.right_edge.i for m in methods)), subj)
             heads = [h for h in (self._subjects(subj.head, methods, main) if subj is not None else []) if h not in beaten]
             pronoun = subj is not None and subj.lower_ in ("it", "they", "this")
             own = subj is not None and bool({t.lower_ for t in subj.subtree} & {"we", "our", "it", "its", "this", "which", "they", "proposed"})
