@@ -152,3 +152,24 @@ def test_trim_space_cuts_a_span_at_a_line_break(nlp):
     assert _trim_space(doc, c) and doc[c.start:c.end].text == "Helix Health"
     c = _Cand(2, 3, "Organization", "ner")  # the "\n\n" token alone
     assert not _trim_space(doc, c)
+
+
+def test_a_cited_full_name_with_an_initial_stays_one_person(nlp):
+    ents = _ents(nlp, "The tagger of Marta K. Ilves (2011) is a strong baseline for parsing.")
+    assert ("Marta K. Ilves", "Person") in ents, ents
+
+
+def test_a_capitalised_common_noun_in_a_paper_is_no_person(nlp):
+    from kg.extract.entities import _Cand
+    from kg.extract.nodes import refine
+
+    text = ("1 Introduction\nWe estimate the flow between frames. Dense Flow is computed first, "
+            "as in Marchetti et al. (2014).\n")
+    doc = nlp(text)
+    toks = [t.text for t in doc]
+    i = toks.index("Dense")
+    kept = refine(doc, [_Cand(i, i + 2, "Person", "ner")], {}, set())
+    assert kept == [], kept  # "flow" is a common noun of this paper
+    j = toks.index("Marchetti")
+    kept = refine(doc, [_Cand(j, j + 1, "Organization", "ner")], {}, set())
+    assert [(doc[c.start:c.end].text, c.label) for c in kept] == [("Marchetti", "Person")]

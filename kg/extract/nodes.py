@@ -14,6 +14,17 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   outside ("H100 GPUs" → "H100", "TPU v5e pods" → "TPU v5e"), but stays after a
   purely numeric model ("NVIDIA 3090 GPU"); likewise a dataset head after a name
   found by a pattern ("the YCB dataset" → "YCB");
+* **citations** — a stock-NER span that is a cited author (followed by "et al",
+  inside an author-year bracket, or before a bracketed year: "(Misra et al., 2016)",
+  "Le & Mikolov (2014)") is one Person per author, never an Organization or
+  Location, and never a span holding "et al" (:func:`_citations`);
+* **papers** — in text that reads as a paper (:func:`reads_as_paper`), a stock-NER
+  Organization needs an organisation head, a typing context or repetition
+  (:func:`_org_evidence`), a Location a locative context (:func:`_loc_evidence`),
+  and a stock Person/Organization whose last word the paper also writes in lower
+  case ("Flow Fields", "Convolution") is a capitalised common noun, not a name;
+* **whitespace** — every span is trimmed of whitespace tokens and cut at a line
+  break (:func:`_trim_space`);
 * **no evidence, no node** — dropped are: statistical Method spans that do not
   read as a name (no capital or digit inside a word, not a title-case run in
   running text, nor repeating such a name of the same document: "language
@@ -233,12 +244,17 @@ def citation_tokens(doc: Doc) -> set[int]:
     return out
 
 
-def cited_after(doc: Doc, end: int) -> bool:
-    """A name ending at token ``end`` is a cited author: it is followed, possibly
-    after co-authors ("& Gimpel", ", Lindqvist, and Okafor"), by "et al" or by a
-    year or a reference number in brackets ("Le & Mikolov (2014)", "Vasic [12]")."""
+def cited_after(doc: Doc, end: int) -> str | None:
+    """How a name ending at token ``end`` reads as a cited author, or None.
+
+    ``"et al"``: followed, possibly after co-authors ("& Gimpel", ", Lindqvist,
+    and Okafor"), by "et al"; ``"co-authored"``: a year in brackets after
+    co-authors ("Le & Mikolov (2014)"); ``"bracket"``: a year in
+    brackets right after the name alone ("Zielinski (2021)"), which a title of a
+    work also has ("the novel Fairyland (1995)"); ``"number"``: a reference number
+    after a lone name ("Vasic [12]", but also a cited method: "Permutohedral Lattice [1]")."""
     n = len(doc)
-    j, hops = end, 0
+    j, hops, coauthors = end, 0, False
     while j + 1 < n and hops < 6:
         t, nxt = doc[j].text, doc[j + 1].text
         if t == "," and nxt in ("and", "&"):
@@ -246,21 +262,23 @@ def cited_after(doc: Doc, end: int) -> bool:
             continue
         if t in ("&", "and", ",") and nxt[:1].isupper() and doc[j + 1].is_alpha:
             j += 2
+            coauthors = True
             while j < n and doc[j].is_alpha and doc[j].text[:1].isupper() and hops < 6:
                 j += 1  # a two-word surname ("van Dijk" is rare; "De Vries")
                 hops += 1
             hops += 1
             continue
         break
-    if j + 1 < n and doc[j].lower_ == "et" and doc[j + 1].lower_.startswith("al"):
-        return True
-    if j + 1 < n and doc[j].lower_ == "etal":
-        return True
+    if j + 1 < n and (doc[j].lower_ == "et" and doc[j + 1].lower_.startswith("al") or doc[j].lower_ == "etal"):
+        return "et al"
     if j + 1 < n and doc[j].text in ("(", "["):
         nxt = doc[j + 1].text
         closes = j + 2 < n and doc[j + 2].text in (")", "]", ",", ";")
-        return closes and (bool(_YEAR_TOKEN.match(nxt)) or (doc[j].text == "[" and nxt.isdigit() and len(nxt) <= 3))
-    return False
+        if closes and _YEAR_TOKEN.match(nxt):
+            return "co-authored" if coauthors else "bracket"
+        if closes and doc[j].text == "[" and nxt.isdigit() and len(nxt) <= 3:
+            return "number"
+    return None
 
 
 def _et_al_at(doc: Doc, start: int, end: int) -> int | None:
@@ -277,7 +295,7 @@ def _author_parts(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     parts, s = [], start
     for k in range(start, end + 1):
         if k == end or doc[k].text in ("&", "and", ",", ";"):
-            if k > s and all(t.is_alpha or t.text in ("-", "'", ".") for t in doc[s:k]) and doc[s].text[:1].isupper():
+            if k > s and all(t.text.rstrip(".").replace("-", "").replace("'", "").isalpha() or t.text in ("-", "'", ".") for t in doc[s:k]) and doc[s].text[:1].isupper():
                 parts.append((s, k))
             s = k + 1
     return parts
@@ -329,12 +347,16 @@ def _trim_space(doc: Doc, c: Any) -> bool:
     return c.end > c.start
 
 
-def _citations(doc: Doc, cands: list[Any]) -> list[Any]:
+def _citations(doc: Doc, cands: list[Any], paper: bool) -> list[Any]:
     """Rule 1 (module docstring): cited authors are not Organization, Location or
     Method nodes. A stock-NER span in a citation (:func:`citation_tokens`,
     :func:`cited_after`, or holding "et al") becomes one Person per author
     ("Hendrycks & Gimpel" → "Hendrycks", "Gimpel"; "Ma et al" → "Ma"), source
-    ``ner:citation``; a Method span followed by or holding "et al" is dropped."""
+    ``ner:citation``; a Method span followed by or holding "et al" is dropped. A
+    lone name before a bracketed year counts only in a paper (:func:`reads_as_paper`)
+    or when the stock NER read a person or the name has a middle initial ("Marta K.
+    Ilves (2011)"): elsewhere it is often a work's title. An Organization or Location
+    before a reference number ("Permutohedral Lattice [1]") is a cited work: dropped."""
     cite_toks = citation_tokens(doc)
     out = []
     for c in cands:
@@ -345,8 +367,16 @@ def _citations(doc: Doc, cands: list[Any]) -> list[Any]:
         et = _et_al_at(doc, c.start, c.end)
         if src == "ner":
             inside = any(i in cite_toks for i in range(c.start, c.end))
-            if not (et is not None or inside or cited_after(doc, c.end)):
+            after = cited_after(doc, c.end)
+            initial = any(re.fullmatch(r"[A-Z]\.", t.text) for t in doc[c.start + 1:c.end - 1])
+            if after == "bracket" and not (paper or c.label == "Person" or initial):
+                after = None  # "the novel Fairyland (1995)": a work's year, outside a paper
+            if not (et is not None or inside or after):
                 out.append(c)
+                continue
+            if after == "number" and et is None and not inside:
+                if c.label == "Person":
+                    out.append(c)  # "Vasic [12]"; an organisation or place before "[12]" is a cited work
                 continue
             end = et if et is not None else c.end
             for s, e in _author_parts(doc, c.start, end):
@@ -382,16 +412,20 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     """
     n = len(doc)
     cands = [c for c in cands if _trim_space(doc, c)]
-    cands = _citations(doc, cands)
     paper = reads_as_paper(doc)
+    cands = _citations(doc, cands, paper)
     if paper:  # rule 2: stock Organization/Location in a paper need evidence
         counts: dict[str, int] = {}
         for c in cands:
             if c.source == "ner":
                 t = doc[c.start:c.end].text
                 counts[t] = counts.get(t, 0) + 1
+        lower_words = {t.text for t in doc if t.is_alpha and t.text.islower()}
         kept = []
         for c in cands:
+            if c.source == "ner" and c.label in ("Person", "Organization") and doc[c.end - 1].lower_ in lower_words \
+                    and not any(t.lower_ in ORG_HEADS for t in doc[c.start:c.end]):
+                continue  # "Flow Fields", "Permutohedral Lattice": the paper writes its head word as a common noun
             if c.source == "ner" and c.label == "Organization" and not _org_evidence(
                 doc, c, counts[doc[c.start:c.end].text] > 1
             ):
