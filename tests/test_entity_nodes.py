@@ -173,3 +173,11 @@ def test_a_capitalised_common_noun_in_a_paper_is_no_person(nlp):
     j = toks.index("Marchetti")
     kept = refine(doc, [_Cand(j, j + 1, "Organization", "ner")], {}, set())
     assert [(doc[c.start:c.end].text, c.label) for c in kept] == [("Marchetti", "Person")]
+
+
+def test_a_coined_name_before_et_al_is_an_author_not_a_method(nlp):
+    text = ("2 Method\nDeVries et al. (2019) and DeVries et al. (2020) trained a detector, "
+            "and TorqueNet beats it. TorqueNet is small.")
+    ents = _ents(nlp, text)
+    assert not [t for t, lab in ents if t.startswith("DeVries") and lab != "Person"], ents
+    assert ("TorqueNet", "Method") in ents, ents

@@ -352,7 +352,8 @@ def _citations(doc: Doc, cands: list[Any], paper: bool) -> list[Any]:
     Method nodes. A stock-NER span in a citation (:func:`citation_tokens`,
     :func:`cited_after`, or holding "et al") becomes one Person per author
     ("Hendrycks & Gimpel" → "Hendrycks", "Gimpel"; "Ma et al" → "Ma"), source
-    ``ner:citation``; a Method span followed by or holding "et al" is dropped. A
+    ``ner:citation``; any other span holding "et al", and a Method, Organization or
+    Location span followed by it, is dropped. A
     lone name before a bracketed year counts only in a paper (:func:`reads_as_paper`)
     or when the stock NER read a person or the name has a middle initial ("Marta K.
     Ilves (2011)"): elsewhere it is often a work's title. An Organization or Location
@@ -382,10 +383,10 @@ def _citations(doc: Doc, cands: list[Any], paper: bool) -> list[Any]:
             for s, e in _author_parts(doc, c.start, end):
                 out.append(replace(c, start=s, end=e, label="Person", source="ner:citation", gid=None))
             continue
-        if c.label in ("Method", "Organization", "Location") and (et is not None or (
+        if et is not None or (c.label in ("Method", "Organization", "Location") and (
             c.end + 1 < len(doc) and doc[c.end].lower_ == "et" and doc[c.end + 1].lower_.startswith("al")
         )):
-            continue  # "LeCun et al.": an author, not a method
+            continue  # "LeCun et al.": an author, not a method; no span holds "et al"
         out.append(c)
     return out
 
