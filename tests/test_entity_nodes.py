@@ -181,3 +181,17 @@ def test_a_coined_name_before_et_al_is_an_author_not_a_method(nlp):
     ents = _ents(nlp, text)
     assert not [t for t, lab in ents if t.startswith("DeVries") and lab != "Person"], ents
     assert ("TorqueNet", "Method") in ents, ents
+
+
+def test_a_title_case_term_in_a_paper_is_no_person(nlp):
+    from kg.extract.entities import _Cand
+    from kg.extract.nodes import refine
+
+    text = "As in Orlov et al. (2018) and Brandt et al. (2019), we pool a Bag of Oriented Edges feature.\n"
+    doc = nlp(text)
+    toks = [t.text for t in doc]
+    i = toks.index("Bag")
+    assert refine(doc, [_Cand(i, i + 4, "Person", "ner")], {}, set()) == []
+    news = nlp("Lena van Dorp said the feature helps.")
+    kept = refine(news, [_Cand(0, 3, "Person", "ner")], {}, set())
+    assert [(news[c.start:c.end].text, c.label) for c in kept] == [("Lena van Dorp", "Person")]

@@ -22,7 +22,8 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   Organization needs an organisation head, a typing context or repetition
   (:func:`_org_evidence`), a Location a locative context (:func:`_loc_evidence`),
   and a stock Person/Organization whose last word the paper also writes in lower
-  case ("Flow Fields", "Convolution") is a capitalised common noun, not a name;
+  case ("Flow Fields", "Convolution") is a capitalised common noun, and a stock
+  Person with a function word inside ("Histogram of Oriented Gradients") a term;
 * **whitespace** — every span is trimmed of whitespace tokens and cut at a line
   break (:func:`_trim_space`);
 * **no evidence, no node** — dropped are: statistical Method spans that do not
@@ -144,6 +145,9 @@ _BY_VERBS = {"developed", "released", "created", "built", "trained", "introduced
 _AT_NOUNS = {"researcher", "researchers", "scientist", "scientists", "engineer", "engineers", "team", "teams",
              "colleague", "colleagues", "group", "lab", "intern", "interns", "employee", "employees", "staff",
              "people", "author", "authors", "work", "done", "conducted", "performed", "student", "students"}
+#: Function words that never stand inside a person's name ("Histogram of Oriented
+#: Gradients"); name particles ("van", "de", "del", "bin") are not among them.
+_NOT_IN_NAMES = {"of", "for", "and", "the", "with", "in", "on", "to", "a", "an", "by", "from", "via", "&"}
 _LOCATIVE = {"in", "from", "across", "throughout", "near", "within"}
 
 
@@ -427,6 +431,10 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             if c.source == "ner" and c.label in ("Person", "Organization") and doc[c.end - 1].lower_ in lower_words \
                     and not any(t.lower_ in ORG_HEADS for t in doc[c.start:c.end]):
                 continue  # "Flow Fields", "Permutohedral Lattice": the paper writes its head word as a common noun
+            if c.source == "ner" and c.label == "Person" and any(
+                t.lower_ in _NOT_IN_NAMES for t in doc[c.start + 1:c.end - 1]
+            ):
+                continue  # "Histogram of Oriented Gradients": a term in title case, not a person
             if c.source == "ner" and c.label == "Organization" and not _org_evidence(
                 doc, c, counts[doc[c.start:c.end].text] > 1
             ):
