@@ -112,10 +112,11 @@ _ITEM_WORDS = {"ours", "network", "pseudo", "layer", "model", "method", "baselin
                "run", "round", "iter", "epoch", "phase", "part", "case", "type", "group", "net"}
 _PARTICIPLE_END = re.compile(r"(?:ed|Based|based|ing)$")
 #: A bracketed citation with a year: "(Misra et al., 2016)", "(Faraday, Lindqvist, and Okafor, 2016;
-#: Brandt 2019)", "[Vasic 2018]": a capitalised word, then a year right before ")", "]", ";" or ",".
-_CITE_BRACKET = re.compile(
-    r"[(\[](?=[^()\[\]\n]{0,400}?[A-Z][^()\[\]\n]{0,200}?\b(?:19|20)\d\d[a-z]?\s*[)\];,])[^()\[\]\n]{0,400}[)\]]"
-)
+#: Brandt 2019)", "[Vasic 2018]": a bracket (:data:`_BRACKET`) whose body has a capitalised word,
+#: then a year right before the closing bracket, ";" or "," (:data:`_CITE_YEAR`).
+_BRACKET = re.compile(r"[(\[]([^()\[\]\n]{1,400})[)\]]")
+_CITE_YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\s*(?:[;,]|$)")
+_CAPITAL = re.compile(r"[A-Z]")
 #: Other citation signals (for :func:`reads_as_paper`): "et al", numbered references "[4, 7]".
 _ET_AL = re.compile(r"\bet\s*al\b")
 _NUM_CITE = re.compile(r"\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]")
@@ -229,11 +230,25 @@ def reads_as_paper(doc: Doc) -> bool:
     if _SECTION.search(text):
         return True
     hits = 0
-    for rx in (_ET_AL, _CITE_BRACKET, _NUM_CITE):
+    for rx in (_ET_AL, _NUM_CITE):
         hits += sum(1 for _ in zip(range(2), rx.finditer(text)))
         if hits >= 2:
             return True
+    for _ in _cite_brackets(text):
+        hits += 1
+        if hits >= 2:
+            return True
     return False
+
+
+def _cite_brackets(text: str):
+    """Match objects of the bracketed author-year citations in ``text`` (one regex
+    pass over the brackets, then a check of each body: linear in the text)."""
+    for m in _BRACKET.finditer(text):
+        body = m.group(1)
+        cap = _CAPITAL.search(body)
+        if cap is not None and any(y.start() > cap.start() for y in _CITE_YEAR.finditer(body)):
+            yield m
 
 
 def citation_tokens(doc: Doc) -> set[int]:
@@ -241,7 +256,7 @@ def citation_tokens(doc: Doc) -> set[int]:
     "(Faraday, Lindqvist, and Okafor, 2016; Brandt 2019)"): the names there are
     cited authors."""
     out: set[int] = set()
-    for m in _CITE_BRACKET.finditer(doc.text):
+    for m in _cite_brackets(doc.text):
         sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if sp is not None:
             out.update(range(sp.start, sp.end))
