@@ -195,3 +195,8 @@ def test_a_title_case_term_in_a_paper_is_no_person(nlp):
     news = nlp("Lena van Dorp said the feature helps.")
     kept = refine(news, [_Cand(0, 3, "Person", "ner")], {}, set())
     assert [(news[c.start:c.end].text, c.label) for c in kept] == [("Lena van Dorp", "Person")]
+
+
+def test_a_person_ending_in_an_organisation_word_is_an_organization(nlp):
+    ents = _ents(nlp, "The weights were released by Kestrel AI on Monday.")
+    assert ("Kestrel AI", "Organization") in ents, ents

@@ -24,6 +24,8 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   and a stock Person/Organization whose last word the paper also writes in lower
   case ("Flow Fields", "Convolution") is a capitalised common noun, and a stock
   Person with a function word inside ("Histogram of Oriented Gradients") a term;
+* **organisation heads** — a stock Person ending in an organisation word ("Kestrel
+  AI", "Orbital Labs") is an Organization;
 * **whitespace** — every span is trimmed of whitespace tokens and cut at a line
   break (:func:`_trim_space`);
 * **no evidence, no node** — dropped are: statistical Method spans that do not
@@ -149,6 +151,10 @@ _AT_NOUNS = {"researcher", "researchers", "scientist", "scientists", "engineer",
 #: Function words that never stand inside a person's name ("Histogram of Oriented
 #: Gradients"); name particles ("van", "de", "del", "bin") are not among them.
 _NOT_IN_NAMES = {"of", "for", "and", "the", "with", "in", "on", "to", "a", "an", "by", "from", "via", "&"}
+#: Last words that make a stock-NER Person span an organisation ("Kestrel AI", "Orbital Labs").
+_ORG_LAST = {"ai", "labs", "lab", "inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "llc", "gmbh",
+             "university", "institute", "research", "technologies", "foundation", "robotics", "laboratory",
+             "laboratories", "academy", "college"}
 _LOCATIVE = {"in", "from", "across", "throughout", "near", "within"}
 
 
@@ -432,6 +438,9 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     """
     n = len(doc)
     cands = [c for c in cands if _trim_space(doc, c)]
+    for c in cands:
+        if c.source == "ner" and c.label == "Person" and c.end - c.start > 1 and doc[c.end - 1].lower_ in _ORG_LAST:
+            c.label = "Organization"  # "Kestrel AI", "Orbital Labs": the stock NER read a person
     paper = reads_as_paper(doc)
     cands = _citations(doc, cands, paper)
     if paper:  # rule 2: stock Organization/Location in a paper need evidence
