@@ -30,6 +30,13 @@ ENTITY_TYPES: tuple[str, ...] = (
 
 #: Relation types (RDF properties in ``ontology/kg.ttl``) → (domain types, range types).
 #: ``Document`` as a domain means the head is the document itself.
+#: rule names (``pattern``) of relations inferred beyond their sentence: "we"/"our
+#: method" resolved to the proposed method, the task a paper studies, a title read as
+#: the proposed method's name. Their evidence gets ``kg:inferred true`` in the RDF.
+INFERRED_PATTERNS: frozenset[str] = frozenset({
+    "eval-sentence-self", "eval-sentence-main", "eval-anaphor", "study-task", "title-name", "trained-on-self",
+})
+
 RELATION_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "proposes": (("Document",), ("Method",)),
     "evaluatedOn": (("Method",), ("Dataset", "Benchmark")),

@@ -93,6 +93,7 @@ class KG(DefinedNamespace):
     # provenance
     support: URIRef
     confidence: URIRef
+    inferred: URIRef
     evidence: URIRef
     sentence: URIRef
     start: URIRef

@@ -506,3 +506,21 @@ def test_unpaired_surrogates_are_a_clear_error(tmp_path):
     G.nodes["coco"]["label"] = "COCO\udc80"
     with pytest.raises(BuildError, match="surrogates"):
         write_rdf(G, tmp_path)
+
+
+def test_inferred_rules_are_marked_in_the_rdf():
+    G = hand_graph()
+    s = "Our method is evaluated on Spider."
+    G.add_edge("ternarybert", "spider", key="evaluatedOn", relation="evaluatedOn", count=1, confidence=0.27,
+               evidence=[_ev("doc:a1b2c3", 0, len(s), s, "eval-sentence-self", 0.27)])
+    g = _default(graph_to_dataset(G))
+    inferred = {str(ev) for ev in g.subjects(KG.inferred, Literal(True))}
+    patterns = {str(g.value(URIRef(e), KG.pattern)) for e in inferred if g.value(URIRef(e), KG.pattern) is not None}
+    assert "eval-sentence-self" in patterns
+    # the statement of that triple is inferred as a whole; a stated one is not
+    st = next(g.subjects(RDF.object, next(g.subjects(RDFS.label, Literal("Spider")))))
+    stated = [x for x in g.subjects(RDF.predicate, KG.runsOn)]
+    assert stated and all((x, KG.inferred, Literal(True)) not in g for x in stated)
+    assert any((x, KG.inferred, Literal(True)) in g for x in g.subjects(RDF.predicate, KG.evaluatedOn)
+               if (x, RDF.subject, g.value(None, RDFS.label, Literal("TernaryBERT"))) in g)
+    assert st is not None

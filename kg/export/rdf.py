@@ -34,7 +34,8 @@ outside RFC 3986 *unreserved* is encoded, so two different ids never share an IR
   ``kg:evidence`` → ``kg:Evidence`` per evidence item, with ``prov:wasDerivedFrom``
   the document, ``kg:sentence``, ``kg:start`` / ``kg:end`` (``xsd:integer``,
   character offsets of the sentence in the document text) , ``kg:pattern`` and
-  ``kg:confidence``.
+  ``kg:confidence``, and ``kg:inferred true`` when the rule is one of
+  :data:`kg.model.INFERRED_PATTERNS` (on the statement when all its evidence is).
 
 *Named graphs*: ``<base>graph/<doc id>`` holds the relation and result triples that
 document supports (a triple supported by two documents is in both graphs); the
@@ -87,7 +88,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import BuildError
-from kg.model import ENTITY_TYPES, RELATION_TYPES
+from kg.model import ENTITY_TYPES, INFERRED_PATTERNS, RELATION_TYPES
 from kg.namespace import KG, SDO, WD
 from kg.paths import CONTEXT_FILE
 
@@ -370,6 +371,7 @@ _C: dict[str, str] = {
     "KG.evidence": _n(str(KG.evidence)),
     "KG.extractedBy": _n(str(KG.extractedBy)),
     "KG.family": _n(str(KG.family)),
+    "KG.inferred": _n(str(KG.inferred)),
     "KG.machineTranslated": _n(str(KG.machineTranslated)),
     "KG.mentions": _n(str(KG.mentions)),
     "KG.pattern": _n(str(KG.pattern)),
@@ -400,6 +402,7 @@ _TYPE = _C["RDF.type"]
 _LABEL = _C["RDFS.label"]
 _PREF = _C["SKOS.prefLabel"]
 _DERIVED = _C["PROV.wasDerivedFrom"]
+_TRUE = str(ox.Literal(True))
 _SCHEMA_CLASS_NT = {k: _n(str(v)) for k, v in _SCHEMA_CLASS.items()}
 
 
@@ -594,6 +597,8 @@ class _Mapper:
         add(e, _C["KG.end"], _int(ev["end"], f"{where} evidence end"))
         add(e, _C["KG.pattern"], _lit(str(ev["pattern"]), where))
         add(e, _C["KG.confidence"], _conf_lit(conf))
+        if ev["pattern"] in INFERRED_PATTERNS:
+            add(e, _C["KG.inferred"], _TRUE)
         return e, doc, conf
 
     def result(self, node: str, data: dict[str, Any]) -> None:
@@ -650,6 +655,8 @@ class _Mapper:
         add(st, _C["KG.support"], _int(data.get("count", len(evidence)), f"{where} count"))
         best = None
         ev_p = _C["KG.evidence"]
+        if all(isinstance(ev, Mapping) and ev.get("pattern") in INFERRED_PATTERNS for ev in evidence):
+            add(st, _C["KG.inferred"], _TRUE)
         for ev in evidence:
             e, doc, conf = self.evidence_node(st[1:-1], ev, where)
             add(st, ev_p, e)

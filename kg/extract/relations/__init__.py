@@ -36,7 +36,9 @@ Rules (trigger words are data in ``data/lexicon.json``):
   of methods ("SSL approaches based on …") nor a name's own acronym.
 * ``usedFor`` — "X for <Task>", "X achieves state-of-the-art performance on T",
   a proposal's purpose clause ("To handle T, we introduce X"), the task the paper
-  studies ("we investigate T"); ``trainedOn`` — "trained on <Dataset>".
+  studies ("we investigate T").
+* ``trainedOn`` — "X is (pre-)trained / fine-tuned on D", "X, pre-trained on D", "we
+  train X on D" with the model linked to the verb (:mod:`.training`).
 * ``partOf`` (Dataset → Benchmark) — "the SuperGLUE benchmark (BoolQ, …)", "the
   GLUE tasks MNLI and QQP", "GLUE consists of … CoLA", "MNLI, part of GLUE",
   "QNLI is … a task in GLUE", "RTE and CoLA from the GLUE benchmark".
@@ -73,6 +75,7 @@ from kg.extract.relations.outperforms import OutperformsRules
 from kg.extract.relations.part_of import PartOfRules
 from kg.extract.relations.proposes import ProposesRules
 from kg.extract.relations.results import ResultRules
+from kg.extract.relations.training import TrainingRules
 from kg.extract.relations.used_for import UsedForRules
 
 __all__ = ["RelationExtractor", "canonical_decimal", "make_relation_extractor"]
@@ -83,7 +86,7 @@ for _ext in ("kg_relations", "kg_results"):
 
 
 class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, HardwareRules, DevelopedRules,
-                        PartOfRules, BasedOnRules, UsedForRules, ResultRules, RuleBase):
+                        PartOfRules, BasedOnRules, UsedForRules, TrainingRules, ResultRules, RuleBase):
     """The ``kg_relations`` component (see the module docstring).
 
     Each relation family is a mixin in its own module of this package; this class
@@ -172,6 +175,7 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
             self._rel_part_of(c, s)
             self._rel_based_on(c, s)
             self._rel_used_for(c, s)
+            self._rel_trained_on(c, s)
 
             # --- results
             prev = next((r for r in reversed(results) if r["evidence"][1] <= sent.start_char

@@ -1,0 +1,116 @@
+"""``trainedOn``: "X is trained / pre-trained / fine-tuned on D", "X, pre-trained on D",
+"we train X on D", "the ImageNet-pretrained X" — the model linked in the parse to the training verb.
+
+A dataset counts when it is the object of "on", "using" or "with" (or coordinated with
+one) under a verb of the lexicon's ``trained_on_verbs``; the model is that verb's
+passive subject, its direct object, or the noun a participle or relative clause
+modifies ("the ResNet-50 backbone, pre-trained on ImageNet"). "We train our model on
+D" gives the proposed method under ``trained-on-self`` (inferred, see
+:data:`kg.extract.relations.INFERRED_PATTERNS`). Negated or hedged verbs give nothing.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extract.relations.base import _own_mention
+
+#: prepositions that introduce training data ("trained on D", "fine-tuned using D")
+TRAIN_PREPS = ("on", "using", "with")
+#: words after a dataset name that make it the model's training data ("ImageNet-pretrained X")
+_PRETRAINED_WORDS = ("trained", "pretrained", "pre-trained", "finetuned", "fine-tuned")
+
+
+def training_verb(d, datasets: list, verbs) -> Token | None:
+    """The training verb whose "on/using/with" object dataset mention ``d`` is ("trained
+    on D", "fine-tune X on D and E"), or None. ``datasets`` are the sentence's dataset
+    mentions (a name the parser hangs from the next one in a list counts as listed)."""
+    r = d.span.root
+    # "on BooksCorpus and English Wikipedia" (the parser may hang the first
+    # name from the last as a modifier)
+    while r.head.i != r.i and (r.dep_ in ("conj", "appos") or (
+            r.dep_ in ("nmod", "compound") and any(o.has_token(r.head) for o in datasets))):
+        r = r.head
+    if r.dep_ != "pobj" or r.head.lower_ not in TRAIN_PREPS:
+        return None
+    v = r.head.head
+    if v.lemma_.lower() not in verbs and v.lower_.replace("-", "") not in ("pretrained", "finetuned"):
+        return None
+    return v
+
+
+class TrainingRules:
+    """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
+
+    def _rel_trained_on(self, c, s) -> None:
+        """Add ``trainedOn`` relations of sentence ``s`` (a :class:`~kg.extract.relations.base.SentCtx`)
+        of document ``c`` (a :class:`~kg.extract.relations.base.DocCtx`) through ``c.add``."""
+        verbs = set(self.lex["trained_on_verbs"])
+        doc = s.sent.doc
+        for d in s.datasets:
+            # "the ImageNet-trained VGG-16", "Kinetics pretrained 3D CNNs"
+            k = d.end
+            while k < s.sent.end and k - d.end < 2 and doc[k].text == "-":
+                k += 1
+            if k < s.sent.end and doc[k].lower_.lstrip("-") in _PRETRAINED_WORDS:
+                m = next((m for m in s.methods if k < m.start <= k + 2 and not m.generic), None)
+                if m is not None:
+                    c.add("trainedOn", m.i, d.i, s.sent, "data-trained-model", 0.7)
+            v = training_verb(d, s.datasets, verbs)
+            if v is None:
+                continue
+            r = d.span.root
+            if self._negated(v):
+                continue
+            heads, pattern = self._trained_models(v, s.methods, c.main)
+            for h in heads:
+                if h in c.ms_by_i and c.ms_by_i[h].has_token(r):
+                    continue
+                # the inferred rule is trusted no more than the audited "trained-on" (0.05, fit_confidence.py)
+                c.add("trainedOn", h, d.i, s.sent, pattern, 0.7 if pattern == "trained-on" else 0.05)
+
+    def _trained_models(self, v: Token, methods: list, main: int | None) -> tuple[list[int], str]:
+        """Model mention indices the training verb ``v`` is about, and the rule name."""
+        def within(tok: Token, hi: int | None = None) -> list:
+            lo, top = tok.left_edge.i, tok.right_edge.i if hi is None else hi
+            return [m for m in methods if lo <= m.span.root.i <= top]
+
+        # "the ResNet-50 backbone, pre-trained on ImageNet": the modified noun
+        if v.dep_ in ("acl", "relcl", "amod") and v.head.i != v.i:
+            noun = v.head
+            ms = within(noun, v.left_edge.i - 1) or [m for m in methods if m.span.root.i == noun.i]
+            named = [m.i for m in ms if not m.generic and not _own_mention(m)]
+            if named:
+                return named[:2], "trained-on"
+            if any(_own_mention(m) for m in ms) and main is not None:
+                return [main], "trained-on-self"
+            return [], "trained-on"
+        # "a ResNet-101 backbone, pre-trained on ImageNet" parsed as a clause of its
+        # own: the noun phrase right before the participle
+        k = v.i - 1
+        while k >= v.sent.start and v.doc[k].lower_ in ("pre", "-", ","):
+            k -= 1
+        if v.tag_ == "VBN" and k >= v.sent.start and k < v.i - 1 and not any(
+                c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
+            prev = v.doc[k]
+            named = [m.i for m in methods if not m.generic and not _own_mention(m)
+                     and (m.has_token(prev) or m.span.root.head.i == prev.i)]
+            if named:
+                return named[:2], "trained-on"
+        u = v
+        while u.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in u.children) and u.head.i != u.i:
+            u = u.head
+        subj = [c for c in u.children if c.dep_ in ("nsubj", "nsubjpass")]
+        obj = [c for c in v.children if c.dep_ == "dobj"]
+        for group in ([o for o in obj], [x for x in subj if x.dep_ == "nsubjpass" or not obj]):
+            ms = [m for g in group for m in within(g)]
+            named = [m.i for m in ms if not m.generic and not _own_mention(m)]
+            if named:
+                return named[:2], "trained-on"
+            if any(_own_mention(m) for m in ms) and main is not None:
+                return [main], "trained-on-self"
+        if main is not None and any(x.lower_ == "we" for x in subj) and any(
+                t.lower_ in ("model", "network", "method", "approach", "framework", "detector") for g in obj for t in g.subtree
+                if any(a.lower_ in ("our", "proposed") for a in t.children)):
+            return [main], "trained-on-self"
+        return [], "trained-on"
