@@ -25,9 +25,9 @@ type and by source) and of correct facts (by relation and pattern), plus a 10-bi
 reliability table and the expected calibration error of the facts' confidence
 (``partly`` counts as not correct).
 
-The audit corpus must be text nobody tuned the extractor on; the lead's audits use
-the 10 SciER dev papers (GPL-3.0: the sheets stay in ``benchmarks/_work/``, which is
-not committed).
+The audit corpus must be text nobody tuned the extractor on; the README's audit uses
+the text of the 20 frozen SciER papers (GPL-3.0: the sheets stay in
+``benchmarks/_work/``, which is not committed).
 """
 
 from __future__ import annotations
