@@ -57,30 +57,47 @@ def _segment_records(segs, name: str, report: IngestReport, min_chars: int, seen
         report.warnings.append(f"{name}: no document found in the file")
 
 
+def _new_id(text: str, name: str, report: IngestReport, seen: dict[str, str], where: dict[str, Any]) -> str | None:
+    """The content id of ``text``, or None after reporting it as empty or a duplicate."""
+    if not text.strip():
+        report.skip(name, "empty", **where)
+        return None
+    rid = content_id(text)
+    if rid in seen:
+        report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
+        return None
+    return rid
+
+
+def _english(text: str, rid: str, name: str, report: IngestReport, seen: dict[str, str], min_chars: int,
+             where: dict[str, Any]) -> str | None:
+    """The language code of an English document (marking ``rid`` seen either way), or
+    None after reporting it as non-English (:func:`detect_language`)."""
+    lang, prob, english = detect_language(text, min_chars)
+    seen[rid] = rid
+    if not english:
+        report.skip(name, f"non-English ({lang}, p={prob:.2f})", id=rid, **where)
+        return None
+    return lang
+
+
 def _record_from_segment(
     seg: Segment, name: str, min_chars: int, report: IngestReport, seen: dict[str, str]
 ) -> Record | None:
     where: dict[str, Any] = {"span": list(seg.span)}
     if seg.title:
         where["title"] = seg.title
-    if not seg.text.strip():
-        report.skip(name, "empty", **where)
-        return None
-    rid = content_id(seg.text)
-    if rid in seen:
-        report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
+    rid = _new_id(seg.text, name, report, seen, where)
+    if rid is None:
         return None
     if seg.dropped:
         report.warnings.append(
             f"{name}:{seg.lines[0]}: {len(seg.dropped)} paragraph(s) in a non-Latin script left out of "
             f"item {rid} (spans {seg.dropped})"
         )
-    lang, prob, english = detect_language(seg.text, min_chars)
-    if not english:
-        seen[rid] = rid
-        report.skip(name, f"non-English ({lang}, p={prob:.2f})", id=rid, **where)
+    lang = _english(seg.text, rid, name, report, seen, min_chars, where)
+    if lang is None:
         return None
-    seen[rid] = rid
     report.documents_read += 1
     return Record(
         id=rid,
@@ -109,17 +126,11 @@ def _doc_record(
     duplicate and language checks as for text items), or None (reported)."""
     if doc.title:
         where = {**where, "title": doc.title}
-    if not doc.text.strip():
-        report.skip(name, "empty", **where)
+    rid = _new_id(doc.text, name, report, seen, where)
+    if rid is None:
         return None
-    rid = content_id(doc.text)
-    if rid in seen:
-        report.skip(name, f"duplicate of {seen[rid]}", id=rid, **where)
-        return None
-    lang, prob, english = detect_language(doc.text, min_chars)
-    seen[rid] = rid
-    if not english:
-        report.skip(name, f"non-English ({lang}, p={prob:.2f})", id=rid, **where)
+    lang = _english(doc.text, rid, name, report, seen, min_chars, where)
+    if lang is None:
         return None
     report.documents_read += 1
     return Record(
