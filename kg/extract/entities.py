@@ -50,6 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.boundaries import fix_boundaries
 from kg.extract.nodes import refine
 from kg.model import ENTITY_TYPES
 
@@ -1174,6 +1175,7 @@ class EntityTyper:
         cands += self._dataset_extensions(doc, cands)
         cands += self._qualified_tasks(doc, gaz)
         by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
+        cands = fix_boundaries(doc, cands)  # whole names, no generic tails (kg.extract.boundaries)
         cands = refine(doc, cands, by_id, _headline_tokens(doc))  # evidence of a name (kg.extract.nodes)
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
