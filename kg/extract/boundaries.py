@@ -87,6 +87,12 @@ def _name_word(tok: Token) -> bool:
     return bool(t) and (t[0].isupper() or t[0].isdigit() or any(c.isupper() or c.isdigit() for c in t[1:]))
 
 
+def _coined(t: str) -> bool:
+    """A coined name word: a capital or digit after its first character ("WikiText-2",
+    "VOC", "2012"), not a plain capitalised word ("Oxford")."""
+    return any(c.isupper() or c.isdigit() for c in t[1:]) or t.isdigit()
+
+
 def _glued_right(doc: Doc, end: int) -> int:
     """New exclusive end after the tokens glued (no space) to token ``end - 1``.
 
@@ -164,7 +170,9 @@ def _attached(doc: Doc, end: int, label: str) -> int:
             _INT.match(doc[end + 1].text) or _VERSION.match(doc[end + 1].text)
         ):
             end += 2  # "SQuAD v 1.1" as SciER tokenises it
-        elif _INT.match(nxt) and _number_ok(doc, end, label):
+        elif _INT.match(nxt) and _number_ok(doc, end, label) and not (
+            len(nxt) == 1 and end + 1 < n and doc[end + 1].text == "[" and last[-1:] not in "vV"
+        ):  # "RetinaNet 2 [31]": a footnote mark before a citation
             end += 1
             if end < n and doc[end - 1].whitespace_ == " " and doc[end].text in _SIZE_LETTER and (
                 end + 1 >= n or not doc[end + 1].text[:1].isalnum() or doc[end].whitespace_
@@ -192,6 +200,8 @@ def _trim_tail(doc: Doc, start: int, end: int, label: str) -> int:
     if k > start and _name_word(doc[k - 1]) and doc[k - 1].whitespace_:
         if label == "Method" and end - k > 1:
             return end  # "ResNet-50 feature extraction model": not a plain generic head
+        if end - k > 2 and not _coined(doc[k - 1].text):
+            return end  # "Oxford penguin counting dataset": "Oxford" alone is no dataset
         return k
     return end
 
