@@ -51,6 +51,9 @@ MAX_HOPS = 6
 #: Lower-case words a hyphen joins to a model name ("BERT-large", "ViT-base").
 _LOWER_VARIANTS = {"large", "small", "base", "tiny", "mini", "medium", "huge", "giant", "xl", "xxl", "lite",
                    "light", "heavy", "nano", "micro", "wide", "deep", "plus", "pro", "ultra", "instruct", "chat"}
+#: Words after a hyphen that make a name an adjective ("Transformer-based"; ANNOTATION.md).
+_MODIFIERS = {"based", "like", "style", "driven", "free", "aware", "specific", "guided", "inspired", "only",
+              "level", "wise", "scale", "sized", "type", "related", "oriented", "centric", "friendly"}
 #: A version token: "v2", "V3", "v1.1", "2.0".
 _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$|^\d+\.\d+$")
 #: A size token: "1M", "8s", "20k", "70B", "1.5B", "8x7B".
@@ -104,6 +107,8 @@ def _glued_right(doc: Doc, end: int) -> int:
         nxt = doc[end].text
         if nxt == "-" and end + 1 < n and not doc[end].whitespace_:
             after = doc[end + 1].text
+            if after.lower() in _MODIFIERS:
+                break  # "Transformer-based", "ResNet-Like"
             if after[:1].isupper() or after[:1].isdigit() or after.lower() in _LOWER_VARIANTS or _VERSION.match(after):
                 end += 2
                 hops += 2
@@ -134,6 +139,21 @@ def _glued_left(doc: Doc, start: int) -> int:
             continue
         break
     return start
+
+
+def glued_variant(doc: Doc, end: int) -> bool:
+    """True if the span ending at token ``end`` (exclusive) goes on, without a space,
+    into a variant, size or version that belongs to the name ("MobileNetV3" +
+    "-Large", "BERT" + "-base", "ImageNet" + "-1K"), so a listed name matched there
+    is the start of a longer name, not another name's fragment ("ICL" in "Z-ICL")."""
+    return _glued_right(doc, end) > end or modifier_after(doc, end)
+
+
+def modifier_after(doc: Doc, end: int) -> bool:
+    """True if a hyphenated modifier follows the span ending at ``end`` without a
+    space ("Transformer" + "-based"): ANNOTATION.md, the name before it is the name."""
+    return end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+        and not doc[end].whitespace_ and doc[end + 1].lower_ in _MODIFIERS
 
 
 def _number_ok(doc: Doc, k: int, label: str) -> bool:

@@ -50,7 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.boundaries import fix_boundaries
+from kg.extract.boundaries import fix_boundaries, glued_variant
 from kg.extract.nodes import refine
 from kg.model import ENTITY_TYPES
 
@@ -368,7 +368,8 @@ class EntityTyper:
             before = text[e.start_char - 1] if e.start_char > 0 else " "
             after = text[e.end_char] if e.end_char < len(text) else " "
             if before in "-_" or before.isalnum() or (after in "-_" and e.end_char + 1 < len(text) and text[e.end_char + 1].isalnum()) or after.isalnum():
-                continue
+                if before in "-_" or before.isalnum() or not glued_variant(doc, e.end):
+                    continue  # kept: "MobileNetV3" + "-Large" (kg.extract.boundaries extends it)
             if e.label_ in ("Method", "Task") and self._paradigm(e.ent_id_ or None, e.text):
                 continue
             out.append(_Cand(e.start, e.end, e.label_, "gazetteer", e.ent_id_ or None))
