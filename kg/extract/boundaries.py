@@ -18,6 +18,7 @@ Benchmark candidates of every source, applies four rules:
    "Transformer") (:func:`_glued_right`, :func:`_glued_left`);
 2. **attached versions and sizes** — a name extends over the number, version or
    size written right after it: "ResNet 50", "VGG 16", "UCF 101", "YOLOv 3",
+   "BERT Large" (a capitalised size word, after a model only),
    "SQuAD v1.1", "ADE 20 k", "PASCAL VOC 2012"; a year extends only a dataset or
    benchmark ("COCO 2017", not "BERT 2019"), and no number extends a name when a
    count noun, a unit or another number follows it ("ResNet 50 epochs", "BERT 84
@@ -54,6 +55,8 @@ _LOWER_VARIANTS = {"large", "small", "base", "tiny", "mini", "medium", "huge", "
 #: Words after a hyphen that make a name an adjective ("Transformer-based"; ANNOTATION.md).
 _MODIFIERS = {"based", "like", "style", "driven", "free", "aware", "specific", "guided", "inspired", "only",
               "level", "wise", "scale", "sized", "type", "related", "oriented", "centric", "friendly"}
+#: Size words written one space after a model name, capitalised ("BERT Large", "BERT SMALL").
+_SPACED_VARIANTS = {"large", "small", "base", "tiny", "medium", "huge", "giant", "xl", "xxl", "mini", "nano"}
 #: A version token: "v2", "V3", "v1.1", "2.0".
 _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$|^\d+\.\d+$")
 #: A size token: "1M", "8s", "20k", "70B", "1.5B", "8x7B".
@@ -97,10 +100,10 @@ def _coined(t: str) -> bool:
 
 
 def _glued_right(doc: Doc, end: int) -> int:
-    """New exclusive end after the tokens glued (no space) to token ``end - 1``.
-
-    >>> # "Sports-1M": "Sports-1" + "M"; "MobileNetV3-Large": "MobileNetV3" + "-" + "Large"
-    """
+    """New exclusive end after the tokens glued (no space) to token ``end - 1``:
+    "Sports-1" + "M" → "Sports-1M", "MobileNetV3" + "-" + "Large" →
+    "MobileNetV3-Large"; not over a hyphenated modifier ("Transformer-based") nor a
+    plural "s" after letters."""
     n = len(doc)
     hops = 0
     while end < n and hops < MAX_HOPS and not doc[end - 1].whitespace_:
@@ -186,6 +189,8 @@ def _attached(doc: Doc, end: int, label: str) -> int:
                     and not last[-1:] in "vV":
                 break  # "BERT 84.2": a score, not a version
             end += 1
+        elif label == "Method" and nxt[:1].isupper() and nxt.lower() in _SPACED_VARIANTS:
+            end += 1  # "BERT Large", "BERT SMALL", "ViT Base"
         elif nxt in ("v", "V") and end + 1 < n and doc[end].whitespace_ == " " and (
             _INT.match(doc[end + 1].text) or _VERSION.match(doc[end + 1].text)
         ):
