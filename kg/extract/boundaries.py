@@ -280,14 +280,21 @@ def fix_boundaries(doc: Doc, cands: list[Any]) -> list[Any]:
     ``gid`` is cleared where the span grew (the gazetteer entry may not spell the
     longer name; resolution looks the new text up), kept where a tail was trimmed.
 
-    Examples (token spans shown as text)::
-
-        "MobileNetV3-Large" (shape "MobileNetV3")   → "MobileNetV3-Large"
-        "ResNet 50 backbone" (gazetteer "ResNet")   → "ResNet 50"
-        "BERT 2019" (gazetteer "BERT")              → "BERT"
-        "ResNet and VGG"                            → "ResNet", "VGG"
-        "the FERPlus test set" ("FERPlus test set") → "FERPlus"
-        "Transformer-based model"                   → "Transformer"
+    Examples
+    --------
+    >>> import spacy
+    >>> from types import SimpleNamespace as C
+    >>> nlp = spacy.blank("en")
+    >>> def fix(text, start, end, label="Method", source="gazetteer"):
+    ...     doc = nlp(text)
+    ...     c = C(start=start, end=end, label=label, source=source, gid="x", rank=None)
+    ...     return [doc[k.start:k.end].text for k in fix_boundaries(doc, [c])]
+    >>> fix("a ResNet 50 backbone", 1, 2), fix("MobileNetV3-Large wins", 0, 1)
+    (['ResNet 50'], ['MobileNetV3-Large'])
+    >>> fix("BERT 2019 was strong", 0, 1), fix("ResNet and VGG", 0, 1), fix("Transformer-based model", 0, 1)
+    (['BERT'], ['ResNet'], ['Transformer'])
+    >>> fix("on COCO 2017 and", 1, 2, "Dataset"), fix("the FERPlus test set", 1, 4, "Dataset", "pattern")
+    (['COCO 2017'], ['FERPlus'])
     """
     listed: dict[int, str] = {}
     for c in cands:
