@@ -88,7 +88,11 @@ def test_version_split_off_by_tokenisation_is_joined(nlp):
     assert _fix(nlp, "It is faster than YOLOv 3 [45] on COCO.", "YOLOv", "Method", "pattern:shape") == ["YOLOv 3"]
     assert _fix(nlp, "Results on SQuAD v 1.1 are in Table 2.", "SQuAD", "Dataset", "gazetteer") == ["SQuAD v 1.1"]
     assert _fix(nlp, "We pretrain on Sports-1 M and test on ADE 20 k.", "Sports-1", "Dataset", "pattern") == ["Sports-1 M"]
+    assert _fix(nlp, "We test on ADE 20 k for scene parsing.", "ADE", "Dataset", "pattern") == ["ADE 20 k"]
     assert _fix(nlp, "We pretrain on Sports-1M videos.", "Sports-1", "Dataset", "pattern") == ["Sports-1M"]
+    assert _fix(nlp, "FCN-8 s is the baseline.", "FCN-8", "Method", "gazetteer") == ["FCN-8 s"]
+    assert _fix(nlp, "It runs at 0.2 s/img on a ResNet-50 s/img budget.", "ResNet-50", "Method", "gazetteer") == [
+        "ResNet-50"]
     # a footnote mark before a citation is no version
     assert _fix(nlp, "We compare with RetinaNet 2 [31] here.", "RetinaNet", "Method", "gazetteer") == ["RetinaNet"]
 
@@ -106,6 +110,13 @@ def test_version_split_off_by_tokenisation_is_joined(nlp):
 ])
 def test_generic_tails_of_datasets_are_outside(nlp, text, span, label, want):
     assert _fix(nlp, text, span, label, "pattern:dataset-phrase") == [want]
+
+
+def test_a_capitalised_corpus_head_is_part_of_the_name(nlp):
+    ents = _ents(nlp, "The United Nations Parallel Corpus (UN) is large; we sample the UN Parallel Corpus "
+                      "and the YCB dataset.")
+    assert ("UN Parallel Corpus", "Dataset") in ents
+    assert ("YCB", "Dataset") in ents  # a lower-case head is generic
 
 
 def test_a_fragment_of_a_capitalised_name_is_the_name_or_nothing(nlp):

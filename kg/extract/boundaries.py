@@ -189,6 +189,10 @@ def _attached(doc: Doc, end: int, label: str) -> int:
                     and not last[-1:] in "vV":
                 break  # "BERT 84.2": a score, not a version
             end += 1
+        elif nxt in _SIZE_LETTER and last[-1:].isdigit() and any(ch.isalpha() for ch in last) and (
+            end + 1 >= n or doc[end].whitespace_ or not (doc[end + 1].text[:1].isalnum() or doc[end + 1].text == "/")
+        ):
+            end += 1  # "FCN-8 s", "Sports-1 M" as pre-tokenised corpora write "FCN-8s", "Sports-1M"
         elif label == "Method" and nxt[:1].isupper() and nxt.lower() in _SPACED_VARIANTS:
             end += 1  # "BERT Large", "BERT SMALL", "ViT Base"
         elif nxt in ("v", "V") and end + 1 < n and doc[end].whitespace_ == " " and (
