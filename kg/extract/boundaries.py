@@ -33,6 +33,15 @@ Benchmark candidates of every source, applies four rules:
    "Long" in "Long Short-Term Memory") becomes the whole run, or nothing when the
    rest of the run is another listed name (:func:`_capitalised_run`).
 
+A listed (gazetteer) name glued to such a variant or to a hyphenated modifier is kept
+as a candidate by ``EntityTyper._gazetteer`` (:func:`glued_variant`), so "MobileNetV3"
+in "MobileNetV3-Large" and "Transformer" in "Transformer-based" are found; other
+matches inside a larger word stay out ("ICL" in "Z-ICL").
+
+The audit read pre-tokenised paper text, where sizes and versions stand apart from
+their names ("UCF 101", "YOLOv 3", "Sports-1 M", "MobileNetV 3-Large"); rule 2 joins
+them there as it does in ordinary text ("ResNet 50", "VGG 16", "BERT Large").
+
 Each rule looks at a bounded window of tokens around its candidate (at most
 :data:`MAX_HOPS` tokens each way), so the cost is linear in the number of
 candidates (``tests/reliability/test_linear_time.py``).
