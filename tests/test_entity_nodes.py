@@ -252,3 +252,26 @@ def test_paper_structure_markers_make_a_paper(nlp):
     assert reads_as_paper(nlp("section: Experiments We train on COCO. subsection: Results It works."))
     assert reads_as_paper(nlp("As Table 2 shows, the model wins; Figure 3 plots the loss."))
     assert not reads_as_paper(nlp("The table shows that Orbital Systems raised $20 million."))
+
+
+def test_dataset_variants_and_listed_datasets_are_datasets(nlp):
+    ents = _ents(nlp, "We build six test datasets: Occlusion-AffectNet, Pose-AffectNet and Occlusion-RAF-DB "
+                      "from AffectNet and RAF-DB. Our RAN uses ResNet-18. We used 5 datasets (BC2GM, BC5CDR, "
+                      "JNLPBA), all of which were collected by experts.")
+    for name in ("Occlusion-AffectNet", "Pose-AffectNet", "Occlusion-RAF-DB", "BC2GM"):
+        assert (name, "Dataset") in ents, (name, ents)
+    assert ("ResNet-18", "Method") in ents, ents
+
+
+def test_software_counts_and_quantities_are_no_nodes(nlp):
+    ents = _ents(nlp, "Our RNN-LMs are trained with the CUED-RNNLM toolkit on 4 GPUs; the console has a "
+                      "1.19Mhz CPU. We also train on 8 A100 GPUs.")
+    texts = {t for t, _ in ents}
+    assert not texts & {"4 GPUs", "1.19Mhz CPU", "1.19Mhz", "CUED-RNNLM"}, ents
+    assert ("A100", "Hardware") in ents, ents
+
+
+def test_plural_acronyms_end_before_the_s(nlp):
+    ents = _ents(nlp, "We compare GANs with VAEs and LSTMs, and ResNets stay as they are.")
+    texts = {t for t, _ in ents}
+    assert {"GAN", "LSTM"} <= texts and not texts & {"GANs", "LSTMs"}, ents

@@ -128,6 +128,8 @@ _ROLE_MODS = {"pretrained", "pre-trained", "global", "local", "target", "source"
 #: Fields and paradigms as modifiers: "deep learning models", "machine-learning models".
 _FIELD_MODS = ("deep learning", "machine learning", "machine-learning", "deep-learning", "artificial intelligence",
                "neurosymbolic", "federated", "distributed training", "distributed machine")
+#: Counts and quantities before a hardware head ("4 GPUs", "1.19Mhz CPU", "16GB"), not model numbers.
+_HW_COUNT = re.compile(r"^(?:\d{1,2}|\d+(?:\.\d+)?\s*(?:[kmgt]hz|[kmgt]b|gib|mib|w|nm|x|×))$", re.I)
 _HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "processors",
              "accelerator", "accelerators", "card", "cards", "cpu", "cpus", "npu", "ipu"}
 
@@ -1003,7 +1005,13 @@ class EntityTyper:
                     or (doc[j - 1].text[:1].isupper() and doc[j - 1].pos_ == "PROPN" and doc[j - 1].lower_ not in ("the", "a"))
                 ):
                     j -= 1
-                has_model = any(_HAS_DIGIT.search(t.text) or t.lower_ in _VENDORS for t in doc[j:i])
+                # a count or a quantity is no model number: "4 GPUs", "1.19Mhz CPU", "8 x"
+                while j < i and (_HW_COUNT.match(doc[j].text) or (doc[j].like_num and doc[j].is_alpha)):
+                    j += 1
+                has_model = any(
+                    (_HAS_DIGIT.search(t.text) and not _HW_COUNT.match(t.text)) or t.lower_ in _VENDORS
+                    for t in doc[j:i]
+                )
                 if j < i and has_model:
                     out.append(_Cand(j, i + 1, "Hardware", "pattern:hardware"))
             if low in ("tpu", "tpus") and i + 1 < len(doc) and re.match(r"^v\d", doc[i + 1].lower_):
@@ -1196,9 +1204,12 @@ class EntityTyper:
             text = doc[c.start:c.end].text
             entry = by_id.get(c.gid) if c.gid else None
             name = entry.name if entry is not None else text
+            end_char = doc[c.end - 1].idx + len(doc[c.end - 1].text)
+            if _PLURAL_ACRONYM.match(doc[c.end - 1].text):
+                end_char -= 1  # ANNOTATION.md: plural endings stay outside ("CNNs" → "CNN", "H100s" → "H100")
             mentions.append({
                 "start": doc[c.start].idx,
-                "end": doc[c.end - 1].idx + len(doc[c.end - 1].text),
+                "end": end_char,
                 "label": c.label,
                 "source": c.source,
                 "gid": c.gid,
@@ -1212,6 +1223,9 @@ class EntityTyper:
         return doc
 
 
+#: A plural of an acronym or model number: two capitals or a digit before a final
+#: lower-case "s" ("CNNs", "RNN-LMs", "LBPs", "H100s"; not "ResNets", "DARTS").
+_PLURAL_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2}|.*\d)[A-Za-z0-9-]*[A-Z0-9]s$")
 _SELF_BODY = re.compile(r"\b(?:we|our|this paper|this work)\b", re.I)
 _TITLE_SPLIT = re.compile(r":| for | via | with | using | in | on | through ")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}

@@ -39,6 +39,11 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   ("Pooling", "Representation", "Setup") or a month is a common word; listed entries
   judged generic in the audits (:data:`_GENERIC_ENTRIES`, any case unless an acronym),
   losses listed as metrics ("hinge loss") and "the stack" for "The Stack" are dropped;
+* **datasets and software** — a coined name that is a hyphenated variant of a
+  dataset the document names ("Pose-AffectNet", "BC5CDR-chem") or an item of a
+  bracketed list after "datasets" is a Dataset (:func:`_dataset_variant`); a name
+  before "toolkit", "library", "package" is software, no node; a quantity
+  ("1.19Mhz") is no hardware;
 * **no evidence, no node** — dropped are: statistical Method spans that do not
   read as a name (no capital or digit inside a word, not a title-case run in
   running text, nor repeating such a name of the same document: "language
@@ -191,6 +196,40 @@ _LOCATIVE = {"in", "from", "across", "throughout", "near", "within"}
 _GENERIC_TITLE_HEADS = {"method", "model", "approach", "module", "setup", "setting"}
 
 
+#: A quantity with a unit ("1.19Mhz", "16GB", "300W").
+_QUANTITY = re.compile(r"^\d+(?:\.\d+)?\s*(?:[kmgt]hz|[kmgt]i?b|w|nm|tflops|gflops|pflops)$", re.I)
+#: Heads that make the name before them a piece of software ("the CoreNLP toolkit").
+_SOFTWARE_HEADS = {"toolkit", "toolkits", "library", "libraries", "package", "packages", "software", "toolbox",
+                   "api", "apis", "plugin", "plug-in"}
+#: Words whose phrase lists datasets: "five datasets (BC2GM, BC4CHEMD, …)".
+_DATASET_WORDS = {"dataset", "datasets", "corpus", "corpora", "benchmark", "benchmarks", "sub-datasets"}
+
+
+def _dataset_variant(doc: Doc, c: Any, dataset_texts: set[str]) -> bool:
+    """A coined name that is a dataset, not a method: a hyphenated variant of a
+    dataset named in the document ("Pose-AffectNet", "BC5CDR-chem",
+    "Occlusion-RAF-DB"), or an item of a bracketed list right after a word for
+    datasets ("five datasets (BC2GM, BC4CHEMD, JNLPBA)")."""
+    text = doc[c.start:c.end].text
+    if "-" in text:
+        parts = text.split("-")
+        for a in range(len(parts)):
+            for b in range(a + 1, len(parts) + 1):
+                if (a, b) != (0, len(parts)) and "-".join(parts[a:b]) in dataset_texts:
+                    return True
+    k, depth = c.start - 1, 0
+    while k >= 0 and c.start - k <= 12:
+        t = doc[k].text
+        if t in (")", "]"):
+            return False
+        if t in ("(", "["):
+            return k > 0 and doc[k - 1].lower_ in _DATASET_WORDS
+        if t in (".", ";", ":"):
+            return False
+        k -= 1
+    return False
+
+
 def _inner_capital(text: str) -> bool:
     """A capital or digit after the first letter of a word: "DNN", "ResNet", "GPT-4"
     (not "Neural Network", "neural network")."""
@@ -202,8 +241,9 @@ def is_venue(text: str) -> bool:
 
     Examples
     --------
-    >>> [is_venue(t) for t in ("NeurIPS 2023", "CVPR", "ICLR'24", "COCO", "Conference on Robot Learning")]
-    [True, True, True, False, True]
+    >>> [is_venue(t) for t in ("NeurIPS 2023", "CVPR", "ICLR'24", "COCO", "Conference on Robot Learning",
+    ...                        "Neural Information Processing Systems")]
+    [True, True, True, False, True, True]
     """
     t = text.strip()
     m = _VENUE_RE.match(t)
@@ -211,7 +251,7 @@ def is_venue(text: str) -> bool:
         return True
     low = t.lower()
     return low.startswith(("conference on", "workshop on", "symposium on", "proceedings of")) or low.endswith(
-        (" conference", " workshop", " symposium")
+        (" conference", " workshop", " symposium", "information processing systems")
     )
 
 
@@ -531,6 +571,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     for c in cands:  # occurrences found by any source
         t = doc[c.start:c.end].text
         shape_count[t] = shape_count.get(t, 0) + 1
+    dataset_texts = {doc[c.start:c.end].text for c in cands if c.label in ("Dataset", "Benchmark")}
     out = []
     for c in cands:
         src = c.source.split(":")[0]
@@ -569,6 +610,12 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 # "Pooling", "Tabular", "Representation", "Setup", "January": a capitalised
                 # common word (the document also writes it in lower case), not a name
                 continue
+        if src not in ("gazetteer", "ner") and c.end < n and doc[c.end].lower_ in _SOFTWARE_HEADS:
+            continue  # "the CUED-RNNLM toolkit", "the PyDCI package": software, not a Method
+        if c.label == "Method" and src not in ("gazetteer", "abbreviation") and _dataset_variant(
+            doc, c, dataset_texts
+        ):
+            c.label = "Dataset"  # "Pose-AffectNet", "BC5CDR-chem", "datasets (BC2GM, BC4CHEMD)"
         if c.source == "pattern:title-case" and doc[c.end - 1].lemma_.lower() in _GENERIC_TITLE_HEADS:
             continue  # "Proposed Method", "Error Generation Methods", "Attention Module": a heading
         if c.label == "Method":
@@ -597,6 +644,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             if doc[c.end - 1].lower_ in _DS_HEADS and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 2].text):
                 c.end -= 1
         elif c.label == "Hardware":
+            if _QUANTITY.match(text):
+                continue  # "1.19Mhz", "16GB": a quantity, not hardware
             if c.gid in _HW_CLASS_IDS:
                 continue  # "GPUs", "CPU": a class of hardware, not a node
             if c.source == "pattern:hardware-class":
