@@ -275,3 +275,17 @@ def test_plural_acronyms_end_before_the_s(nlp):
     ents = _ents(nlp, "We compare GANs with VAEs and LSTMs, and ResNets stay as they are.")
     texts = {t for t, _ in ents}
     assert {"GAN", "LSTM"} <= texts and not texts & {"GANs", "LSTMs"}, ents
+
+
+def test_hardware_classes_and_generic_model_kinds_are_no_nodes(nlp):
+    ents = _ents(nlp, "Researchers found that photonic processors and a quantum computer beat microcontrollers; "
+                      "the startup's analog AI chip runs DNNs, while NVIDIA's H100 runs BERT.")
+    texts = {t for t, _ in ents}
+    assert not texts & {"photonic processors", "quantum computer", "microcontrollers", "analog AI chip", "DNN",
+                        "DNNs"}, ents
+    assert ("H100", "Hardware") in ents and ("BERT", "Method") in ents, ents
+
+
+def test_a_title_about_a_goal_names_no_method(nlp):
+    ents = _ents(nlp, "Towards General Purpose Vision Systems\nWe propose a system that learns many tasks.")
+    assert "Towards General Purpose Vision Systems" not in {t for t, _ in ents}, ents

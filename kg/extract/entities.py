@@ -978,6 +978,8 @@ class EntityTyper:
         m = _TITLE_SPLIT.search(first)
         prefix = first[: m.start()] if m else first
         words = prefix.split()
+        if words and words[0].lower() in _TITLE_NOT_NAME:
+            return []  # "Towards General Purpose Vision Systems": a title about a goal, not a name
         # "Learning a Discriminative Feature Network": the name starts after an article
         for k, w in enumerate(words):
             if w.lower() in ("a", "an", "the") and k + 1 < len(words):
@@ -1226,6 +1228,9 @@ class EntityTyper:
 #: A plural of an acronym or model number: two capitals or a digit before a final
 #: lower-case "s" ("CNNs", "RNN-LMs", "LBPs", "H100s"; not "ResNets", "DARTS").
 _PLURAL_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2}|.*\d)[A-Za-z0-9-]*[A-Z0-9]s$")
+#: First words of paper titles that do not start with a method's name.
+_TITLE_NOT_NAME = {"towards", "toward", "on", "beyond", "rethinking", "revisiting", "understanding", "improving",
+                   "exploring", "why", "how", "what", "when", "does", "do", "can", "is", "are", "a", "an"}
 _SELF_BODY = re.compile(r"\b(?:we|our|this paper|this work)\b", re.I)
 _TITLE_SPLIT = re.compile(r":| for | via | with | using | in | on | through ")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}

@@ -49,7 +49,7 @@ name-like entity; generic phrases ("neural networks", "GPUs", "classifiers",
   running text, nor repeating such a name of the same document: "language
   models", "convolution layers", "Transformer-based model"); lower-case mentions of listed Method entries that are kinds
   (:data:`_GENERIC_ENTRIES`: "neural networks"; an acronym such as "DNN" stays); generic hardware classes ("GPU",
-  "CPUs", "FPGA", "AI chips", "electronic chips"); conferences typed as
+  "CPUs", "FPGA", "AI chips", "photonic processors", "quantum computer", "microcontrollers"); conferences typed as
   anything ("NeurIPS 2023", "CVPR"); software frameworks ("PyTorch", "vLLM",
   :data:`FRAMEWORK_IDS`, with any span over them); junk shapes ("20T-40T",
   "Network-1", "GloVe-like", "IoU(%"); a coined shape that no context types and
@@ -79,11 +79,8 @@ _VARIANTS = {"Ultra", "Pro", "Nano", "Flash", "Opus", "Sonnet", "Haiku", "Turbo"
 _HW_TAIL = {"gpu", "gpus", "chip", "chips", "pod", "pods", "accelerator", "accelerators", "card", "cards",
             "processor", "processors", "superchip", "superchips"}
 #: Gazetteer ids of hardware classes, not specific hardware ("GPUs", "CPU", "FPGAs").
-_HW_CLASS_IDS = {"gpu", "cpu", "npu", "fpga", "asic"}
-#: Modifiers that leave a hardware-class phrase generic ("AI chips", "electronic chips").
-_HW_GENERIC_WORDS = {"ai", "artificial", "intelligence", "(", ")", "electronic", "computer", "computing",
-                     "hardware", "specialized", "specialised", "custom", "dedicated", "deep", "learning",
-                     "modern", "commodity", "powerful", "advanced", "conventional", "traditional", "-"}
+_HW_CLASS_IDS = {"gpu", "cpu", "npu", "fpga", "asic", "microcontroller", "analog-ai-chip", "neuromorphic-chip",
+                 "optical-computing-core", "photonic-processor"}
 #: Listed lower-case Method entries that are kinds, not names (ANNOTATION.md lists
 #: "neural network" as generic); established technique names ("prototypical
 #: networks", "generative adversarial network") are not here.
@@ -93,6 +90,8 @@ _GENERIC_ENTRIES = {"neural network", "deep neural network", "feedforward neural
                     # judged generic in blind audits of paper text (any case, any type)
                     "dimensionality reduction", "sigmoid function", "random performance", "document reader",
                     "entity embedding", "image understanding", "word embedding", "sentence embedding"}
+#: Listed kinds that stay generic as acronyms too ("DNNs", "NN"): every model is one.
+_ALWAYS_GENERIC = {"deep neural network", "neural network", "artificial neural network"}
 #: Generic heads after a listed Method's name (ANNOTATION.md: "Adam optimizer" → "Adam").
 _METHOD_TAIL = {"optimizer", "optimiser", "algorithm", "method", "approach", "framework", "model", "models"}
 #: Month names: a capitalised month is never a method or dataset ("in January").
@@ -526,6 +525,10 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     paper = reads_as_paper(doc)
     cands = _citations(doc, cands, paper)
     lower_words = {t.text for t in doc if t.is_alpha and t.text.islower()}
+    cands = [c for c in cands if not (
+        c.source == "ner" and c.end - c.start == 1 and c.label in ("Person", "Organization")
+        and doc[c.start].lower_ in lower_words and doc[c.start].text[1:].islower()
+    )]  # "Quantum" (AI campus) where the text also writes "quantum": a capitalised common word
     if paper:  # rule 2: stock Person/Organization/Location in a paper need evidence
         cited = {doc[c.start:c.end].text for c in cands if c.source == "ner:citation"}
         cited |= {doc[c.end - 1].text for c in cands if c.source == "ner:citation"}
@@ -624,7 +627,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             if src == "gazetteer":
                 entry = by_id.get(c.gid) if c.gid else None
                 name = entry.name if entry is not None else text
-                if name.lower() in _GENERIC_ENTRIES and not _inner_capital(text):
+                if name.lower() in _ALWAYS_GENERIC or name.lower() in _GENERIC_ENTRIES and not _inner_capital(text):
                     continue  # "neural networks", "Neural Network" (the acronym "DNN" stays a name)
                 if c.end - c.start > 1 and doc[c.end - 1].lower_ in _METHOD_TAIL and (
                     doc[c.end - 2].text[:1].isupper() or _inner_capital(doc[c.end - 2].text)
@@ -649,9 +652,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             if c.gid in _HW_CLASS_IDS:
                 continue  # "GPUs", "CPU": a class of hardware, not a node
             if c.source == "pattern:hardware-class":
-                mods = [t.lower_ for t in doc[c.start:c.end - 1]]
-                if all(m in _HW_GENERIC_WORDS for m in mods):
-                    continue  # "AI chips", "electronic chips"
+                continue  # "AI chips", "photonic processors", "quantum computer": a class, not a named chip
             if c.end - c.start > 1 and doc[c.end - 1].lower_ in _HW_TAIL:
                 prev = doc[c.end - 2].text
                 if any(ch.isalpha() for ch in prev) and any(ch.isdigit() for ch in prev) or prev in ("Hopper", "Blackwell"):
