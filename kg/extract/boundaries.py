@@ -87,6 +87,18 @@ _COUNT_NOUNS = {"epoch", "epochs", "layer", "layers", "times", "image", "images"
 _DS_TAIL_HEADS = {"dataset", "datasets", "data", "set", "sets", "benchmark", "benchmarks", "corpus", "corpora",
                   "database", "split", "splits", "collection", "suite", "subset", "subsets", "challenge", "task",
                   "tasks", "track"}
+#: Data-split words in a generic dataset tail ("test set", "validation dataset").
+_SPLIT_WORDS = {"test", "testing", "training", "train", "dev", "development", "validation", "val", "evaluation",
+                "eval", "held-out", "heldout", "full", "official"}
+#: Words after a year that make "<name> <year>" an event, not a dataset release
+#: ("the COCO 2016 challenge winners", "ILSVRC 2015 competition").
+_EVENT_WORDS = {"challenge", "challenges", "competition", "competitions", "workshop", "winners", "winner",
+                "shared", "leaderboard", "contest", "edition"}
+#: Capitalised words that head a section or a caption, never part of a name run
+#: ("7 Conclusion DasNet is …" in text that lost its line breaks).
+_SECTION_WORDS = {"Abstract", "Introduction", "Conclusion", "Conclusions", "Results", "Experiments", "Discussion",
+                  "Figure", "Fig", "Table", "Section", "Appendix", "Acknowledgements", "Acknowledgments",
+                  "References", "Background", "Method", "Methods", "Evaluation", "Summary", "Overview"}
 #: Lower-case heads that end a model span as generic words ("ResNet-50 backbone").
 _METHOD_TAIL_HEADS = {"backbone", "backbones", "model", "models", "architecture", "architectures"}
 #: Sources whose span is itself a name of its own (another candidate's run stops at them).
@@ -174,6 +186,8 @@ def _number_ok(doc: Doc, k: int, label: str) -> bool:
     t = doc[k].text
     if _YEAR.match(t) and label == "Method":
         return False  # "BERT 2019": a year, not a version
+    if _YEAR.match(t) and k + 1 < len(doc) and doc[k + 1].lower_ in _EVENT_WORDS:
+        return False  # "the COCO 2016 challenge": an event
     if k + 1 < len(doc):
         nxt = doc[k + 1]
         if nxt.text == "-" and not doc[k].whitespace_ and not nxt.whitespace_ and k + 2 < len(doc) and (
@@ -223,16 +237,23 @@ def _attached(doc: Doc, end: int, label: str) -> int:
     return end
 
 
-def _trim_tail(doc: Doc, start: int, end: int, label: str) -> int:
-    """New exclusive end without a generic lower-case tail ("FERPlus test set" →
-    "FERPlus", "WikiText-2 language modeling datasets" → "WikiText-2"); the span is
-    kept whole when no name word stands before the tail."""
+def _trim_tail(doc: Doc, start: int, end: int, label: str, task_toks: set[int]) -> int:
+    """New exclusive end without a generic lower-case tail: a head, data-split
+    words and a task phrase (tokens of a Task candidate, ``task_toks``): "FERPlus
+    test set" → "FERPlus", "WikiText-2 language modeling datasets" → "WikiText-2".
+    Other descriptive words may be part of the name and keep the span whole
+    ("Caltech-UCSD bird dataset", "Twitter keyword dataset"), as does a list
+    ("IJB-A, YouTube Face benchmarks") and a span with no name word before the tail."""
     heads = _METHOD_TAIL_HEADS if label == "Method" else _DS_TAIL_HEADS
     if end - start < 2 or doc[end - 1].lower_ not in heads or not doc[end - 1].text.islower():
+        return end
+    if any(doc[i].text == "," for i in range(start, end)):
         return end
     k = end - 1
     while k - 1 > start and doc[k - 1].text.islower() and doc[k - 1].is_alpha and doc[k - 2].whitespace_ \
             and not _name_word(doc[k - 1]):
+        if doc[k - 1].lower_ not in _SPLIT_WORDS and doc[k - 1].lower_ not in heads and k - 1 not in task_toks:
+            return end  # "Twitter keyword dataset": "keyword" may belong to the name
         k -= 1  # "language modeling datasets": lower-case words, each after a space
     # k: first token of the lower-case tail; the token before it must be a name word
     if k > start and _name_word(doc[k - 1]) and doc[k - 1].whitespace_:
@@ -250,7 +271,7 @@ def _run_word(doc: Doc, i: int) -> bool:
     ("Partial Shuffle …" but not "Using ResNet …")."""
     tok = doc[i]
     t = tok.text
-    if not (t[:1].isupper() and t.isalpha()) or tok.is_stop:
+    if not (t[:1].isupper() and t.isalpha()) or tok.is_stop or t in _SECTION_WORDS:
         return False
     if tok.is_sent_start:
         return tok.pos_ in ("ADJ", "PROPN")
@@ -284,9 +305,11 @@ def _capitalised_run(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def fix_boundaries(doc: Doc, cands: list[Any]) -> list[Any]:
+def fix_boundaries(doc: Doc, cands: list[Any], headline: set[int] = frozenset()) -> list[Any]:
     """Apply the boundary rules (module docstring) to ``cands`` (``_Cand`` objects
-    with token offsets ``start``/``end``, ``label``, ``source`` and ``gid``).
+    with token offsets ``start``/``end``, ``label``, ``source`` and ``gid``);
+    ``headline`` holds the token indices of title-case headlines, where capitalised
+    words are no evidence of a longer name (rule 4 is skipped there).
 
     Returns the candidates, Method/Dataset/Benchmark ones with new boundaries; a
     candidate strictly inside another listed name's capitalised run is dropped.
@@ -310,10 +333,13 @@ def fix_boundaries(doc: Doc, cands: list[Any]) -> list[Any]:
     (['COCO 2017'], ['FERPlus'])
     """
     listed: dict[int, str] = {}
+    task_toks: set[int] = set()
     for c in cands:
         if c.source.split(":")[0] in _LISTED:
             for i in range(c.start, c.end):
                 listed[i] = c.label
+        if c.label == "Task":
+            task_toks.update(range(c.start, c.end))
     out = []
     for c in cands:
         if c.label not in TYPES:
@@ -323,13 +349,13 @@ def fix_boundaries(doc: Doc, cands: list[Any]) -> list[Any]:
         start = _glued_left(doc, c.start)
         end = _glued_right(doc, c.end)
         end = _attached(doc, end, c.label)
-        if src not in _LISTED:
+        if src not in _LISTED and start not in headline:
             rs, re_ = _capitalised_run(doc, start, end)
             if (rs, re_) != (start, end):
                 if any(i in listed for i in range(rs, re_) if not start <= i < end):
                     continue  # "Multi-Genre" of "Multi-Genre NLI": the rest is another listed name
                 start, end = rs, _attached(doc, _glued_right(doc, re_), c.label)
-        trimmed = _trim_tail(doc, start, end, c.label)
+        trimmed = _trim_tail(doc, start, end, c.label, task_toks)
         if any(doc[i].is_space or "\n" in doc[i].text for i in range(start, trimmed)):
             out.append(c)  # never across a line break
             continue

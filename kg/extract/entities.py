@@ -1193,8 +1193,9 @@ class EntityTyper:
         cands += self._dataset_extensions(doc, cands)
         cands += self._qualified_tasks(doc, gaz)
         by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
-        cands = fix_boundaries(doc, cands)  # whole names, no generic tails (kg.extract.boundaries)
-        cands = refine(doc, cands, by_id, _headline_tokens(doc))  # evidence of a name (kg.extract.nodes)
+        headline = _headline_tokens(doc)
+        cands = fix_boundaries(doc, cands, headline)  # whole names, no generic tails (kg.extract.boundaries)
+        cands = refine(doc, cands, by_id, headline)  # evidence of a name (kg.extract.nodes)
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
         ents = []
