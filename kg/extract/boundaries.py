@@ -165,12 +165,14 @@ def _glued_left(doc: Doc, start: int) -> int:
     return start
 
 
-def glued_variant(doc: Doc, end: int) -> bool:
-    """True if the span ending at token ``end`` (exclusive) goes on, without a space,
-    into a variant, size or version that belongs to the name ("MobileNetV3" +
-    "-Large", "BERT" + "-base", "ImageNet" + "-1K"), so a listed name matched there
-    is the start of a longer name, not another name's fragment ("ICL" in "Z-ICL")."""
-    return _glued_right(doc, end) > end or modifier_after(doc, end)
+def glued_variant(doc: Doc, end: int, label: str) -> bool:
+    """True if the ``label`` span ending at token ``end`` (exclusive) goes on, without
+    a space, into a variant, size or version that belongs to the name ("MobileNetV3" +
+    "-Large", "BERT" + "-base", "ImageNet" + "-1K") or into a hyphenated modifier
+    ("Transformer-based"), so a listed name matched there is kept: the start of a
+    longer name, not another name's fragment ("ICL" in "Z-ICL"). Only for
+    :data:`TYPES` ("Meta" in "Meta-BiLSTM" is no Organization)."""
+    return label in TYPES and (_glued_right(doc, end) > end or modifier_after(doc, end))
 
 
 def modifier_after(doc: Doc, end: int) -> bool:

@@ -371,7 +371,7 @@ class EntityTyper:
             before = text[e.start_char - 1] if e.start_char > 0 else " "
             after = text[e.end_char] if e.end_char < len(text) else " "
             if before in "-_" or before.isalnum() or (after in "-_" and e.end_char + 1 < len(text) and text[e.end_char + 1].isalnum()) or after.isalnum():
-                if before in "-_" or before.isalnum() or not glued_variant(doc, e.end):
+                if before in "-_" or before.isalnum() or not glued_variant(doc, e.end, e.label_):
                     continue  # kept: "MobileNetV3" + "-Large" (kg.extract.boundaries extends it)
             if e.label_ in ("Method", "Task") and self._paradigm(e.ent_id_ or None, e.text):
                 continue
