@@ -96,6 +96,7 @@ def test_version_split_off_by_tokenisation_is_joined(nlp):
     assert _fix(nlp, "We test on ADE 20 k for scene parsing.", "ADE", "Dataset", "pattern") == ["ADE 20 k"]
     assert _fix(nlp, "We pretrain on Sports-1M videos.", "Sports-1", "Dataset", "pattern") == ["Sports-1M"]
     assert _fix(nlp, "FCN-8 s is the baseline.", "FCN-8", "Method", "gazetteer") == ["FCN-8 s"]
+    assert _fix(nlp, "A ResNet-18-I 3 D model is used.", "ResNet-18-I", "Method", "pattern") == ["ResNet-18-I 3 D"]
     assert _fix(nlp, "It runs at 0.2 s/img on a ResNet-50 s/img budget.", "ResNet-50", "Method", "gazetteer") == [
         "ResNet-50"]
     # a footnote mark before a citation is no version

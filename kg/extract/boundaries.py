@@ -70,8 +70,9 @@ _SPACED_VARIANTS = {"large", "small", "base", "tiny", "medium", "huge", "giant",
 _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$|^\d+\.\d+$")
 #: A size token: "1M", "8s", "20k", "70B", "1.5B", "8x7B".
 _SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[kKMBTs]$")
-#: A size letter split from its number ("ADE 20 k", "Sports-1 M", "FCN-8 s").
-_SIZE_LETTER = {"k", "K", "M", "B", "s"}
+#: A size or dimension letter split from its number ("ADE 20 k", "Sports-1 M", "FCN-8 s",
+#: "I3D" as "I 3 D").
+_SIZE_LETTER = {"k", "K", "M", "B", "s", "D"}
 _INT = re.compile(r"^\d{1,4}$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: Nouns that make a number after a name a count, not part of the name
