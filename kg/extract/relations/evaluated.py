@@ -11,9 +11,11 @@ n=106; the rest 30%). Training data ("pre-trained on D") is :mod:`.training`'s.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
-from kg.extract.relations.base import _STRONG_EVAL, _after_lemma, _ListedWith, _listed_with, _own_mention, _under_prep
+from kg.extract.relations.base import DATASETS, _STRONG_EVAL, _after_lemma, _ListedWith, _listed_with, _own_mention, _under_prep
 from kg.extract.relations.training import training_verb
 
 #: prepositions that put a dataset under evaluation ("results on D", "accuracy for D")
@@ -48,6 +50,142 @@ def eval_link(method: Token, data: Token) -> tuple[bool, bool, bool]:
     preps = [t.lower_ for t in down if t.dep_ == "prep"]
     return (_clause(method).i == _clause(data).i, bool(preps) and preps[-1] in EVAL_PREPS,
             method.dep_ in ("nsubj", "nsubjpass", "pobj", "conj"))
+
+
+#: words of training: a dataset reached through one is training data, not evaluation data
+_TRAIN_WORDS = {"train", "pretrain", "pre-train", "fine-tune", "finetune", "training", "pretraining",
+                "pre-training", "finetuning", "fine-tuning", "trained", "pretrained", "pre-trained",
+                "finetuned", "fine-tuned", "initialize", "initialise", "initialized", "initialised", "auxiliary"}
+#: evaluation verbs that, coordinated with a training word, keep the evaluation ("train and evaluate on D")
+_EVAL_VERBS = {"evaluate", "test", "validate", "assess", "benchmark", "compare"}
+
+
+def _train_word(t: Token) -> bool:
+    return t.lemma_.lower() in _TRAIN_WORDS or t.lower_ in _TRAIN_WORDS or t.lower_.replace("-", "") in _TRAIN_WORDS
+
+
+def training_context(data: Token) -> bool:
+    """True if the dataset root ``data`` is training data by the parse: a training word
+    on its path up to its clause's verb ("pre-training on D", "pretrained on D",
+    "D pretraining", "initialized by X pre-trained on D") or modifying it ("auxiliary
+    dataset D"), unless an evaluation verb is coordinated with that word ("we train and
+    evaluate X on D")."""
+    if any(_train_word(c) for c in data.children if c.dep_ in ("amod", "compound")):
+        return True
+    t = data
+    for _ in range(8):
+        if t.head.i == t.i:
+            return False
+        t = t.head
+        if _train_word(t):
+            if t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+                return False  # "to train X on D, our approach achieves …": the setting of a result
+            coord = [c for c in t.children if c.dep_ == "conj"] + ([t.head] if t.dep_ == "conj" else [])
+            return not any(c.lemma_.lower() in _EVAL_VERBS for c in coord)
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound"):
+            return False
+    return False
+
+
+#: nouns naming a part or a tool of a system: a method in such a role is not the one evaluated
+_COMPONENT_WORDS = {"backbone", "extractor", "encoder", "initialization", "initialisation", "initialize",
+                    "initialise", "extract"}
+
+
+def component_role(m: Token) -> bool:
+    """True if the method root ``m`` is named as a part or tool of another system:
+    "X as (the) backbone / feature extractor", "the X backbone", "features extracted by
+    X", "initialized from X", "a pre-trained X" (a word of :data:`_COMPONENT_WORDS` on
+    its path up to its clause's verb, or an "as" phrase of one on that path)."""
+    t = m
+    for _ in range(6):
+        for c in t.children:
+            if c.lower_ in _COMPONENT_WORDS or c.lemma_.lower() in _COMPONENT_WORDS:
+                if c.dep_ in ("amod", "compound") or c.i > m.i:
+                    return True
+            if c.dep_ == "prep" and c.lower_ == "as" and any(
+                    g.lemma_.lower() in _COMPONENT_WORDS or any(h.lower_ in _COMPONENT_WORDS for h in g.children)
+                    for g in c.children):
+                return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
+        if t.lower_ in _COMPONENT_WORDS or t.lemma_.lower() in _COMPONENT_WORDS:
+            return True
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "acl"):
+            # "we use X as the backbone": the verb's "as" phrase
+            return any(c.dep_ == "prep" and c.lower_ == "as" and any(
+                g.lemma_.lower() in _COMPONENT_WORDS or any(h.lower_ in _COMPONENT_WORDS for h in g.children)
+                for g in c.children) for c in t.children)
+    return False
+
+
+def self_link(sent, data: Token, self_nouns) -> bool:
+    """True if the authors ("we", "our X", "ours", "the proposed X") are linked to the
+    dataset root ``data`` as a method is by :func:`eval_link`: same clause, or the dataset
+    under an evaluation preposition below their common ancestor."""
+    for t in sent:
+        own = t.lower_ in ("we", "ours") or (t.lemma_.lower() in self_nouns and any(
+            c.lower_ in ("our", "proposed") for c in t.children))
+        if own:
+            same, prep, _ = eval_link(t, data)
+            if same and prep:
+                return True
+    return False
+
+
+#: dependency labels of modifiers: a method in one is not the one evaluated (SciER train:
+#: "eval-sentence" pairs with such a head were right 7 of 38 times, the rest 113 of 276)
+_MODIFIER_DEPS = ("appos", "nmod", "npadvmod", "dep", "oprd", "poss", "amod", "det", "punct", "advcl")
+
+
+def _modifier_role(m: Token, triggers, method_nouns) -> bool:
+    """True if the method root ``m`` is a modifier (:data:`_MODIFIER_DEPS`); a possessive
+    of a result noun ("X's accuracy on D") is an argument, and so is a name modifying a
+    method noun ("the iBOWIMG model", "all multimodal models (MDC, CDC, and XDC)"),
+    whose role is that noun's."""
+    while m.dep_ in ("amod", "nmod", "compound", "appos") and m.head.i != m.i and \
+            m.head.lemma_.lower() in method_nouns:
+        m = m.head
+    if m.dep_ == "poss":
+        return m.head.lemma_.lower() not in triggers
+    return m.dep_ in _MODIFIER_DEPS
+
+
+def _dataset_like(m, c) -> bool:
+    """True if a Method mention ``m`` is a dataset by the document's own names: its text is
+    a Dataset/Benchmark mention of document ``c`` or has one as a hyphen part
+    ("Occlusion-FERPlus", "Pose-AffectNet" beside "FERPlus", "AffectNet")."""
+    names = getattr(c, "_dataset_names", None)
+    if names is None:
+        names = {x.span.text.lower() for x in c.ms if x.label in DATASETS}
+        c._dataset_names = names
+    text = m.span.text.lower()
+    parts = [p for p in re.split(r"[-\s]+", text) if p]
+    return text in names or (len(parts) > 1 and any(p in names for p in parts))
+
+
+_CLAUSE_KIDS = ("advcl", "ccomp", "relcl", "acl", "parataxis", "csubj")
+
+
+def clause_cue(data: Token, triggers, in_name: set) -> bool:
+    """True if an evaluation word of ``triggers`` (lemmas) is in the dataset's own clause:
+    the subtree of its clause verb (:func:`_clause`) without the subordinate or
+    coordinated clauses that do not hold the dataset ("results on D", "X reaches 80 on
+    D"; not "we set the learning rate to 0.1 on D, which improves accuracy")."""
+    v = _clause(data)
+    cut = [c for c in v.subtree if c.i != v.i and (c.dep_ in _CLAUSE_KIDS or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")))
+           and not (c.left_edge.i <= data.i <= c.right_edge.i)]
+    out = set()
+    for c in cut:
+        out.update(range(c.left_edge.i, c.right_edge.i + 1))
+    for t in v.subtree:
+        if t.i in out or t.i in in_name:
+            continue
+        lem = t.lemma_.lower()
+        if lem in triggers and not (lem in ("set", "mean") and t.pos_ in ("VERB", "AUX")):
+            return True
+    return False
 
 
 #: prepositions that take data without stating an evaluation on it ("samples from D",
@@ -93,16 +231,30 @@ class EvaluatedRules:
             # document's own method
             generic = {m.i for m in methods if m.generic and not _own_mention(m)}
             heads = [h for h in heads if h not in beaten and h not in generic]
+            # the evaluated method fills an argument of the sentence (subject, object,
+            # prepositional object, conjunct, compound), not a modifier ("ViCo's
+            # gains", an apposition, "GCN-based"); it is not named as a part or tool of
+            # another system ("X as the backbone", "features extracted by X"); and it is
+            # no dataset typed Method ("Occlusion-FERPlus" beside the dataset FERPlus)
+            heads = [h for h in heads if not _modifier_role(ms_by_i[h].span.root, self.lex["eval_triggers"], self.lex["self_methods"])
+                     and not component_role(ms_by_i[h].span.root) and not _dataset_like(ms_by_i[h], c)]
             patterns = dict.fromkeys(heads, "eval-sentence")
             # a named method as the sentence's subject is the one evaluated, even in
             # a sentence that says "we"/"our": "In our experiments, X reaches 80 on A"
             subject_named = any(ms_by_i[h].span.root.dep_ in ("nsubj", "nsubjpass") for h in heads)
+            # "we evaluate TinyBERT on GLUE": a named method linked to a dataset in the
+            # clause that states the evaluation is the one evaluated, not the paper's own
+            subject_named = subject_named or any(
+                all(eval_link(ms_by_i[h].span.root, d.span.root)) for h in heads if h != main
+                and not _own_mention(ms_by_i[h]) for d in datasets)
             # an unnamed proposed method ("our approach", an anaphor mention) is no
             # named node (ANNOTATION.md) and SciER never pairs it (train: 0 of 67 such
             # eval-sentence-main and 0 of ~60 eval-sentence-self pairs correct): its
             # pairs get their own rule, ``eval-anaphor``, fitted apart
             anaphor = main is not None and (ms_by_i[main].source == "anaphor" or _own_mention(ms_by_i[main]))
-            if self_ref and main is not None and not subject_named:
+            if main is not None and _dataset_like(ms_by_i[main], c):
+                pass  # the "proposed method" is a dataset the paper builds: no self pairs
+            elif self_ref and main is not None and not subject_named:
                 patterns.setdefault(main, "eval-sentence-self")
             elif not heads and main is not None and lemmas & _STRONG_EVAL:
                 # "Extensive experiments on X show …" with no method named: the
@@ -112,7 +264,8 @@ class EvaluatedRules:
                 patterns[main] = "eval-anaphor"
             heads = sorted(patterns)
             trained = {m.i for m in datasets if _after_lemma(m, ("train", "pretrain", "pre-train", "fine-tune", "finetune"), participle=True)
-                       or training_verb(m, datasets, self.lex["trained_on_verbs"]) is not None}
+                       or training_verb(m, datasets, self.lex["trained_on_verbs"]) is not None
+                       or training_context(m.span.root)}
             # a dataset listed with a linked one shares its link ("on IMDb, Yelp-2013
             # and Yelp-2014 benchmarks", however the parser splits the list); the
             # partners are looked up once per sentence, and only for lists of at most
