@@ -156,13 +156,42 @@ def _dataset_like(m, c) -> bool:
     """True if a Method mention ``m`` is a dataset by the document's own names: its text is
     a Dataset/Benchmark mention of document ``c`` or has one as a hyphen part
     ("Occlusion-FERPlus", "Pose-AffectNet" beside "FERPlus", "AffectNet")."""
-    names = getattr(c, "_dataset_names", None)
+    names = c.dataset_names
     if names is None:
-        names = {x.span.text.lower() for x in c.ms if x.label in DATASETS}
-        c._dataset_names = names
+        names = c.dataset_names = {x.span.text.lower() for x in c.ms if x.label in DATASETS}
     text = m.span.text.lower()
     parts = [p for p in re.split(r"[-\s]+", text) if p]
     return text in names or (len(parts) > 1 and any(p in names for p in parts))
+
+
+#: a citation marker: "[12]", "[3, 4]", "(Devlin et al., 2019)", "(Wang and Li, 2018)"
+_CITATION = re.compile(r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\([A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? (?:19|20)\d\d")
+
+
+def _cited(m, c) -> bool:
+    """True if the document cites the method of mention ``m`` (of document ``c``): its
+    name is followed by a citation marker somewhere ("LeNet-5 [12]", "Mask R-CNN (He et
+    al., 2017)"), so it is prior work, not the document's own method."""
+    cache = c.cited
+    name = m.span.text
+    if name not in cache:
+        cache[name] = re.search(re.escape(name) + r"\s*(?:" + _CITATION.pattern + ")", c.text) is not None
+    return cache[name]
+
+
+def _cites_method(sent, datasets: list) -> bool:
+    """True if sentence ``sent`` carries a citation marker that is not a dataset's ("[67],
+    when evaluated on RGBD 1000": a cited method's result; not "MNIST dataset [11]",
+    a marker within 12 characters after a dataset mention or a dataset head noun)."""
+    for mt in _CITATION.finditer(sent.text):
+        at = sent.start_char + mt.start()
+        if any(0 <= at - d.span.end_char <= 12 for d in datasets):
+            continue
+        before = sent.text[:mt.start()].split()
+        if before and before[-1].lower().strip("(),") in ("dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora"):
+            continue
+        return True
+    return False
 
 
 _CLAUSE_KIDS = ("advcl", "ccomp", "relcl", "acl", "parataxis", "csubj")
@@ -245,18 +274,18 @@ class EvaluatedRules:
             # "we evaluate TinyBERT on GLUE": a named method linked to a dataset in the
             # clause that states the evaluation is the one evaluated, not the paper's own
             subject_named = subject_named or any(
-                all(eval_link(ms_by_i[h].span.root, d.span.root)) for h in heads if h != main
+                all(eval_link(ms_by_i[h].span.root, d.span.root)[:2]) for h in heads if h != main
                 and not _own_mention(ms_by_i[h]) for d in datasets)
             # an unnamed proposed method ("our approach", an anaphor mention) is no
             # named node (ANNOTATION.md) and SciER never pairs it (train: 0 of 67 such
             # eval-sentence-main and 0 of ~60 eval-sentence-self pairs correct): its
             # pairs get their own rule, ``eval-anaphor``, fitted apart
             anaphor = main is not None and (ms_by_i[main].source == "anaphor" or _own_mention(ms_by_i[main]))
-            if main is not None and _dataset_like(ms_by_i[main], c):
-                pass  # the "proposed method" is a dataset the paper builds: no self pairs
+            if main is not None and (_dataset_like(ms_by_i[main], c) or _cited(ms_by_i[main], c)):
+                pass  # the "proposed method" is a dataset the paper builds or a cited method: no self pairs
             elif self_ref and main is not None and not subject_named:
                 patterns.setdefault(main, "eval-sentence-self")
-            elif not heads and main is not None and lemmas & _STRONG_EVAL:
+            elif not heads and main is not None and lemmas & _STRONG_EVAL and not _cites_method(sent, datasets):
                 # "Extensive experiments on X show …" with no method named: the
                 # document's own method is the one evaluated
                 patterns = {main: "eval-sentence-main"}
@@ -306,7 +335,7 @@ class EvaluatedRules:
                     continue
                 # the verb the phrase belongs to (the parser often hangs it from a noun)
                 v = next((a for a in r.head.ancestors if a.pos_ == "VERB"), None)
-                if v is None or self._negated(v) or v.lemma_.lower() in self.lex["trained_on_verbs"] \
+                if v is None or self._negated(v) or v.lemma_.lower() in self.lex["trained_on_verbs"] or training_context(r) \
                         or v.lemma_.lower() in ("base", "build"):
                     continue
                 hs = [h for h in self._subjects(v, methods, None)
