@@ -120,20 +120,6 @@ def component_role(m: Token) -> bool:
     return False
 
 
-def self_link(sent, data: Token, self_nouns) -> bool:
-    """True if the authors ("we", "our X", "ours", "the proposed X") are linked to the
-    dataset root ``data`` as a method is by :func:`eval_link`: same clause, or the dataset
-    under an evaluation preposition below their common ancestor."""
-    for t in sent:
-        own = t.lower_ in ("we", "ours") or (t.lemma_.lower() in self_nouns and any(
-            c.lower_ in ("our", "proposed") for c in t.children))
-        if own:
-            same, prep, _ = eval_link(t, data)
-            if same and prep:
-                return True
-    return False
-
-
 #: dependency labels of modifiers: a method in one is not the one evaluated (SciER train:
 #: "eval-sentence" pairs with such a head were right 7 of 38 times, the rest 113 of 276)
 _MODIFIER_DEPS = ("appos", "nmod", "npadvmod", "dep", "oprd", "poss", "amod", "det", "punct", "advcl")
@@ -191,29 +177,6 @@ def _cites_method(sent, datasets: list) -> bool:
         if before and before[-1].lower().strip("(),") in ("dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora"):
             continue
         return True
-    return False
-
-
-_CLAUSE_KIDS = ("advcl", "ccomp", "relcl", "acl", "parataxis", "csubj")
-
-
-def clause_cue(data: Token, triggers, in_name: set) -> bool:
-    """True if an evaluation word of ``triggers`` (lemmas) is in the dataset's own clause:
-    the subtree of its clause verb (:func:`_clause`) without the subordinate or
-    coordinated clauses that do not hold the dataset ("results on D", "X reaches 80 on
-    D"; not "we set the learning rate to 0.1 on D, which improves accuracy")."""
-    v = _clause(data)
-    cut = [c for c in v.subtree if c.i != v.i and (c.dep_ in _CLAUSE_KIDS or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")))
-           and not (c.left_edge.i <= data.i <= c.right_edge.i)]
-    out = set()
-    for c in cut:
-        out.update(range(c.left_edge.i, c.right_edge.i + 1))
-    for t in v.subtree:
-        if t.i in out or t.i in in_name:
-            continue
-        lem = t.lemma_.lower()
-        if lem in triggers and not (lem in ("set", "mean") and t.pos_ in ("VERB", "AUX")):
-            return True
     return False
 
 
