@@ -37,7 +37,11 @@ class BasedOnRules:
                            and not any(c.lower_ in ("our", "proposed", "these", "this") for c in h.children)
                            for h in hs):
                         continue  # "several models based on deep neural networks"
-                head = derived[-1].i if derived and not phrase.startswith("as ") else main
+                # the document's own method only where the sentence speaks of the authors
+                # ("we use X as the backbone"), not of cited work ("Huang et al. developed
+                # a model with X as the backbone"; audit of SciREX bodies: such pairs wrong)
+                own = main if s.self_ref else None
+                head = derived[-1].i if derived and not phrase.startswith("as ") else own
                 if head is None and not derived and topic is not None and re.search(
                         r"\b(?:this|the) (?:" + "|".join(map(re.escape, self.lex["self_methods"] | {"library", "toolkit", "tool", "package", "extension"})) + r")\b",
                         c.text[sent.start_char:pos].lower()):

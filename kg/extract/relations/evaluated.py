@@ -72,6 +72,10 @@ def training_context(data: Token) -> bool:
     evaluate X on D")."""
     if any(_train_word(c) for c in data.children if c.dep_ in ("amod", "compound")):
         return True
+    # "ImageNet pre-trained weights": a training word beside the dataset on the same noun
+    if data.dep_ in ("compound", "nmod", "amod") and any(
+            _train_word(c) for c in data.head.children if c.dep_ in ("amod", "compound") and c.i != data.i):
+        return True
     t = data
     for _ in range(8):
         if t.head.i == t.i:
@@ -90,23 +94,30 @@ def training_context(data: Token) -> bool:
 #: nouns naming a part or a tool of a system: a method in such a role is not the one evaluated
 _COMPONENT_WORDS = {"backbone", "extractor", "encoder", "initialization", "initialisation", "initialize",
                     "initialise", "extract"}
+#: modifiers that make an "as" phrase name a part ("as base models", "as the backbone network")
+_AS_PART_WORDS = _COMPONENT_WORDS | {"base", "feature", "pretrained", "pre-trained"}
+
+
+def _as_part(t: Token) -> bool:
+    """True if ``t`` has an "as" phrase naming a part ("as (the) backbone", "as base models")."""
+    return any(c.dep_ == "prep" and c.lower_ == "as" and any(
+        g.lemma_.lower() in _COMPONENT_WORDS or any(h.lower_ in _AS_PART_WORDS for h in g.children)
+        for g in c.children) for c in t.children)
 
 
 def component_role(m: Token) -> bool:
     """True if the method root ``m`` is named as a part or tool of another system:
-    "X as (the) backbone / feature extractor", "the X backbone", "features extracted by
-    X", "initialized from X", "a pre-trained X" (a word of :data:`_COMPONENT_WORDS` on
-    its path up to its clause's verb, or an "as" phrase of one on that path)."""
+    "X as (the) backbone / feature extractor", "using X as base models", "the X backbone",
+    "features extracted by X", "initialized from X" (a word of :data:`_COMPONENT_WORDS` on
+    its path up to its clause's verb, or an "as" phrase naming a part on that path)."""
     t = m
     for _ in range(6):
+        if _as_part(t):
+            return True
         for c in t.children:
             if c.lower_ in _COMPONENT_WORDS or c.lemma_.lower() in _COMPONENT_WORDS:
                 if c.dep_ in ("amod", "compound") or c.i > m.i:
                     return True
-            if c.dep_ == "prep" and c.lower_ == "as" and any(
-                    g.lemma_.lower() in _COMPONENT_WORDS or any(h.lower_ in _COMPONENT_WORDS for h in g.children)
-                    for g in c.children):
-                return True
         if t.head.i == t.i:
             return False
         t = t.head
@@ -114,9 +125,7 @@ def component_role(m: Token) -> bool:
             return True
         if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "acl"):
             # "we use X as the backbone": the verb's "as" phrase
-            return any(c.dep_ == "prep" and c.lower_ == "as" and any(
-                g.lemma_.lower() in _COMPONENT_WORDS or any(h.lower_ in _COMPONENT_WORDS for h in g.children)
-                for g in c.children) for c in t.children)
+            return _as_part(t)
     return False
 
 
