@@ -122,7 +122,9 @@ def component_role(m: Token) -> bool:
             return False
         t = t.head
         if t.lower_ in _COMPONENT_WORDS or t.lemma_.lower() in _COMPONENT_WORDS:
-            return True
+            # "the ResNet-50 backbone … reaches 39.1 AP": a part that is the subject of
+            # the result is what is evaluated
+            return t.dep_ not in ("nsubj", "nsubjpass")
         if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "acl"):
             # "we use X as the backbone": the verb's "as" phrase
             return _as_part(t)
@@ -156,7 +158,8 @@ def _dataset_like(m, c) -> bool:
         names = c.dataset_names = {x.span.text.lower() for x in c.ms if x.label in DATASETS}
     text = m.span.text.lower()
     parts = [p for p in re.split(r"[-\s]+", text) if p]
-    return text in names or (len(parts) > 1 and any(p in names for p in parts))
+    return text in names or (len(parts) > 1 and any(p in names for p in parts)) or any(
+        text.endswith("-" + n) or text.startswith(n + "-") for n in names)
 
 
 #: a citation marker: "[12]", "[3, 4]", "(Devlin et al., 2019)", "(Wang and Li, 2018)"
@@ -165,12 +168,14 @@ _CITATION = re.compile(r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\([A-Z][\w-]+(?: 
 
 def _cited(m, c) -> bool:
     """True if the document cites the method of mention ``m`` (of document ``c``): its
-    name is followed by a citation marker somewhere ("LeNet-5 [12]", "Mask R-CNN (He et
-    al., 2017)"), so it is prior work, not the document's own method."""
+    name, or its name and a parenthesised short form, is followed by a citation marker
+    somewhere ("LeNet-5 [12]", "Mask R-CNN (He et al., 2017)", "Fully Convolutional
+    Network (FCN) [10]"), so it is prior work, not the document's own method."""
     cache = c.cited
     name = m.span.text
     if name not in cache:
-        cache[name] = re.search(re.escape(name) + r"\s*(?:" + _CITATION.pattern + ")", c.text) is not None
+        cache[name] = re.search(re.escape(name) + r"(?:\s*\([^()]{1,20}\))?\s*(?:" + _CITATION.pattern + ")",
+                                c.text) is not None
     return cache[name]
 
 
