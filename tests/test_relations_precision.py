@@ -183,9 +183,9 @@ def test_backbone_of_cited_work_is_not_based_on(nlp):
 
 
 def test_our_backbone_is_based_on(nlp):
-    text = "We propose CornerNet. We use the hourglass network as the backbone network of CornerNet."
-    got = rels_given(nlp, text, [("CornerNet", "Method"), ("hourglass network", "Method")])
-    assert ("CornerNet", "hourglass network") in pairs(got, "basedOn")
+    text = "We propose the Cascaded Pyramid Network. We adopt ResNet-50 as the backbone."
+    got = rels_given(nlp, text, [("Cascaded Pyramid Network", "Method"), ("ResNet-50", "Method")])
+    assert ("Cascaded Pyramid Network", "ResNet-50") in pairs(got, "basedOn")
 
 
 # --- outperforms: what the verb's object names, not a phrase or clause below it
@@ -199,6 +199,22 @@ def test_no_outperforms_for_a_method_in_a_clause_below_the_verb(nlp):
 
 
 def test_outperforms_its_object(nlp):
-    text = ("As the table shows, SBERT clearly outperforms the BiLSTM approach by Dor et al.")
-    got = rels_given(nlp, text, [("SBERT", "Method"), ("BiLSTM", "Method")])
-    assert ("SBERT", "BiLSTM") in pairs(got, "outperforms")
+    # SciREX (KIM)
+    text = "KIM outperforms ESIM in 13 out of 14 categories, and only performs worse on synonyms."
+    got = rels_given(nlp, text, [("KIM", "Method"), ("ESIM", "Method")])
+    assert ("KIM", "ESIM") in pairs(got, "outperforms")
+
+
+# --- trainedOn: training cues move the pair from evaluatedOn to trainedOn
+
+@pytest.mark.parametrize("text, model, data", [
+    # "fine - tune VGG-16" parsed as a noun phrase with the model as its root
+    ("We first fine-tune VGG-16 on CUB-200-2011, and then test on the Stanford Cars dataset.",
+     "VGG-16", "CUB-200-2011"),
+    # SciREX (adversarial autoencoders)
+    ("We found batch-normalization to be crucial in training the AAE network on the SVHN dataset.", "AAE", "SVHN"),
+])
+def test_training_cue_gives_trained_on_not_evaluated_on(nlp, text, model, data):
+    got = rels_given(nlp, text, [(model, "Method"), (data, "Dataset")])
+    assert (model, data) in pairs(got, "trainedOn")
+    assert (model, data) not in pairs(got)

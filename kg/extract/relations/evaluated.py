@@ -16,7 +16,7 @@ import re
 from spacy.tokens import Token
 
 from kg.extract.relations.base import DATASETS, _STRONG_EVAL, _after_lemma, _ListedWith, _listed_with, _own_mention, _under_prep
-from kg.extract.relations.training import training_verb
+from kg.extract.relations.training import training_context, training_verb
 
 #: prepositions that put a dataset under evaluation ("results on D", "accuracy for D")
 EVAL_PREPS = ("on", "for", "to", "over", "across", "in", "including")
@@ -50,45 +50,6 @@ def eval_link(method: Token, data: Token) -> tuple[bool, bool, bool]:
     preps = [t.lower_ for t in down if t.dep_ == "prep"]
     return (_clause(method).i == _clause(data).i, bool(preps) and preps[-1] in EVAL_PREPS,
             method.dep_ in ("nsubj", "nsubjpass", "pobj", "conj"))
-
-
-#: words of training: a dataset reached through one is training data, not evaluation data
-_TRAIN_WORDS = {"train", "pretrain", "pre-train", "fine-tune", "finetune", "training", "pretraining",
-                "pre-training", "finetuning", "fine-tuning", "trained", "pretrained", "pre-trained",
-                "finetuned", "fine-tuned", "initialize", "initialise", "initialized", "initialised", "auxiliary"}
-#: evaluation verbs that, coordinated with a training word, keep the evaluation ("train and evaluate on D")
-_EVAL_VERBS = {"evaluate", "test", "validate", "assess", "benchmark", "compare"}
-
-
-def _train_word(t: Token) -> bool:
-    return t.lemma_.lower() in _TRAIN_WORDS or t.lower_ in _TRAIN_WORDS or t.lower_.replace("-", "") in _TRAIN_WORDS
-
-
-def training_context(data: Token) -> bool:
-    """True if the dataset root ``data`` is training data by the parse: a training word
-    on its path up to its clause's verb ("pre-training on D", "pretrained on D",
-    "D pretraining", "initialized by X pre-trained on D") or modifying it ("auxiliary
-    dataset D"), unless an evaluation verb is coordinated with that word ("we train and
-    evaluate X on D")."""
-    if any(_train_word(c) for c in data.children if c.dep_ in ("amod", "compound")):
-        return True
-    # "ImageNet pre-trained weights": a training word beside the dataset on the same noun
-    if data.dep_ in ("compound", "nmod", "amod") and any(
-            _train_word(c) for c in data.head.children if c.dep_ in ("amod", "compound") and c.i != data.i):
-        return True
-    t = data
-    for _ in range(8):
-        if t.head.i == t.i:
-            return False
-        t = t.head
-        if _train_word(t):
-            if t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
-                return False  # "to train X on D, our approach achieves …": the setting of a result
-            coord = [c for c in t.children if c.dep_ == "conj"] + ([t.head] if t.dep_ == "conj" else [])
-            return not any(c.lemma_.lower() in _EVAL_VERBS for c in coord)
-        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound"):
-            return False
-    return False
 
 
 #: nouns naming a part or a tool of a system: a method in such a role is not the one evaluated
