@@ -26,6 +26,8 @@ Rules (trigger words are data in ``data/lexicon.json``):
   subject (not one inside a "than/with/in …" phrase nor one listed with the
   datasets), or — for "we"/"our method" or no method at all — the method the
   document proposes. Without a trigger, a method subject acting "on <dataset>".
+  Not a backbone/feature extractor, a modifier, a dataset typed Method, a cited
+  "proposed" method, nor training data (:mod:`.evaluated`).
 * ``outperforms`` — "X outperforms/surpasses/beats Y (and Z)", "outperforming Y",
   "better than / superior to Y"; relative pronouns and "our method" resolve to the
   antecedent or the proposed method; negated or hedged triggers are dropped.
@@ -38,7 +40,8 @@ Rules (trigger words are data in ``data/lexicon.json``):
   a proposal's purpose clause ("To handle T, we introduce X"), the task the paper
   studies ("we investigate T").
 * ``trainedOn`` — "X is (pre-)trained / fine-tuned on D", "X, pre-trained on D", "we
-  train X on D" with the model linked to the verb (:mod:`.training`).
+  train X on D" with the model linked to the verb; "training X on D", "fine-tune X on
+  D" however parsed, a model on the parse path to the training word (:mod:`.training`).
 * ``partOf`` (Dataset → Benchmark) — "the SuperGLUE benchmark (BoolQ, …)", "the
   GLUE tasks MNLI and QQP", "GLUE consists of … CoLA", "MNLI, part of GLUE",
   "QNLI is … a task in GLUE", "RTE and CoLA from the GLUE benchmark".

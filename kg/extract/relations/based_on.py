@@ -1,4 +1,9 @@
-"""``basedOn``: "based on / built on / extends X", "employ X as the encoder"."""
+"""``basedOn``: "based on / built on / extends X", "employ X as the encoder".
+
+The derived end is the method named before the phrase; the document's own method only
+in a sentence about the authors ("we use X as the backbone"), not in one about cited
+work ("Huang et al. developed a model with X as the backbone").
+"""
 
 from __future__ import annotations
 

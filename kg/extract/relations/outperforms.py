@@ -1,5 +1,6 @@
 """``outperforms``: "X outperforms/surpasses/beats Y", "better than / superior to Y";
-margins ("by +12.0%") as results."""
+margins ("by +12.0%") as results. The beaten method is what the verb's object names,
+not a method in an "on/in/for/including …" phrase or in a clause below the verb."""
 
 from __future__ import annotations
 
