@@ -50,8 +50,8 @@ AUDIT_LABELS = {"proposes": (25, 35), "developedBy": (20, 28), "usedFor": (7, 9)
 #: the audited facts each rule still produces. Only the SciREX part: the audits' SciER
 #: documents are papers of the frozen split and are not used to fit anything.
 AUDIT_SCIREX_RULES = {"evaluatedOn/eval-anaphor": (12, 15), "evaluatedOn/eval-sentence": (4, 6),
-                      "evaluatedOn/eval-sentence-main": (0, 4), "evaluatedOn/eval-sentence-self": (6, 11),
-                      "usedFor/method-for-task": (3, 5)}
+                      "evaluatedOn/eval-sentence-main": (0, 2), "evaluatedOn/eval-sentence-self": (6, 8),
+                      "usedFor/method-for-task": (2, 3)}
 
 
 def scirex_gold(paper: dict) -> dict:
