@@ -218,3 +218,13 @@ def test_training_cue_gives_trained_on_not_evaluated_on(nlp, text, model, data):
     got = rels_given(nlp, text, [(model, "Method"), (data, "Dataset")])
     assert (model, data) in pairs(got, "trainedOn")
     assert (model, data) not in pairs(got)
+
+
+# --- any method relation: a "method" that is one of the document's datasets is no end
+
+@pytest.mark.parametrize("name, kept", [("Market-1501-Occluded", False), ("PCB", True)])
+def test_dataset_variant_is_no_method_for_a_task(nlp, name, kept):
+    text = (f"We present {name} for person re-identification. Our experiments use Market-1501, "
+            "a large-scale dataset.")
+    got = rels_given(nlp, text, [(name, "Method"), ("Market-1501", "Dataset"), ("person re-identification", "Task")])
+    assert ((name, "person re-identification") in pairs(got, "usedFor")) == kept

@@ -72,7 +72,7 @@ from kg.extract.relations.base import DATASETS, DocCtx, RuleBase, SentCtx, _own_
 from kg.extract.relations.based_on import BasedOnRules
 from kg.extract.relations.confidence import calibrated
 from kg.extract.relations.developed import DevelopedRules
-from kg.extract.relations.evaluated import EvaluatedRules
+from kg.extract.relations.evaluated import EvaluatedRules, _dataset_like
 from kg.extract.relations.hardware import HardwareRules
 from kg.extract.relations.outperforms import OutperformsRules
 from kg.extract.relations.part_of import PartOfRules
@@ -80,6 +80,9 @@ from kg.extract.relations.proposes import ProposesRules
 from kg.extract.relations.results import ResultRules
 from kg.extract.relations.training import TrainingRules
 from kg.extract.relations.used_for import UsedForRules
+
+#: relations whose tail is a method too
+_METHOD_TAILS = ("basedOn", "outperforms")
 
 __all__ = ["RelationExtractor", "canonical_decimal", "make_relation_extractor"]
 
@@ -192,6 +195,11 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
                         if a.i < b.i and a.label != b.label:
                             add("coMentioned", a.i, b.i, sent, "same-sentence", 0.3)
 
+        # a "method" that is one of the document's datasets ("FSS-1000", "Occlusion-FERPlus"
+        # beside "FERPlus") is no end of a method relation
+        rels[:] = [r for r in rels if not any(
+            e is not None and ms_by_i[e].label == "Method" and _dataset_like(ms_by_i[e], c)
+            for e in (r["head"], r["tail"] if r["label"] in _METHOD_TAILS else None))]
         for r in rels:
             r["confidence"] = calibrated(r["label"], r["pattern"], r["confidence"])
         doc._.kg_relations = rels
