@@ -228,3 +228,22 @@ def test_dataset_variant_is_no_method_for_a_task(nlp, name, kept):
             "a large-scale dataset.")
     got = rels_given(nlp, text, [(name, "Method"), ("Market-1501", "Dataset"), ("person re-identification", "Task")])
     assert ((name, "person re-identification") in pairs(got, "usedFor")) == kept
+
+
+@pytest.mark.parametrize("text, head, base, kept", [
+    # SciREX: composition of two parts
+    ("Since we stack an LSTM neural network on top of the CNN, we will not apply pooling after the "
+     "convolution operation.", "LSTM", "CNN", False),
+    ("We build PAN on top of ResNet-50.", "PAN", "ResNet-50", True),
+])
+def test_on_top_of_is_based_on_only_for_building(nlp, text, head, base, kept):
+    got = rels_given(nlp, text, [(head, "Method"), (base, "Method")])
+    assert ((head, base) in pairs(got, "basedOn")) == kept
+
+
+def test_derived_from_describing_a_non_method_noun_is_no_based_on(nlp):
+    # SciREX (matching networks): the features are derived from a CNN, not the LSTM
+    text = ("The second issue can be fixed via an LSTM with read-attention over the whole set, whose inputs "
+            "are equal to the features (e.g., derived from a CNN) which are input to the LSTM.")
+    got = rels_given(nlp, text, [("LSTM", "Method"), ("CNN", "Method")])
+    assert ("LSTM", "CNN") not in pairs(got, "basedOn")
