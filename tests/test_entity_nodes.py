@@ -289,3 +289,21 @@ def test_hardware_classes_and_generic_model_kinds_are_no_nodes(nlp):
 def test_a_title_about_a_goal_names_no_method(nlp):
     ents = _ents(nlp, "Towards General Purpose Vision Systems\nWe propose a system that learns many tasks.")
     assert "Towards General Purpose Vision Systems" not in {t for t, _ in ents}, ents
+
+
+def test_news_units_counts_and_lone_person_words(nlp):
+    text = ("Nvidia CEO Jensen Huang said the H200 has 141 GB of memory that delivers 4.8 terra bytes per "
+            "second (TB/s). Racks exceed 60 kW, and the cluster holds 1,152 GPU nodes. The model also powers "
+            "Bing and runs on Linux, Huang said. Cloud AI and Data Center teams agreed.")
+    ents = _ents(nlp, text)
+    texts = {t for t, _ in ents}
+    assert not texts & {"TB/s", "terra bytes per second", "kW", "1,152 GPU", "Cloud AI", "Data Center"}, ents
+    assert ("Bing", "Person") not in ents and ("Linux", "Person") not in ents, ents
+    assert ("Jensen Huang", "Person") in ents, ents
+
+
+def test_a_quoted_speakers_our_models_is_no_unnamed_method(nlp):
+    text = ("Google introduced Trillium, its sixth-generation TPU. \"We are looking forward to the increase in "
+            "performance for training and inference at scale of our Gemini models,\" said a Google executive.")
+    doc = nlp(text)
+    assert not [m for m in doc._.kg_mentions if m["source"] == "anaphor"], doc._.kg_mentions

@@ -50,7 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.nodes import refine
+from kg.extract.nodes import is_junk, refine
 from kg.model import ENTITY_TYPES
 
 if not Doc.has_extension("kg_mentions"):
@@ -129,7 +129,8 @@ _ROLE_MODS = {"pretrained", "pre-trained", "global", "local", "target", "source"
 _FIELD_MODS = ("deep learning", "machine learning", "machine-learning", "deep-learning", "artificial intelligence",
                "neurosymbolic", "federated", "distributed training", "distributed machine")
 #: Counts and quantities before a hardware head ("4 GPUs", "1.19Mhz CPU", "16GB"), not model numbers.
-_HW_COUNT = re.compile(r"^(?:\d{1,2}|\d+(?:\.\d+)?\s*(?:[kmgt]hz|[kmgt]b|gib|mib|w|nm|x|×))$", re.I)
+_HW_COUNT = re.compile(r"^(?:\d{1,2}|\d{1,3}(?:,\d{3})+|\d+\.\d+|\d+(?:\.\d+)?\s*(?:[kmgt]hz|[kmgt]b|gib|mib|w|nm|x|×)"
+                       r"|million|billion|thousand|hundred)$", re.I)
 _HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "processors",
              "accelerator", "accelerators", "card", "cards", "cpu", "cpus", "npu", "ipu"}
 
@@ -535,8 +536,8 @@ class EntityTyper:
         emitted: set[tuple] = set()
         for ab in doc._.kg_abbreviations or ():
             short = ab["short_text"]
-            if short in self.lex.stop_names:
-                continue
+            if short in self.lex.stop_names or is_junk(short):
+                continue  # "terra bytes per second (TB/s)": a unit, no name
             sf = doc.char_span(*ab["short"], alignment_mode="expand")
             lf = doc.char_span(*ab["long"], alignment_mode="expand")
             if sf is None or lf is None:

@@ -115,6 +115,9 @@ _JUNK = (
     # a BibTeX citation key left in the text: "Guo:2016", "chen-manning:2014:EMNLP", "smithJohnson07"
     re.compile(r"^[A-Za-z][\w.-]*:(?:19|20)\d\d\b|etal:|^[a-z]+[A-Z][a-z]+\d\d$"),
     re.compile(r"[=∏∑∫√≤≥±×÷∈∀∃∂∇\u2061-\u2064]"),  # a formula: "∏=i1M⁢ρti"
+    # a unit of measure: "kW", "TB/s", "GB/s", "TFLOPS", "GHz", "ms"
+    re.compile(r"^(?:[kMGTP]?W|[kMGTP]i?B(?:/s)?|[KMGTP]?bps|[GTPE]?FLOPS|[kMG]Hz|ms|ns|μs|mAh|Wh|kWh|MWh|GWh|tok/s)$",
+               re.I),
 )
 #: Shapes of text broken by PDF extraction, rejected for coined-shape names only.
 _PDF_JUNK = (
@@ -167,6 +170,9 @@ ORG_HEADS = {"university", "universities", "institute", "institution", "lab", "l
              "company", "foundation", "academy", "college", "school", "center", "centre", "department", "agency",
              "council", "consortium", "ai", "group", "society", "association", "ministry", "bureau", "hospital",
              "technologies", "systems", "robotics", "administration", "commission", "bank", "capital", "ventures", "partners"}
+#: Words that stand in organisation names but never make one alone ("Data Center", "Cloud AI").
+_ORG_GENERIC_WORDS = {"tech", "data", "center", "centre", "cloud", "digital", "global", "international", "national",
+                      "the", "and", "of", "&", "new", "open", "smart", "computing", "compute", "network", "networks"}
 #: Verbs whose subject is an organisation in AI text ("Kestrel AI released the weights").
 _ORG_SUBJECT_VERBS = {"release", "announce", "develop", "launch", "publish", "build", "train", "introduce",
                       "acquire", "unveil", "open-source", "invest", "partner", "fund", "sponsor", "host", "hire",
@@ -529,6 +535,18 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         c.source == "ner" and c.end - c.start == 1 and c.label in ("Person", "Organization")
         and doc[c.start].lower_ in lower_words and doc[c.start].text[1:].islower()
     )]  # "Quantum" (AI campus) where the text also writes "quantum": a capitalised common word
+    cands = [c for c in cands if not (
+        c.source == "ner" and c.label == "Organization"
+        and all(t.lower_ in ORG_HEADS or t.lower_ in _ORG_GENERIC_WORDS for t in doc[c.start:c.end])
+    )]  # "Systems", "Tech", "Data Center", "Cloud AI": words of organisation names, no name
+    if not paper:
+        # a lone stock-NER person word is a person only as part of a full name the
+        # text gives ("Musk" after "Elon Musk"); else often a product ("Bing", "Linux")
+        full = {t.text for c in cands if c.source == "ner" and c.label == "Person" and c.end - c.start > 1
+                for t in doc[c.start:c.end]}
+        cands = [c for c in cands if not (
+            c.source == "ner" and c.label == "Person" and c.end - c.start == 1 and doc[c.start].text not in full
+        )]
     if paper:  # rule 2: stock Person/Organization/Location in a paper need evidence
         cited = {doc[c.start:c.end].text for c in cands if c.source == "ner:citation"}
         cited |= {doc[c.end - 1].text for c in cands if c.source == "ner:citation"}
