@@ -161,8 +161,12 @@ def test_views_leave_them_out_but_the_document_view_draws_them(build, tmp_path):
         assert not [n for n in nodes if n["label"].startswith("unnamed method of") or n["label"] in unnamed_labels]
         assert not [n for n in nodes if n["id"].startswith("unnamed-method") or n.get("group") == "UnnamedMethod"]
     index = _page_nodes(build / "index.html")
-    assert not [n for n in index if n["id"].startswith("unnamed-method")]
     assert "bert2bert" in {n["id"] for n in index}
+    pages = sorted(build.glob("type-*.html"))
+    assert {p.name for p in pages} >= {"type-method.html", "type-dataset.html"}
+    for page in [build / "index.html", *pages]:  # type pages show neighbours too
+        assert not [n for n in _page_nodes(page) if n["id"].startswith("unnamed-method")
+                    or n["label"].startswith("unnamed method of")], page.name
     # the document's own view shows its stand-in, in its own style
     out = tmp_path / "doc.html"
     res = CliRunner().invoke(app, ["view", str(build), "--out", str(out), "--document", "spanread"])
