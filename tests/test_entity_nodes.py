@@ -307,3 +307,19 @@ def test_a_quoted_speakers_our_models_is_no_unnamed_method(nlp):
             "performance for training and inference at scale of our Gemini models,\" said a Google executive.")
     doc = nlp(text)
     assert not [m for m in doc._.kg_mentions if m["source"] == "anaphor"], doc._.kg_mentions
+
+
+def test_components_fields_memory_and_events_are_no_nodes(nlp):
+    ents = _ents(nlp, "The block computes Query, Key and Value projections before Normalization. Deep Learning "
+                      "helps autonomous driving. The chip pairs HBM3E memory with NVLink, shown at SC23 and "
+                      "at GTC 2024. Context grows to 128K tokens.")
+    texts = {t for t, _ in ents}
+    assert not texts & {"Key", "Value", "Normalization", "Deep Learning", "autonomous driving", "HBM3E", "NVLink",
+                        "SC23", "GTC 2024", "K"}, ents
+
+
+def test_a_heading_line_is_no_method(nlp):
+    ents = _ents(nlp, "subsection: Fusion Network The fusion network merges the two streams. We compare with the "
+                      "Global Convolution Network of earlier work.")
+    assert "Fusion Network" not in {t for t, _ in ents}, ents
+    assert ("Global Convolution Network", "Method") in ents, ents

@@ -89,7 +89,11 @@ _GENERIC_ENTRIES = {"neural network", "deep neural network", "feedforward neural
                     "neural architecture search method", "top-down frozen classifier", "evolutionary algorithm",
                     # judged generic in blind audits of paper text (any case, any type)
                     "dimensionality reduction", "sigmoid function", "random performance", "document reader",
-                    "entity embedding", "image understanding", "word embedding", "sentence embedding"}
+                    "entity embedding", "image understanding", "word embedding", "sentence embedding",
+                    # fields and application areas are no tasks or methods (ANNOTATION.md)
+                    "attention mechanism", "autonomous driving", "recommendation systems", "recommender systems",
+                    "deep learning", "machine learning", "artificial intelligence", "computer vision",
+                    "natural language processing", "large language model", "large language models"}
 #: Listed kinds that stay generic as acronyms too ("DNNs", "NN"): every model is one.
 _ALWAYS_GENERIC = {"deep neural network", "neural network", "artificial neural network"}
 #: Generic heads after a listed Method's name (ANNOTATION.md: "Adam optimizer" → "Adam").
@@ -101,7 +105,9 @@ _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "Augu
 VENUES = {"neurips", "nips", "icml", "iclr", "cvpr", "iccv", "eccv", "acl", "emnlp", "naacl", "eacl", "coling",
           "aaai", "ijcai", "kdd", "sigir", "wsdm", "icassp", "interspeech", "miccai", "bmvc", "wacv", "uai",
           "aistats", "colt", "corl", "icra", "iros", "rss", "siggraph", "tpami", "jmlr", "tacl", "www",
-          "neurips workshop", "icdm", "cikm", "recsys", "mlsys", "osdi", "sosp", "isca", "micro", "hpca"}
+          "neurips workshop", "icdm", "cikm", "recsys", "mlsys", "osdi", "sosp", "isca", "micro", "hpca",
+          # industry events
+          "sc", "gtc", "ces", "computex", "hotchips", "mwc", "isc"}
 _VENUE_RE = re.compile(r"^(?P<v>[A-Za-z]+)(?:[-' ]?(?:19|20)?\d{2})?$")
 _JUNK = (
     re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{0,2}(?:[-–/]\d+(?:\.\d+)?[A-Za-z]{0,2})+$"),  # "20T-40T", "3B/7B"
@@ -115,6 +121,9 @@ _JUNK = (
     # a BibTeX citation key left in the text: "Guo:2016", "chen-manning:2014:EMNLP", "smithJohnson07"
     re.compile(r"^[A-Za-z][\w.-]*:(?:19|20)\d\d\b|etal:|^[a-z]+[A-Z][a-z]+\d\d$"),
     re.compile(r"[=∏∑∫√≤≥±×÷∈∀∃∂∇\u2061-\u2064]"),  # a formula: "∏=i1M⁢ρti"
+    # memory types and interconnects are not hardware nodes (ANNOTATION.md): "HBM3E", "GDDR6X", "NVLink"
+    re.compile(r"^(?:HBM\d?[A-Ze]?|G?DDR\d[A-Z]?|LPDDR\d[A-Zx]?|NVLink|NVSwitch|InfiniBand|PCIe(?: ?\d(?:\.\d)?)?)$",
+               re.I),
     # a unit of measure: "kW", "TB/s", "GB/s", "TFLOPS", "GHz", "ms"
     re.compile(r"^(?:[kMGTP]?W|[kMGTP]i?B(?:/s)?|[KMGTP]?bps|[GTPE]?FLOPS|[kMG]Hz|ms|ns|μs|mAh|Wh|kWh|MWh|GWh|tok/s)$",
                re.I),
@@ -233,6 +242,23 @@ def _dataset_variant(doc: Doc, c: Any, dataset_texts: set[str]) -> bool:
             return False
         k -= 1
     return False
+
+
+#: Acronyms of kinds of things, not names ("KB", "CAD", "LLM", "LiDAR"), with or without a plural "s".
+_GENERIC_ACRONYMS = {"KB", "KG", "CAD", "LiDAR", "LIDAR", "LLM", "LM", "MLLM", "VLM", "NN", "DNN", "API", "SDK",
+                     "GPU", "CPU", "RGB", "RGB-D", "IoT", "AI", "ML", "NLP", "CV", "Code-LLM", "CLLM"}
+
+
+def _is_heading(doc: Doc, c: Any) -> bool:
+    """A candidate that is a heading: right after a structure marker ("subsection:
+    Fusion Network") or alone on its line ("Distributed Architecture\n")."""
+    if c.start >= 2 and doc[c.start - 1].text == ":" and doc[c.start - 2].lower_.endswith("section"):
+        return True
+    before = doc[c.start - 1] if c.start else None
+    starts_line = before is None or "\n" in before.text or "\n" in before.whitespace_
+    after = doc[c.end] if c.end < len(doc) else None
+    ends_line = after is None or "\n" in after.text or "\n" in doc[c.end - 1].whitespace_
+    return starts_line and ends_line
 
 
 def _inner_capital(text: str) -> bool:
@@ -539,6 +565,19 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         c.source == "ner" and c.label == "Organization"
         and all(t.lower_ in ORG_HEADS or t.lower_ in _ORG_GENERIC_WORDS for t in doc[c.start:c.end])
     )]  # "Systems", "Tech", "Data Center", "Cloud AI": words of organisation names, no name
+    cands = [c for c in cands if not (c.source == "ner" and len(doc[c.start:c.end].text) < 2)]  # "K" of "128K"
+    if not paper:
+        # a lone capitalised word the stock NER reads as an organisation ("Normalization",
+        # "Value", "Key", "Ultra") needs a typing context or a second mention
+        counts: dict[str, int] = {}
+        for t in doc:
+            if not t.is_sent_start:
+                counts[t.text] = counts.get(t.text, 0) + 1
+        cands = [c for c in cands if not (
+            c.source == "ner" and c.label == "Organization" and c.end - c.start == 1
+            and doc[c.start].text.istitle() and doc[c.start].is_alpha
+            and counts.get(doc[c.start].text, 0) < 2 and not _org_evidence(doc, c, False)
+        )]
     if not paper:
         # a lone stock-NER person word is a person only as part of a full name the
         # text gives ("Musk" after "Elon Musk"); else often a product ("Bing", "Linux")
@@ -637,6 +676,12 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             doc, c, dataset_texts
         ):
             c.label = "Dataset"  # "Pose-AffectNet", "BC5CDR-chem", "datasets (BC2GM, BC4CHEMD)"
+        if text.lower() in _GENERIC_ENTRIES and not _inner_capital(text):
+            continue  # "Deep Learning" read as a person, "neural network" by a pattern: a kind or a field
+        if c.source == "pattern:title-case" and _is_heading(doc, c):
+            continue  # "subsection: Fusion Network", a heading line: the section's subject, not a name
+        if src not in ("gazetteer",) and text.rstrip("s") in _GENERIC_ACRONYMS:
+            continue  # "KB", "CAD models", "LiDAR", "LLMs": kinds of things, not names
         if c.source == "pattern:title-case" and doc[c.end - 1].lemma_.lower() in _GENERIC_TITLE_HEADS:
             continue  # "Proposed Method", "Error Generation Methods", "Attention Module": a heading
         if c.label == "Method":
