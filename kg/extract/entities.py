@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.doccache import doc_text, memoised
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.nodes import refine
 from kg.model import ENTITY_TYPES
@@ -155,7 +156,31 @@ def name_shape(word: str, lex: Lexicon) -> str | None:
     >>> lex = load_lexicon()
     >>> [name_shape(w, lex) for w in ["FedEMA", "SADGA", "Structure-Aware", "6B", "AI", "model"]]
     ['mixed', 'caps', None, None, None, None]
+
+    The result depends on the word and the lexicon only; it is memoised per
+    lexicon (a word is classified once, not at each of its occurrences).
     """
+    slot = _SHAPE_MEMO.get(id(lex))
+    if slot is None or slot[0] is not lex:
+        slot = _SHAPE_MEMO[id(lex)] = (lex, {})
+    memo = slot[1]
+    try:
+        return memo[word]
+    except KeyError:
+        pass
+    if len(memo) >= _SHAPE_MEMO_MAX:
+        memo.clear()
+    shape = memo[word] = _name_shape(word, lex)
+    return shape
+
+
+#: ``id(lexicon) → (lexicon, {word: shape})`` for :func:`name_shape`
+_SHAPE_MEMO: dict[int, tuple[Lexicon, dict[str, str | None]]] = {}
+#: words kept per lexicon before the memo is emptied (bounded memory on big corpora)
+_SHAPE_MEMO_MAX = 200_000
+
+
+def _name_shape(word: str, lex: Lexicon) -> str | None:
     w = word.strip(_STRIP)
     if w.endswith("'s") or w.endswith("’s"):
         w = w[:-2]
@@ -358,7 +383,7 @@ class EntityTyper:
     # -- candidate finders ---------------------------------------------------
     def _gazetteer(self, doc: Doc) -> list[_Cand]:
         out = []
-        text = doc.text
+        text = doc_text(doc)
         for e in doc.ents:
             if e.label_ not in KG_TYPES:
                 continue
@@ -522,7 +547,7 @@ class EntityTyper:
 
     def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
         out: list[_Cand] = []
-        text = doc.text  # spaCy joins the tokens on every access: once per document
+        text = doc_text(doc)  # spaCy joins the tokens on every access: once per document
         first_taken: dict[tuple[int, int], tuple[int, _Cand]] = {}
         for k, c in enumerate(taken):
             first_taken.setdefault((c.start, c.end), (k, c))
@@ -602,7 +627,7 @@ class EntityTyper:
 
     def _names(self, doc: Doc) -> list[_Cand]:
         out: list[_Cand] = []
-        for m in re.finditer(r"[^\s/()\[\]{}]+", doc.text):
+        for m in re.finditer(r"[^\s/()\[\]{}]+", doc_text(doc)):
             word = m.group(0)
             lead = len(word) - len(word.lstrip(_STRIP))
             core = word.strip(_STRIP)
@@ -844,7 +869,7 @@ class EntityTyper:
                 after.lower_ in _DS_HEADS or after.lower_ in _SPLIT_WORDS
             ):
                 continue  # "the COCO 2016 challenge", "ILSVRC 2015 classification task": an event
-            if doc.text[doc[c.end - 1].idx + len(doc[c.end - 1].text):nxt.idx] != " ":
+            if doc_text(doc)[doc[c.end - 1].idx + len(doc[c.end - 1].text):nxt.idx] != " ":
                 continue
             out.append(_Cand(c.start, c.end + 1, c.label, "pattern:dataset-version", rank=-1))
         return out
@@ -970,7 +995,7 @@ class EntityTyper:
         Residual Networks for Semantic Segmentation", "Learning a Discriminative
         Feature Network for …" → a Method (only when the body speaks for the
         authors: "we", "our", "this paper")."""
-        first, sep, body = doc.text.partition("\n")
+        first, sep, body = doc_text(doc).partition("\n")
         if not sep or len(first) > 200 or not _SELF_BODY.search(body):
             return []
         m = _TITLE_SPLIT.search(first)
@@ -1221,10 +1246,14 @@ def _looks_named(text: str) -> bool:
 def _headline_tokens(doc: Doc) -> set[int]:
     """Token indices of title-case lines ("AI Can Write Disinformation Now—and
     Dupe Human Readers"): at least three words, most of them capitalised, no
-    sentence-final full stop."""
+    sentence-final full stop. Computed once per document (do not mutate)."""
+    return memoised(doc, "headline_tokens", _find_headline_tokens)
+
+
+def _find_headline_tokens(doc: Doc) -> set[int]:
     out: set[int] = set()
     pos = 0
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         words = [w for w in line.split() if any(c.isalpha() for c in w)]
         caps = sum(1 for w in words if w[0].isupper())
         if len(words) >= 3 and caps >= 0.6 * len(words) and not line.rstrip().endswith("."):

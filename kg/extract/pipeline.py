@@ -33,6 +33,7 @@ from kg.extract import entities as _ents  # noqa: F401
 from kg.extract import lines as _lines  # noqa: F401
 from kg.extract import statistical as _stat  # noqa: F401
 from kg.extract import relations as _rels  # noqa: F401
+from kg.extract.doccache import doc_text
 from kg.errors import KGError
 from kg.model import DocExtraction, Mention, Record, Relation, Result
 from kg.resolve import GazetteerIndex, index_entries, resolve_document
@@ -146,7 +147,7 @@ def doc_to_extraction(doc, record: Record, index: GazetteerIndex | None = None) 
     relations and results keep only those whose ends survived.
     """
     raw = doc._.kg_mentions or []
-    text = doc.text  # spaCy joins the tokens on every access: once per document
+    text = doc_text(doc)  # spaCy joins the tokens on every access: once per document
     title = record.title or (text.split("\n", 1)[0] if "\n" in text[:300] else None)
     ids, names = resolve_document(
         text, raw, doc._.kg_abbreviations or [], index, doc_id=record.id, title=title
@@ -246,7 +247,7 @@ def extract_records(
 
     pending: list[DocExtraction] = []
     for doc, (rec, off, total) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
-        ex = doc_to_extraction(doc, rec if total == 1 else Record(id=rec.id, text=doc.text), index)
+        ex = doc_to_extraction(doc, rec if total == 1 else Record(id=rec.id, text=doc_text(doc)), index)
         if total == 1:
             yield ex
             continue

@@ -26,9 +26,9 @@ class ProposesRules:
         adds ``proposes`` relations, sets ``c.proposed`` and ``c.main`` and may add anaphor mentions."""
         doc, ms, add, sents, by_sent = c.doc, c.ms, c.add, c.sents, c.by_sent
         proposed = c.proposed
-        title_line = doc.text.split("\n", 1)[0]
-        body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", doc.text[len(title_line):], re.I))
-        if "\n" in doc.text and len(title_line) < 200 and body_self:
+        title_line = c.text.split("\n", 1)[0]
+        body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", c.text[len(title_line):], re.I))
+        if "\n" in c.text and len(title_line) < 200 and body_self:
             cut = _TITLE_SPLIT.search(title_line)
             colon = cut.start() if cut else -1
             for m in ms:
@@ -67,7 +67,7 @@ class ProposesRules:
                                 add("proposes", None, m.i, sent, "named", 0.9)
                                 proposed.append(m.i)
         main = proposed[0] if proposed else None
-        if main is None and "\n" in doc.text and len(title_line) < 200 and body_self:
+        if main is None and "\n" in c.text and len(title_line) < 200 and body_self:
             # "Convolutional Kernel Networks\nIn this paper, we …": a title that is a
             # method's name, or a "Stacked Hourglass Networks for …" title when the
             # body proposes an unnamed architecture, names the document's method
