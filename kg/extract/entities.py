@@ -285,6 +285,13 @@ class EntityTyper:
         sents, starts = memo["sents"]
         return sents[bisect_right(starts, i) - 1]
 
+    def _noun_chunks(self, doc: Doc) -> list[Span]:
+        """``list(doc.noun_chunks)``, once per document (two rules read them)."""
+        memo = self._doc_memo(doc)
+        if "noun_chunks" not in memo:
+            memo["noun_chunks"] = list(doc.noun_chunks)
+        return memo["noun_chunks"]
+
     def _sent_fact(self, sent: Span, key: str, compute):
         """``compute(sent)``, memoised per sentence of the current document.
 
@@ -633,6 +640,8 @@ class EntityTyper:
             core = word.strip(_STRIP)
             if core.endswith("'s") or core.endswith("’s"):
                 core = core[:-2]
+            if core.islower():
+                continue  # no capital: never a name shape (see name_shape), the common case
             shape = name_shape(core, self.lex)
             if shape is None:
                 continue
@@ -654,6 +663,8 @@ class EntityTyper:
                 end = min(end + 1, len(doc))
             out.append(_Cand(sp.start, end, typ, f"pattern:{rule}"))
         for tok in doc:
+            if not tok.text[:1].isupper():
+                continue  # both patterns below start with a capital
             # "an agent architecture, called Reactor": a capitalised name after a naming verb
             prev = doc[tok.i - 1] if tok.i > 0 else None
             if prev is not None and prev.text == "," and tok.i > 1:
@@ -709,7 +720,7 @@ class EntityTyper:
         for name in names:
             by_first.setdefault(name[0], []).append(name)
         out = []
-        for t in doc:  # one pass; a word starts few proposed names
+        for t in doc if by_first else ():  # one pass; a word starts few proposed names
             for name in by_first.get(t.text, ()):
                 if tuple(x.text for x in doc[t.i:t.i + len(name)]) == name:
                     out.append(_Cand(t.i, t.i + len(name), "Method", "pattern:proposed"))
@@ -720,7 +731,7 @@ class EntityTyper:
         "CoNLL 2012 English test set", "Amazon Movie corpus" — a noun phrase headed
         by a dataset noun whose name part starts with a capitalised word."""
         out = []
-        for nc in doc.noun_chunks:
+        for nc in self._noun_chunks(doc):
             head = nc.root
             lem = head.lemma_.lower()
             if lem in ("set", "data"):
@@ -968,10 +979,12 @@ class EntityTyper:
         headline; a run that only repeats generic acronyms is skipped."""
         headline = _headline_tokens(doc)
         runs: list[tuple[int, int]] = []
+        # one look at each token (the walk below reads each up to three times)
+        capital = [t.text[:1].isupper() and t.is_alpha and not t.is_stop for t in doc]
         i = 0
         while i < len(doc):
             j = i
-            while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha and not doc[j].is_stop:
+            while j < len(doc) and capital[j]:
                 j += 1
             if j - i >= 2 and not doc[i].is_sent_start and not any(k in headline for k in range(i, j)):
                 runs.append((i, j))
@@ -1040,12 +1053,13 @@ class EntityTyper:
         "quantum computer", "optical computing core", "AI accelerators"."""
         out = []
         for tok in doc:
-            low, lem = tok.lower_, tok.lemma_.lower()
+            low = tok.lower_
             if low in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") and tok.text[:3].isupper():
                 out.append(_Cand(tok.i, tok.i + 1, "Hardware", "pattern:hardware-class"))
                 continue
             if tok.pos_ not in ("NOUN", "PROPN"):
                 continue
+            lem = tok.lemma_.lower()
             is_head = lem in _HW_PHRASE_HEADS or low.rstrip("s") in _HW_PHRASE_HEADS
             if lem == "computer" or low == "core":
                 is_head = False
@@ -1089,7 +1103,7 @@ class EntityTyper:
                     "challenging", "difficult", "practical", "existing", "previous", "current",
                     "downstream", "typical", "specific", "multiple", "certain", "same", "main",
                     "more", "most", "less", "further", "key", "popular", "general", "whole", "above"}
-        for nc in doc.noun_chunks:
+        for nc in self._noun_chunks(doc):
             head = nc.root
             if self.lex.head_noun_type.get(head.lemma_.lower()) != "Task" or head.lemma_.lower() == "task":
                 continue
