@@ -1268,9 +1268,12 @@ def _find_headline_tokens(doc: Doc) -> set[int]:
     out: set[int] = set()
     pos = 0
     for line in doc_text(doc).split("\n"):
+        if line.rstrip().endswith("."):  # (tested first: most lines of running text end so)
+            pos += len(line) + 1
+            continue
         words = [w for w in line.split() if any(c.isalpha() for c in w)]
         caps = sum(1 for w in words if w[0].isupper())
-        if len(words) >= 3 and caps >= 0.6 * len(words) and not line.rstrip().endswith("."):
+        if len(words) >= 3 and caps >= 0.6 * len(words):
             sp = doc.char_span(pos, pos + len(line), alignment_mode="expand")
             if sp is not None:
                 out.update(range(sp.start, sp.end))
