@@ -119,3 +119,29 @@ def test_pattern_tokens_of_another_tokenizer_or_patterns_are_ignored(tmp_path):
     obj["exact"] = obj["exact"][:-1]
     (tmp_path / TOKENS_FILE).write_text(json.dumps(obj), encoding="utf-8")
     assert read_pattern_tokens(tmp_path, cached, nlp.tokenizer) is None
+
+
+def test_gazetteer_rulers_warn_only_when_they_have_no_pattern():
+    """The rulers' cheap "no patterns" check (spaCy's counts ~9k patterns per document)
+    still warns W036 for an empty ruler, and only then."""
+    import warnings
+
+    import spacy
+
+    from kg.gazetteer import add_gazetteer_rulers
+
+    def w036(nlp):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            nlp("GPT-3 was evaluated on COCO.")
+        return [str(w.message) for w in caught if "W036" in str(w.message)]
+
+    empty = spacy.blank("en")
+    add_gazetteer_rulers(empty, [], patterns=([], []))
+    assert len(w036(empty)) == 2
+    full = spacy.blank("en")
+    add_gazetteer_rulers(full, [], patterns=([{"label": "Method", "pattern": "gpt-3", "id": "gpt-3"}],
+                                             [{"label": "Dataset", "pattern": "COCO", "id": "coco"}]))
+    assert w036(full) == []
+    assert [(e.text, e.label_, e.ent_id_) for e in full("GPT-3 was evaluated on COCO.").ents] == [
+        ("GPT-3", "Method", "gpt-3"), ("COCO", "Dataset", "coco")]

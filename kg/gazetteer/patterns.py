@@ -358,6 +358,8 @@ def _linear_entity_ruler() -> type:
     made documents with thousands of gazetteer names quadratic (issue 15). This one
     accepts the same matches in the same order and then drops, in one pass, the
     previous entities that share a token with an accepted match: the same entities.
+    It also checks for "no patterns" without counting them at every document, and
+    can be filled from cached token texts (``add_phrase_tokens``).
     """
     from spacy.pipeline import EntityRuler
     from spacy.tokens import Span
@@ -381,6 +383,16 @@ def _linear_entity_ruler() -> type:
                     seen_tokens.update(range(start, end))
             entities = [e for e in entities if not any(i in seen_tokens for i in range(e.start, e.end))]
             doc.ents = entities + new_entities
+
+        def _require_patterns(self) -> None:
+            """Warn (W036) when the ruler has no pattern, as spaCy's does, but without
+            counting all ~9k patterns on every document (``len(self)``: 0.3 ms a call)."""
+            if not any(self.phrase_patterns.values()) and not any(self.token_patterns.values()):
+                import warnings
+
+                from spacy.errors import Warnings
+
+                warnings.warn(Warnings.W036.format(name=self.name))
 
         def add_phrase_tokens(self, patterns, tokens) -> None:
             """Add phrase patterns (``{"label", "pattern": str, "id"}``) whose token

@@ -41,6 +41,8 @@ class ProposesRules:
         for sent in sents:
             for tok in sent:
                 lem = tok.lemma_.lower()
+                if lem not in self.lex["propose_verbs"] and lem not in self.lex["naming_verbs"]:
+                    continue  # each rule below needs one of the two (_is_propose reads the lemma)
                 if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
                     for m in by_sent[id(sent)]:
                         if m.label == "Method" and not m.generic and m.start > tok.i and self._in_subtree(m, tok):
