@@ -46,6 +46,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+import numpy as np
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -284,6 +286,40 @@ class EntityTyper:
             memo["sents"] = (sents, [s.start for s in sents])
         sents, starts = memo["sents"]
         return sents[bisect_right(starts, i) - 1]
+
+    def _token_mask(self, doc: Doc, attr: str, pred) -> np.ndarray:
+        """Boolean array over the tokens: ``pred(value)`` of each token's string
+        ``attr`` ("ORTH" → ``tok.text``, "LOWER" → ``tok.lower_``, "LEMMA" →
+        ``tok.lemma_``, "DEP" → ``tok.dep_``), evaluated once per distinct value
+        (a few hundred per document) instead of once per token; memoised per
+        document for a module-level ``pred``.
+
+        The rules below walk only the tokens the mask selects: each rule's own
+        first test, so the same tokens pass as when every token is tried."""
+        memo = self._doc_memo(doc)
+        key = ("mask", attr, pred)
+        mask = memo.get(key)
+        if mask is None:
+            arr = self._token_array(doc, attr)
+            uniq, inv = np.unique(arr, return_inverse=True)
+            strings = doc.vocab.strings
+            ok = np.fromiter((bool(pred(strings[int(h)])) for h in uniq), dtype=bool, count=len(uniq))
+            mask = memo[key] = ok[inv.reshape(-1)] if len(arr) else np.zeros(0, dtype=bool)
+        return mask
+
+    def _token_array(self, doc: Doc, attr: str) -> np.ndarray:
+        """``doc.to_array(attr)``, once per document (e.g. "IS_ALPHA": ``tok.is_alpha``
+        of every token as 0/1)."""
+        memo = self._doc_memo(doc)
+        arr = memo.get(("array", attr))
+        if arr is None:
+            arr = memo[("array", attr)] = doc.to_array(attr)
+        return arr
+
+    def _token_indices(self, doc: Doc, attr: str, pred) -> list[int]:
+        """Indices, in order, of the tokens whose ``attr`` value satisfies ``pred``
+        (:meth:`_token_mask`)."""
+        return np.flatnonzero(self._token_mask(doc, attr, pred)).tolist()
 
     def _noun_chunks(self, doc: Doc) -> list[Span]:
         """``list(doc.noun_chunks)``, once per document (two rules read them)."""
@@ -662,9 +698,8 @@ class EntityTyper:
                     end += 1
                 end = min(end + 1, len(doc))
             out.append(_Cand(sp.start, end, typ, f"pattern:{rule}"))
-        for tok in doc:
-            if not tok.text[:1].isupper():
-                continue  # both patterns below start with a capital
+        for i in self._token_indices(doc, "ORTH", _starts_upper):  # both patterns start with a capital
+            tok = doc[i]
             # "an agent architecture, called Reactor": a capitalised name after a naming verb
             prev = doc[tok.i - 1] if tok.i > 0 else None
             if prev is not None and prev.text == "," and tok.i > 1:
@@ -699,7 +734,8 @@ class EntityTyper:
         introduce Vega") is a Method — a naming pattern — and so is every other
         occurrence of that word in the document ("Foo achieves 91.2%")."""
         names: set[tuple[str, ...]] = set()
-        for tok in doc:
+        for i in self._token_indices(doc, "DEP", _is_object_dep):
+            tok = doc[i]
             if not (tok.dep_ in ("dobj", "attr", "oprd") and tok.pos_ == "PROPN" and tok.is_alpha
                     and tok.text[:1].isupper() and not tok.is_stop and tok.text not in self.lex.stop_names):
                 continue
@@ -796,7 +832,8 @@ class EntityTyper:
                 cover.setdefault(i, c)
         n = len(doc)
         out += self._coordinated_datasets(doc, cands)
-        for tok in doc:
+        for ti in self._token_indices(doc, "LOWER", _is_ds_head_word):  # the only tokens the tests below pass
+            tok = doc[ti]
             low = tok.lower_
             h0 = tok.i  # first token of the head ("test" of "test set")
             if low in ("set", "sets", "data") and tok.i > 0 and doc[tok.i - 1].lower_ in _SPLIT_WORDS:
@@ -897,8 +934,9 @@ class EntityTyper:
         Returns candidates with ``rank=-1`` (see :meth:`_dataset_extensions`).
         """
         out: list[_Cand] = []
-        plural = {"datasets", "corpora", "benchmarks", "treebanks", "databases"}
-        for tok in doc:
+        plural = _DS_PLURALS
+        for ti in self._token_indices(doc, "LOWER", _is_ds_plural_word):  # "sets" or a plural head
+            tok = doc[ti]
             h0 = tok.i
             if tok.lower_ == "sets" and tok.i > 0 and doc[tok.i - 1].lower_ in _SPLIT_WORDS:
                 h0 = tok.i - 1
@@ -979,16 +1017,13 @@ class EntityTyper:
         headline; a run that only repeats generic acronyms is skipped."""
         headline = _headline_tokens(doc)
         runs: list[tuple[int, int]] = []
-        # one look at each token (the walk below reads each up to three times)
-        capital = [t.text[:1].isupper() and t.is_alpha and not t.is_stop for t in doc]
-        i = 0
-        while i < len(doc):
-            j = i
-            while j < len(doc) and capital[j]:
-                j += 1
+        # maximal runs of capitalised alphabetic non-stop words, from per-token arrays
+        capital = (self._token_mask(doc, "ORTH", _starts_upper) & (self._token_array(doc, "IS_ALPHA") != 0)
+                   & (self._token_array(doc, "IS_STOP") == 0))
+        edges = np.diff(np.concatenate(([0], capital.astype(np.int8), [0])))
+        for i, j in zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()):
             if j - i >= 2 and not doc[i].is_sent_start and not any(k in headline for k in range(i, j)):
                 runs.append((i, j))
-            i = max(j, i + 1)
         by_tok = {k: r for r in runs for k in range(*r)}
         out: list[_Cand] = []
         for a, b in runs:
@@ -1031,7 +1066,8 @@ class EntityTyper:
     def _hardware(self, doc: Doc) -> list[_Cand]:
         """Vendor + model number (+ head): "NVIDIA 3090 GPU", "TPU v4", "A100 GPUs"."""
         out = []
-        for i, tok in enumerate(doc):
+        for i in self._token_indices(doc, "LOWER", _is_hw_head_word):  # both tests need a head word
+            tok = doc[i]
             low = tok.lower_
             if low in _HW_HEADS:
                 j = i
@@ -1052,7 +1088,11 @@ class EntityTyper:
         """Hardware classes: "GPU", "CPUs", "AI chips", "photonic processors",
         "quantum computer", "optical computing core", "AI accelerators"."""
         out = []
-        for tok in doc:
+        # the tokens that can pass the tests below: a processor word, or a head word
+        # by its lower-case form or lemma
+        maybe = self._token_mask(doc, "LOWER", _is_hw_class_word) | self._token_mask(doc, "LEMMA", _is_hw_class_lemma)
+        for ti in np.flatnonzero(maybe).tolist():
+            tok = doc[ti]
             low = tok.lower_
             if low in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") and tok.text[:3].isupper():
                 out.append(_Cand(tok.i, tok.i + 1, "Hardware", "pattern:hardware-class"))
@@ -1126,7 +1166,8 @@ class EntityTyper:
                 continue
             out.append(_Cand(toks[0].i, head.i + 1, "Task", "pattern:task-phrase"))
         # "the X task" where X is a name: "the Text-to-SQL task"
-        for i, tok in enumerate(doc):
+        for i in self._token_indices(doc, "LOWER", _is_task_word):
+            tok = doc[i]
             if tok.lower_ in ("task", "tasks") and i > 0:
                 j = i
                 while j > 0 and doc[j - 1].pos_ in ("PROPN", "NOUN", "PUNCT", "ADJ") and doc[j - 1].text not in (",", ".", "(", ")") and doc[j - 1].lower_ not in skip_mod:
@@ -1202,6 +1243,7 @@ class EntityTyper:
 
     # -- main ------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        self._sent_memo = (doc, {})  # fresh per call: the memo holds facts of this parse
         gaz = self._gazetteer(doc)
         cands = list(gaz)
         cands += self._abbreviations(doc, gaz)
@@ -1243,6 +1285,44 @@ class EntityTyper:
             })
         doc._.kg_mentions = mentions
         return doc
+
+
+# Predicates of :meth:`EntityTyper._token_mask` (module level: memo keys). Each is
+# the first test of the rule that uses it, on the token's string.
+_DS_PLURALS = frozenset({"datasets", "corpora", "benchmarks", "treebanks", "databases"})
+
+
+def _starts_upper(text: str) -> bool:
+    return text[:1].isupper()
+
+
+def _is_object_dep(dep: str) -> bool:
+    return dep in ("dobj", "attr", "oprd")
+
+
+def _is_ds_head_word(low: str) -> bool:
+    return low in _DS_HEADS or low in ("set", "sets", "data")
+
+
+def _is_ds_plural_word(low: str) -> bool:
+    return low == "sets" or low in _DS_PLURALS
+
+
+def _is_hw_head_word(low: str) -> bool:
+    return low in _HW_HEADS or low in ("tpu", "tpus")
+
+
+def _is_hw_class_word(low: str) -> bool:
+    return low in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") or low.rstrip("s") in _HW_PHRASE_HEADS or low == "core"
+
+
+def _is_hw_class_lemma(lemma: str) -> bool:
+    lem = lemma.lower()
+    return lem in _HW_PHRASE_HEADS or lem == "computer"
+
+
+def _is_task_word(low: str) -> bool:
+    return low in ("task", "tasks")
 
 
 _SELF_BODY = re.compile(r"\b(?:we|our|this paper|this work)\b", re.I)
