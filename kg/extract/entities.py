@@ -672,6 +672,8 @@ class EntityTyper:
         out: list[_Cand] = []
         for m in re.finditer(r"[^\s/()\[\]{}]+", doc_text(doc)):
             word = m.group(0)
+            if word.islower():
+                continue  # no capital anywhere: no name shape (the common case; tested again below)
             lead = len(word) - len(word.lstrip(_STRIP))
             core = word.strip(_STRIP)
             if core.endswith("'s") or core.endswith("’s"):
