@@ -68,7 +68,10 @@ def sample(build: Path, out: Path, n_nodes: int, n_facts: int, seed: int) -> tup
     """Write the blind sheets and their keys; returns (nodes, facts) written."""
     g = json.loads((build / "graph.json").read_text(encoding="utf-8"))
     nodes = {n["id"]: n for n in g["nodes"]}
-    ents = sorted((n for n in g["nodes"] if n.get("kind") == "entity"), key=lambda n: n["id"])
+    # kg:UnnamedMethod stand-ins ("unnamed method of “…”") are a non-default kind, not
+    # names: left out of the node sample (their facts stay in the fact sample)
+    ents = sorted((n for n in g["nodes"] if n.get("kind") == "entity" and n.get("type") != "UnnamedMethod"),
+                  key=lambda n: n["id"])
     edges = sorted(
         (e for e in g["edges"] if e.get("relation", e.get("key")) not in ("mentions", None)
          and nodes.get(e["source"], {}).get("kind") in ("entity", "document")

@@ -8,7 +8,8 @@ ties are broken by node id and Louvain runs with a fixed seed.
 Words used below, from the graph schema in :mod:`kg.build`:
 
 * *entity*: a node with ``kind="entity"`` and a ``type`` of
-  :data:`kg.model.ENTITY_TYPES`;
+  :data:`kg.model.ENTITY_TYPES` (the stand-ins for unnamed methods, type
+  ``UnnamedMethod``, are left out unless a function is asked for that type);
 * *document*: a node with ``kind="document"`` (``date`` an ISO date string when known);
 * *mentioned by*: the documents in an entity's ``docs`` attribute, together with
   the heads of its incoming ``mentions`` edges;
@@ -29,7 +30,7 @@ import pandas as pd
 from networkx.algorithms import bipartite
 
 from kg.errors import KGError
-from kg.model import ENTITY_TYPES
+from kg.model import GRAPH_ENTITY_TYPES, UNNAMED_METHOD
 
 __all__ = [
     "AnalyticsError",
@@ -61,7 +62,7 @@ class AnalyticsError(KGError, ValueError):
 # --------------------------------------------------------------------------- helpers
 
 
-def _check_type(type: str | None, allowed: Iterable[str] = ENTITY_TYPES) -> str | None:
+def _check_type(type: str | None, allowed: Iterable[str] = GRAPH_ENTITY_TYPES) -> str | None:
     if type is None:
         return None
     allowed = tuple(allowed)
@@ -84,7 +85,8 @@ def _entities(G: nx.MultiDiGraph, type: str | None = None) -> list[str]:
         (
             n
             for n, a in G.nodes(data=True)
-            if a.get("kind") == "entity" and (type is None or a.get("type") == type)
+            if a.get("kind") == "entity"
+            and (a.get("type") != UNNAMED_METHOD if type is None else a.get("type") == type)
         ),
         key=str,
     )
@@ -143,8 +145,8 @@ def top_entities(
     G : networkx.MultiDiGraph
         Graph in the schema of :mod:`kg.build`. Not modified.
     type : str, optional
-        Entity type (case-insensitive, one of :data:`kg.model.ENTITY_TYPES`);
-        default all entities.
+        Entity type (case-insensitive, one of :data:`kg.model.GRAPH_ENTITY_TYPES`);
+        default all entities but the stand-ins for unnamed methods.
     by : {"degree", "pagerank", "mentions"}
         ``"degree"``: number of distinct nodes (entities, documents, results)
         joined to the entity by any edge, in either direction. ``"pagerank"``:

@@ -109,6 +109,8 @@ _SPLIT_HEAD = re.compile(
     re.I,
 )
 _NAME_MARK = re.compile(r"[A-Z0-9]")
+#: A final word that is the plural of an acronym or model number ("CNNs", "DC-NNs", "H100s").
+_ACRONYM_PLURAL = re.compile(r"(?:^|\s)(?=\S*[A-Z]\S*[A-Z]|\S*\d)[A-Za-z0-9-]*[A-Z0-9]s$")
 #: "Penn Treebank (PTB)": a name followed by its parenthesised abbreviation.
 _WITH_ABBREVIATION = re.compile(r"^(?P<long>.*\S)\s*\((?P<short>[^()\s]*[A-Z][^()\s]*)\)$")
 
@@ -126,7 +128,7 @@ def normalize_name(name: str) -> str:
     (spaces, hyphens, punctuation, underscores), so ``"Office-Home"``,
     ``"OfficeHome"`` and ``"office home"`` all become ``"officehome"``; a final
     plural "s" is dropped from keys longer than four characters ("ReasoNets" =
-    "ReasoNet").
+    "ReasoNet") and from the plural of an acronym ("CNNs" = "CNN").
 
     Parameters
     ----------
@@ -148,8 +150,12 @@ def normalize_name(name: str) -> str:
     'mnist'
     >>> normalize_name("CTB test set") == normalize_name("CTB data") == normalize_name("CTB")
     True
+    >>> normalize_name("CNNs") == normalize_name("CNN"), normalize_name("deep CNNs"), normalize_name("H100s")
+    (True, 'deepcnn', 'h100')
     """
     text = unicodedata.normalize("NFKC", name).strip()
+    if _ACRONYM_PLURAL.search(text):
+        text = text[:-1]  # "CNNs" = "CNN", "H100s" = "H100" (ANNOTATION.md: plural endings outside)
     m = _SPLIT_HEAD.search(text)
     if m and _NAME_MARK.search(text[: m.start()]):
         text = text[: m.start()]

@@ -28,6 +28,32 @@ ENTITY_TYPES: tuple[str, ...] = (
     "Location",
 )
 
+#: Graph type of the stand-in for a method a document proposes without naming it
+#: ("we propose a method that …; our method outperforms BERT"). Extraction keeps such
+#: a mention as label ``"Method"`` with source ``"anaphor"``; the graph types its node
+#: ``UnnamedMethod`` (RDF ``kg:UnnamedMethod``, ``rdfs:subClassOf kg:Method``), so it
+#: keeps its facts (relation domains and ranges accept it where they accept
+#: ``Method``) but is no named Method: default views and named queries leave it out.
+UNNAMED_METHOD = "UnnamedMethod"
+
+#: Types an entity node of the graph may have: :data:`ENTITY_TYPES` plus
+#: :data:`UNNAMED_METHOD`, in display order.
+GRAPH_ENTITY_TYPES: tuple[str, ...] = ENTITY_TYPES + (UNNAMED_METHOD,)
+
+#: Graph-only subtypes → the entity type they specialise.
+SUPERTYPES: dict[str, str] = {UNNAMED_METHOD: "Method"}
+
+
+def base_type(t: str | None) -> str | None:
+    """The entity type a graph node type counts as for relation domains and ranges:
+    ``"UnnamedMethod"`` → ``"Method"``; any other type is returned unchanged.
+
+    >>> base_type("UnnamedMethod"), base_type("Dataset"), base_type(None)
+    ('Method', 'Dataset', None)
+    """
+    return SUPERTYPES.get(t, t) if t is not None else None
+
+
 #: Relation types (RDF properties in ``ontology/kg.ttl``) → (domain types, range types).
 #: ``Document`` as a domain means the head is the document itself.
 #: rule names (``pattern``) of relations inferred beyond their sentence: "we"/"our

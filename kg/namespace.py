@@ -38,6 +38,7 @@ class KG(DefinedNamespace):
     # classes
     Entity: URIRef  # any named thing found in text
     Method: URIRef
+    UnnamedMethod: URIRef  # stand-in for a method a document proposes without naming it
     Dataset: URIRef
     Benchmark: URIRef
     Task: URIRef

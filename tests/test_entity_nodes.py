@@ -113,9 +113,10 @@ def test_cited_authors_are_never_organizations_or_places(nlp):
 def test_organizations_and_places_in_a_paper_need_evidence(nlp):
     ents = _ents(nlp, _PAPER)
     assert ("University of Tessaly", "Organization") in ents  # an organisation head
-    assert ("Denver", "Location") in ents and ("Canada", "Location") in ents  # "in Denver"
+    # in a paper the stock NER's places were right 2 times in 14 (blind audits): none is kept
+    assert not [t for t, label in ents if label == "Location"], ents
     assert ("Vasquez", "Organization") not in ents  # once, no organisation head or context
-    assert ("Reddit", "Location") not in ents  # "Reddit data": a source, not a place
+    assert ("Vasquez", "Person") not in ents  # read outside any citation, and never cited
 
 
 def test_news_organizations_are_kept_without_citations(nlp):
@@ -200,3 +201,109 @@ def test_a_title_case_term_in_a_paper_is_no_person(nlp):
 def test_a_person_ending_in_an_organisation_word_is_an_organization(nlp):
     ents = _ents(nlp, "The weights were released by Kestrel AI on Monday.")
     assert ("Kestrel AI", "Organization") in ents, ents
+
+
+# --- precision rules measured on three blind audits of paper text (session 7) ----------------
+_BODY = (
+    "1 Introduction\n"
+    "Scene text detection and single-image activity recognition are hard (Orlov et al., 2018). "
+    "Our model refines the final pose predictions and the low-resolution predictions by semantic term "
+    "matching, as Table 2 and Figure 3 show. Pooling is applied after every block; max pooling halves "
+    "the size. We train with the Adam optimizer and report results for NLP tasks. Unlike "
+    "state-of-the-art object detection models, the Global Convolution Network of Peng et al. (2017) uses "
+    "large kernels. Text comes from Google News and the stack of layers is shallow.\n"
+    "2 Proposed Method\n"
+    "The Hypercolumn features are pooled as in Sketchy.\n"
+)
+
+
+def test_task_phrases_that_describe_a_step_are_no_tasks(nlp):
+    ents = _ents(nlp, _BODY)
+    tasks = {t for t, label in ents if label == "Task"}
+    assert "Scene text detection" in tasks and "single-image activity recognition" in tasks, tasks
+    assert not tasks & {"final pose predictions", "low-resolution predictions", "semantic term matching",
+                        "pose predictions", "NLP", "the-art object detection"}, tasks
+
+
+def test_headings_and_capitalised_common_words_are_no_methods(nlp):
+    ents = _ents(nlp, _BODY)
+    texts = {t for t, _ in ents}
+    assert "Proposed Method" not in texts and "Pooling" not in texts, ents
+    assert ("Global Convolution Network", "Method") in ents, ents
+
+
+def test_listed_names_lose_generic_heads_and_products_their_vendor(nlp):
+    ents = _ents(nlp, _BODY)
+    assert ("Adam", "Method") in ents and ("Adam optimizer", "Method") not in ents, ents
+    assert ("Google", "Organization") not in ents, ents  # "Google News": a product's name in a paper
+    assert not [t for t, _ in ents if t.lower() == "the stack"], ents
+
+
+def test_stock_persons_in_a_paper_are_cited_authors_only(nlp):
+    ents = _ents(nlp, _BODY)
+    persons = {t for t, label in ents if label == "Person"}
+    assert "Peng" in persons, persons
+    assert not persons & {"Hypercolumn", "Sketchy"}, persons
+
+
+def test_paper_structure_markers_make_a_paper(nlp):
+    from kg.extract.nodes import reads_as_paper
+
+    assert reads_as_paper(nlp("section: Experiments We train on COCO. subsection: Results It works."))
+    assert reads_as_paper(nlp("As Table 2 shows, the model wins; Figure 3 plots the loss."))
+    assert not reads_as_paper(nlp("The table shows that Orbital Systems raised $20 million."))
+
+
+def test_dataset_variants_and_listed_datasets_are_datasets(nlp):
+    ents = _ents(nlp, "We build six test datasets: Occlusion-AffectNet, Pose-AffectNet and Occlusion-RAF-DB "
+                      "from AffectNet and RAF-DB. Our RAN uses ResNet-18. We used 5 datasets (BC2GM, BC5CDR, "
+                      "JNLPBA), all of which were collected by experts.")
+    for name in ("Occlusion-AffectNet", "Pose-AffectNet", "Occlusion-RAF-DB", "BC2GM"):
+        assert (name, "Dataset") in ents, (name, ents)
+    assert ("ResNet-18", "Method") in ents, ents
+
+
+def test_software_counts_and_quantities_are_no_nodes(nlp):
+    ents = _ents(nlp, "Our RNN-LMs are trained with the CUED-RNNLM toolkit on 4 GPUs; the console has a "
+                      "1.19Mhz CPU. We also train on 8 A100 GPUs.")
+    texts = {t for t, _ in ents}
+    assert not texts & {"4 GPUs", "1.19Mhz CPU", "1.19Mhz", "CUED-RNNLM"}, ents
+    assert ("A100", "Hardware") in ents, ents
+
+
+def test_plural_acronyms_end_before_the_s(nlp):
+    ents = _ents(nlp, "We compare GANs with VAEs and LSTMs, and ResNets stay as they are.")
+    texts = {t for t, _ in ents}
+    assert {"GAN", "LSTM"} <= texts and not texts & {"GANs", "LSTMs"}, ents
+
+
+def test_hardware_classes_and_generic_model_kinds_are_no_nodes(nlp):
+    ents = _ents(nlp, "Researchers found that photonic processors and a quantum computer beat microcontrollers; "
+                      "the startup's analog AI chip runs DNNs, while NVIDIA's H100 runs BERT.")
+    texts = {t for t, _ in ents}
+    assert not texts & {"photonic processors", "quantum computer", "microcontrollers", "analog AI chip", "DNN",
+                        "DNNs"}, ents
+    assert ("H100", "Hardware") in ents and ("BERT", "Method") in ents, ents
+
+
+def test_a_title_about_a_goal_names_no_method(nlp):
+    ents = _ents(nlp, "Towards General Purpose Vision Systems\nWe propose a system that learns many tasks.")
+    assert "Towards General Purpose Vision Systems" not in {t for t, _ in ents}, ents
+
+
+def test_news_units_counts_and_lone_person_words(nlp):
+    text = ("Nvidia CEO Jensen Huang said the H200 has 141 GB of memory that delivers 4.8 terra bytes per "
+            "second (TB/s). Racks exceed 60 kW, and the cluster holds 1,152 GPU nodes. The model also powers "
+            "Bing and runs on Linux, Huang said. Cloud AI and Data Center teams agreed.")
+    ents = _ents(nlp, text)
+    texts = {t for t, _ in ents}
+    assert not texts & {"TB/s", "terra bytes per second", "kW", "1,152 GPU", "Cloud AI", "Data Center"}, ents
+    assert ("Bing", "Person") not in ents and ("Linux", "Person") not in ents, ents
+    assert ("Jensen Huang", "Person") in ents, ents
+
+
+def test_a_quoted_speakers_our_models_is_no_unnamed_method(nlp):
+    text = ("Google introduced Trillium, its sixth-generation TPU. \"We are looking forward to the increase in "
+            "performance for training and inference at scale of our Gemini models,\" said a Google executive.")
+    doc = nlp(text)
+    assert not [m for m in doc._.kg_mentions if m["source"] == "anaphor"], doc._.kg_mentions

@@ -379,7 +379,7 @@ DOCS: list[Doc] = [
     ),
     Doc(
         "003-01-quantum", F3, ["Unveiling our new Quantum AI campus", "Google has unveiled"],
-        ents={"google": (O, ["Google"]), "quantum-computer": (H, ["quantum computer"])},
+        ents={"google": (O, ["Google"])},  # "quantum computer": a class of hardware (ANNOTATION.md)
     ),
     Doc("003-02-aiindex", F3, ["The Global AI Index is an index"]),
     Doc(
@@ -406,7 +406,7 @@ DOCS: list[Doc] = [
     ),
     Doc(
         "003-07-embedded", F3, ["Introduction to Embedded Machine Learning", "This course on Coursera"],
-        ents={"coursera": (O, ["Coursera"]), "microcontroller": (H, ["microcontrollers"])},
+        ents={"coursera": (O, ["Coursera"])},  # "microcontrollers": a class of hardware
     ),
     Doc(
         "003-08-dynreg", F3, ["Improving federated learning with dynamic", "This article introduces dynamic"],
@@ -414,8 +414,8 @@ DOCS: list[Doc] = [
     ),
     Doc(
         "003-09-mythic", F3, ["Mythic Launches", "Having recently raised"],
-        ents={"mythic": (O, ["Mythic AI", "Mythic"]), "analog-ai-chip": (H, ["Analog AI Chip"])},
-        rels=[("developedBy", "analog-ai-chip", "mythic")],
+        # "Analog AI Chip": a kind of chip, not a named one (ANNOTATION.md: "AI chips" are generic)
+        ents={"mythic": (O, ["Mythic AI", "Mythic"])},
     ),
     Doc(
         "003-10-sidechannel", F3, ["Hacker's guide", "A security researcher at Google"],
@@ -463,13 +463,11 @@ DOCS: list[Doc] = [
     # ------------------------------------------------------------------ 004 (newsletter)
     Doc(
         "004-01-optical", F4, ["Accelerating AI computing", "Artificial intelligence and machine learning are already"],
-        ents={"optical-core": (H, ["optical computing core"])},
+        ents={},  # "optical computing core": a class of hardware (ANNOTATION.md)
     ),
     Doc(
         "004-02-photonic", F4, ["Light-carrying chips advance", "Researchers found that so-called photonic"],
-        ents={
-            "photonic-processor": (H, ["photonic processors"]),
-        },
+        ents={},  # "photonic processors": a class of hardware (ANNOTATION.md)
     ),
     Doc(
         "004-03-deepmind", F4, ["DeepMind researchers claim", "So-called neurosymbolic models"],

@@ -9,7 +9,10 @@ Nodes are keyed by canonical id (a string):
   unique across types. Attributes:
 
   - ``kind``: ``"entity"``
-  - ``type``: one of :data:`kg.model.ENTITY_TYPES`
+  - ``type``: one of :data:`kg.model.ENTITY_TYPES`, or ``"UnnamedMethod"``
+    (:data:`kg.model.UNNAMED_METHOD`) for the stand-in ``unnamed-method-<doc id>``
+    of a method a document proposes without naming it ("our method"), labelled
+    "unnamed method of “<title>”"
   - ``label``: preferred display name (str)
   - ``aliases``: sorted list of other surface forms (list[str])
   - ``count``: number of mentions across the corpus (int)

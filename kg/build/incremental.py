@@ -43,7 +43,7 @@ from kg.build.merge import (
     doc_node_id,
     fits_types,
 )
-from kg.model import ENTITY_TYPES, DocExtraction
+from kg.model import GRAPH_ENTITY_TYPES, DocExtraction
 from kg.resolve import entity_families, safe_key
 
 #: Keys of the result node out-edges (not counted as relations in the summary).
@@ -382,7 +382,7 @@ def add_documents(
             summary["edges"] += sign
             if k[2] not in _RESULT_EDGE_KEYS:
                 rels[k[2]] += sign
-    summary["entities"] = {t: ents[t] for t in ENTITY_TYPES if ents[t] > 0}
+    summary["entities"] = {t: ents[t] for t in GRAPH_ENTITY_TYPES if ents[t] > 0}
     summary["relations"] = {k: v for k, v in sorted(rels.items()) if v > 0}
     dropped_d = {k: v for k, v in sorted(dropped.items()) if v > 0}
     delta.graph = {

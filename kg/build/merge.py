@@ -11,6 +11,10 @@ Merging rules:
 * a node's type is decided by evidence — votes weighted by how certain the
   component is (gazetteer 4, abbreviation 3, pattern 2, ner 1), ties broken by
   the order of :data:`kg.model.ENTITY_TYPES` — not by whichever came last;
+* a ``Method`` mention with source ``"anaphor"`` ("our method" of a document that
+  names no method) votes ``UnnamedMethod`` (:data:`kg.model.UNNAMED_METHOD`): the
+  stand-in node is no named Method, but relation domains and ranges accept it
+  where they accept Method (:func:`fits_types`), so its facts are kept;
 * a node's label is the gazetteer's preferred name where there is one, else its
   most frequent name;
 * relations whose ends, after typing, do not fit the relation's domain and range
@@ -28,11 +32,11 @@ from typing import Any
 
 import networkx as nx
 
-from kg.model import ENTITY_TYPES, RELATION_TYPES, DocExtraction, Record
+from kg.model import GRAPH_ENTITY_TYPES, RELATION_TYPES, UNNAMED_METHOD, DocExtraction, Record, base_type
 from kg.resolve import GazetteerIndex, entity_families, safe_key
 
 SOURCE_WEIGHT = {"gazetteer": 4, "abbreviation": 3, "pattern": 2, "ner": 1}
-_TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
+_TYPE_ORDER = {t: i for i, t in enumerate(GRAPH_ENTITY_TYPES)}
 DOC_PREFIX = "doc:"
 RESULT_PREFIX = "result:"
 
@@ -92,7 +96,7 @@ class GraphBuilder:
         for m in ex.entities:
             eid = m.id
             src = m.source.split(":")[0]
-            self.type_votes[eid][m.label] += SOURCE_WEIGHT.get(src, 1)
+            self.type_votes[eid][node_type_of(m.label, m.source)] += SOURCE_WEIGHT.get(src, 1)
             surface = _clean_surface(m.text)
             self.names[eid][m.name or surface] += 1
             self.surfaces[eid].add(surface)
@@ -279,9 +283,21 @@ def _fits(G: nx.MultiDiGraph, h: str, t: str, rel: str) -> bool:
 
 def fits_types(head_type: str | None, tail_type: str | None, rel: str) -> bool:
     """Whether a ``rel`` edge may join entities of these types (the relation's domain
-    and range in :data:`kg.model.RELATION_TYPES`)."""
+    and range in :data:`kg.model.RELATION_TYPES`; ``UnnamedMethod`` counts as
+    ``Method``, :func:`kg.model.base_type`)."""
     dom, rng = RELATION_TYPES.get(rel, ((), ()))
-    return head_type in dom and tail_type in rng
+    return base_type(head_type) in dom and base_type(tail_type) in rng
+
+
+def node_type_of(label: str, source: str) -> str:
+    """Graph node type a mention votes for: its ``label``, except that a ``Method``
+    mention found by the ``"anaphor"`` component ("our method" standing for the
+    unnamed method the document proposes) votes ``"UnnamedMethod"``.
+
+    >>> node_type_of("Method", "anaphor"), node_type_of("Method", "gazetteer")
+    ('UnnamedMethod', 'Method')
+    """
+    return UNNAMED_METHOD if source == "anaphor" and label == "Method" else label
 
 
 def _fold_bucket(into: dict[tuple, Any], bucket: Mapping[tuple, Any]) -> None:
@@ -311,7 +327,7 @@ def _result_parts(
     ``(type, label)`` or None."""
     method, dataset = canon(r["method"]), canon(r["dataset"])
     m = info(method)
-    if m is None or m[0] != "Method":
+    if m is None or base_type(m[0]) != "Method":
         return None
     if dataset is not None:
         d = info(dataset)
@@ -469,7 +485,7 @@ def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
     rels: Counter = Counter(k for _, _, k in G.edges(keys=True) if k not in ("ofMethod", "onDataset", "withMetric"))
     return {
         "documents": docs,
-        "entities": {t: ents[t] for t in ENTITY_TYPES if ents[t]},
+        "entities": {t: ents[t] for t in GRAPH_ENTITY_TYPES if ents[t]},
         "relations": dict(sorted(rels.items())),
         "results": results,
         "nodes": G.number_of_nodes(),

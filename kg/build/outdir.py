@@ -187,6 +187,10 @@ _SIGNATURES = {
 }
 
 
+#: Longest first line read to recognise a file of ``kg extract`` (bytes).
+_FIRST_LINE_MAX = 64 * 1024 * 1024
+
+
 def _extract_line(head: bytes) -> bool:
     line = head.split(b"\n", 1)[0]
     try:
@@ -225,7 +229,9 @@ def check_output_file(path: Path | str, kind: str, inputs: Iterable[str | Path] 
     if p.is_file():
         try:
             with open(p, "rb") as fh:
-                head = fh.read(4096)
+                # the whole first line: a JSON line of kg extract holds the document's
+                # text and is often longer than any fixed prefix
+                head = fh.readline(_FIRST_LINE_MAX) if kind == "extract" else fh.read(4096)
         except OSError as exc:
             raise OutputError(f"{p}: cannot be read: {exc.strerror or exc}") from exc
         if head and not _SIGNATURES[kind](head):

@@ -25,7 +25,7 @@ import networkx as nx
 from kg.build import load_graph
 from kg.errors import KGError
 from kg.viz.render import arxiv_url, safe_url
-from kg.viz.select import ViewError, find_entity, node_kind, node_type
+from kg.viz.select import HIDDEN_TYPES_BY_DEFAULT, ViewError, find_entity, node_kind, node_type
 
 __all__ = ["Explorer", "NotFound", "EXTRACTIONS_FILE"]
 
@@ -143,6 +143,9 @@ class Explorer:
             What was typed (surrounding spaces ignored; empty gives no hits).
         type_ : str, optional
             Only entities of this type (case-insensitive, e.g. ``"method"``).
+            Without it, every type but the stand-ins for unnamed methods
+            (``UnnamedMethod``, "unnamed method of “<title>”": no names, shown on
+            their document's page and found with ``type_="UnnamedMethod"``).
         limit : int
             Most hits returned.
 
@@ -175,7 +178,8 @@ class Explorer:
         keyed = []
         for n, (rank, name) in best.items():
             a = G.nodes[n]
-            if want and node_type(a).casefold() != want:
+            t = node_type(a)
+            if (t.casefold() != want) if want else (t in HIDDEN_TYPES_BY_DEFAULT):
                 continue
             keyed.append((rank, -int(a.get("count") or 0), str(a.get("label") or n).casefold(), n, name))
         out = []

@@ -10,7 +10,9 @@ outside RFC 3986 *unreserved* is encoded, so two different ids never share an IR
 *Default graph* (simple to query):
 
 * entity ``e``: ``e a kg:<Type>`` (plus ``schema:Organization`` / ``schema:Dataset``
-  / ``schema:Person`` / ``schema:Place`` where they fit), ``rdfs:label`` and
+  / ``schema:Person`` / ``schema:Place`` where they fit; the stand-in for a method a
+  document proposes without naming it is ``a kg:UnnamedMethod`` only, a subclass of
+  ``kg:Method`` in the ontology, so ``?m a kg:Method`` without inference leaves it out), ``rdfs:label`` and
   ``skos:prefLabel`` (label), ``skos:altLabel`` (aliases), ``kg:count``,
   ``kg:extractedBy`` (sources), ``kg:family``, ``owl:sameAs wd:Q…`` (wikidata);
 * document ``d``: ``d a kg:Document`` (and ``schema:ScholarlyArticle`` when it has an
@@ -88,7 +90,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import BuildError
-from kg.model import ENTITY_TYPES, INFERRED_PATTERNS, RELATION_TYPES
+from kg.model import GRAPH_ENTITY_TYPES, INFERRED_PATTERNS, RELATION_TYPES
 from kg.namespace import KG, SDO, WD
 from kg.paths import CONTEXT_FILE
 
@@ -468,8 +470,8 @@ class _Mapper:
     def entity(self, node: str, data: dict[str, Any]) -> None:
         where = f"entity node {node!r}"
         etype = data.get("type")
-        if etype not in ENTITY_TYPES:
-            raise BuildError(f"{where}: type {etype!r} is not one of {', '.join(ENTITY_TYPES)}")
+        if etype not in GRAPH_ENTITY_TYPES:
+            raise BuildError(f"{where}: type {etype!r} is not one of {', '.join(GRAPH_ENTITY_TYPES)}")
         s = self.nt(node)
         add = self.add
         add(s, _TYPE, _kg(etype))

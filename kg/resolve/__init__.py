@@ -110,7 +110,9 @@ def resolve_document(
     doc_id, title : str
         The document's id and title: an unnamed method the document proposes
         ("our method", source ``"anaphor"``) gets the id ``unnamed-method-<doc_id>``
-        and the name "method of “<title>”".
+        and the name "unnamed method of “<title>”" ("unnamed method of “<doc_id>”"
+        without a title); the graph types its node ``UnnamedMethod``
+        (:data:`kg.model.UNNAMED_METHOD`), not ``Method``.
 
     Returns
     -------
@@ -139,8 +141,8 @@ def resolve_document(
     for m in mentions:
         if m.get("source") == "anaphor":
             ids.append("unnamed-method-" + safe_key(doc_id or text[:64]))
-            label = title or " ".join(text.split()[:8])
-            names.append(f"method of “{label}”")
+            label = " ".join((title or "").split()) or doc_id or " ".join(text.split()[:8])
+            names.append(f"unnamed method of “{label}”")
             continue
         surface = _strip_possessive(text[m["start"]:m["end"]])
         if m.get("gid") and m["gid"] in by_id:

@@ -26,6 +26,7 @@ from kg.viz.select import (
     _ranking_graph,
     node_kind,
     rank_nodes,
+    unnamed_nodes,
 )
 
 #: Nodes of the overview: about what a 1280×820 page shows with every label at
@@ -226,6 +227,8 @@ def overview_view(
 ) -> nx.MultiDiGraph:
     """The overview: top entities with their typed relations and strongest co-mentions.
 
+    0. Leave out the stand-ins for unnamed methods and their results
+       (:func:`kg.viz.select.unnamed_nodes`): they are not names.
     1. Rank entity and result nodes by PageRank (:func:`pagerank`; or
        :func:`kg.viz.select.rank_nodes` for ``degree``/``count``) on the graph
        *with* documents and their ``mentions`` edges (rank flows from documents
@@ -263,7 +266,8 @@ def overview_view(
         ``docs_total``.
     """
     shown_kinds = ("entity", "result")
-    cand = {n for n, a in G.nodes(data=True) if node_kind(a) in shown_kinds}
+    hidden = unnamed_nodes(G)
+    cand = {n for n, a in G.nodes(data=True) if node_kind(a) in shown_kinds and n not in hidden}
     docs = {n for n, a in G.nodes(data=True) if node_kind(a) == "document"}
 
     def edge_ok(u: str, v: str, k: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KGError
-from kg.model import ENTITY_TYPES, RELATION_TYPES
+from kg.model import GRAPH_ENTITY_TYPES, RELATION_TYPES, UNNAMED_METHOD
 
 #: Default number of nodes of an overview: a page that opens and settles in about
 #: 3 s in headless Chromium on this (loaded, 2-CPU) machine, ~4 MB for a dense
@@ -37,7 +37,14 @@ DEFAULT_MIN_CONFIDENCE = 0.25
 ALL_RELATIONS: tuple[str, ...] = tuple(RELATION_TYPES) + RESULT_RELATIONS
 
 #: Every node type a view may select.
-NODE_TYPES: tuple[str, ...] = tuple(ENTITY_TYPES) + ("Document", "Result")
+NODE_TYPES: tuple[str, ...] = tuple(GRAPH_ENTITY_TYPES) + ("Document", "Result")
+
+#: Node types a view leaves out unless ``types`` names them: documents, and the
+#: stand-ins for methods a document proposes without naming them
+#: (:data:`kg.model.UNNAMED_METHOD`, "unnamed method of “<title>”": no name, so not
+#: drawn next to the named methods). A document view shows both (its own stand-in
+#: drawn in its own style, :mod:`kg.viz.style`).
+HIDDEN_TYPES_BY_DEFAULT: frozenset[str] = frozenset({"Document", UNNAMED_METHOD})
 
 #: Relations hidden unless asked for by name: co-mention edges are dense and say
 #: little, so they would crowd out the typed relations.
@@ -101,6 +108,37 @@ def node_type(attrs: dict[str, Any]) -> str:
     if t:
         return str(t)
     return {"document": "Document", "result": "Result"}.get(node_kind(attrs), "Entity")
+
+
+def unnamed_nodes(G: nx.MultiDiGraph) -> set[str]:
+    """The stand-ins for unnamed methods and what only they make: every entity of type
+    ``UnnamedMethod`` (:data:`kg.model.UNNAMED_METHOD`) and every result whose method
+    (``ofMethod`` edge) is one. Views leave these out unless asked for.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph in the schema of :mod:`kg.build`. Not modified.
+
+    Returns
+    -------
+    set of str
+        Node ids.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("unnamed-method-d1", kind="entity", type="UnnamedMethod", label="unnamed method of “T”")
+    >>> G.add_node("result:1", kind="result", type="Result", label="r")
+    >>> G.add_edge("result:1", "unnamed-method-d1", key="ofMethod")
+    'ofMethod'
+    >>> sorted(unnamed_nodes(G))
+    ['result:1', 'unnamed-method-d1']
+    """
+    out = {n for n, a in G.nodes(data=True) if node_type(a) == UNNAMED_METHOD}
+    for n in list(out):
+        out.update(r for r, _, k in G.in_edges(n, keys=True) if k == "ofMethod")
+    return out
 
 
 def _canonical(names: Iterable[str], allowed: Iterable[str], what: str) -> list[str]:
@@ -400,7 +438,9 @@ def select_view(
         Hops (edges followed in either direction) around ``entity``; 1 to 3.
     types : iterable of str, optional
         Node types to show (case-insensitive: ``"method"``, ``"Dataset"``,
-        ``"Result"``, ``"Document"``...). Default: all but ``Document``.
+        ``"Result"``, ``"Document"``...). Default: all but
+        :data:`HIDDEN_TYPES_BY_DEFAULT` (``Document`` and ``UnnamedMethod``, whose
+        results are left out too; a document view shows both).
     relations : iterable of str, optional
         Relations (edge keys) to show, e.g. ``["evaluatedOn", "outperforms"]``.
         Nodes left without any such edge are dropped (except the centre).
@@ -496,9 +536,13 @@ def select_view(
     if type_list is not None:
         allowed_types = set(type_list)
     else:
-        allowed_types = (present_types | set(NODE_TYPES)) - {"Document"}
+        allowed_types = (present_types | set(NODE_TYPES)) - HIDDEN_TYPES_BY_DEFAULT
         if document is not None:
-            allowed_types.add("Document")
+            allowed_types |= HIDDEN_TYPES_BY_DEFAULT
+    # stand-ins for unnamed methods and their results, unless their type is selected
+    hidden = set() if UNNAMED_METHOD in allowed_types else unnamed_nodes(G)
+    if centre in hidden:  # an ego view of a stand-in shows it and its results
+        hidden -= {centre} | {r for r, _, k in G.in_edges(centre, keys=True) if k == "ofMethod"}
     allowed_rels = set(rel_list) if rel_list is not None else (
         (present_rels | set(ALL_RELATIONS)) - HIDDEN_BY_DEFAULT
     )
@@ -507,6 +551,8 @@ def select_view(
         a = G.nodes[n]
         if n == centre:
             return True
+        if n in hidden:
+            return False
         if node_type(a) not in allowed_types and not with_neighbors:
             return False
         if doc_ok is None:
@@ -571,7 +617,8 @@ def select_view(
         extra = set()
         for x in core:
             for y in list(base.successors(x)) + list(base.predecessors(x)):
-                if node_type(G.nodes[y]) != "Document" or "Document" in allowed_types:
+                t = node_type(G.nodes[y])
+                if t not in HIDDEN_TYPES_BY_DEFAULT or t in allowed_types:
                     extra.add(y)
         cand = core | extra | ({centre} if centre else set())
 

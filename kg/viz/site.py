@@ -13,7 +13,7 @@ from kg.errors import BuildError
 from kg.model import ENTITY_TYPES
 from kg.viz.overview import OVERVIEW_TOP, overview_view
 from kg.viz.render import MAX_NODES, render_html
-from kg.viz.select import DEFAULT_TOP, node_kind, node_type, select_view
+from kg.viz.select import DEFAULT_TOP, HIDDEN_TYPES_BY_DEFAULT, node_kind, node_type, select_view
 
 
 def type_page_name(type_name: str) -> str:
@@ -33,7 +33,11 @@ def type_page_name(type_name: str) -> str:
 
 
 def _entity_types(G: nx.MultiDiGraph) -> list[str]:
+    """Entity types present in ``G`` that get a page: all but the stand-ins for
+    unnamed methods (:data:`kg.viz.select.HIDDEN_TYPES_BY_DEFAULT`), in the order
+    of :data:`kg.model.ENTITY_TYPES`, then any other type alphabetically."""
     present = {node_type(a) for _, a in G.nodes(data=True) if node_kind(a) == "entity"}
+    present -= HIDDEN_TYPES_BY_DEFAULT
     ordered = [t for t in ENTITY_TYPES if t in present]
     return ordered + sorted(present - set(ordered))
 
@@ -81,7 +85,10 @@ def write_site(G: nx.MultiDiGraph, out_dir: Path, *, top: int = DEFAULT_TOP) -> 
     links = {"Overview": "index.html"}
     links.update({t: type_page_name(t) for t in types})
     n_docs = sum(1 for _, a in G.nodes(data=True) if node_kind(a) == "document")
-    n_ent = sum(1 for _, a in G.nodes(data=True) if node_kind(a) == "entity")
+    n_ent = sum(
+        1 for _, a in G.nodes(data=True)
+        if node_kind(a) == "entity" and node_type(a) not in HIDDEN_TYPES_BY_DEFAULT
+    )
     overview = overview_view(G, top=min(top, OVERVIEW_TOP))
     written = [
         render_html(

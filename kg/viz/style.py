@@ -31,7 +31,7 @@ class TypeStyle:
     shape: str
 
 
-#: Style per node type (entity types of :data:`kg.model.ENTITY_TYPES`, then
+#: Style per node type (entity types of :data:`kg.model.GRAPH_ENTITY_TYPES`, then
 #: ``Document`` and ``Result``). The (colour, shape) pairs are all different.
 TYPE_STYLES: dict[str, TypeStyle] = {
     "Method": TypeStyle("#4e79a7", "#2f4b6b", "dot"),
@@ -43,6 +43,9 @@ TYPE_STYLES: dict[str, TypeStyle] = {
     "Hardware": TypeStyle("#76b7b2", "#3f7c77", "star"),
     "Person": TypeStyle("#ff9da7", "#c0535f", "dot"),
     "Location": TypeStyle("#9c755f", "#64483a", "square"),
+    # stand-in for a method a document proposes without naming it (shown only in
+    # document views and when asked for): Method's shape, pale "Tableau 20" blue
+    "UnnamedMethod": TypeStyle("#a0cbe8", "#4e79a7", "dot"),
     "Document": TypeStyle("#bab0ac", "#77706c", "diamond"),
     "Result": TypeStyle("#555555", "#222222", "triangle"),
 }

@@ -213,6 +213,21 @@ def test_extract_output_replaces_its_own_previous_output(tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 3
 
 
+def test_extract_output_of_a_long_first_document_is_its_own(tmp_path):
+    """A first document longer than any fixed prefix (a full paper) still marks the
+    file as kg extract's own (it was refused as a user's file before)."""
+    d = tmp_path / "in"
+    d.mkdir()
+    long_text = " ".join([TEXT] * 100)
+    assert len(long_text) > 8192
+    (d / "docs.jsonl").write_text(json.dumps({"id": "long", "text": long_text}) + "\n", encoding="utf-8")
+    out = tmp_path / "ex.jsonl"
+    for _ in range(2):
+        res = run_cli("extract", str(d / "docs.jsonl"), "--output", str(out))
+        assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["id"] == "long"
+
+
 def test_view_out_never_replaces_a_user_file(sample_build, tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<html><body>my own page</body></html>\n", encoding="utf-8")

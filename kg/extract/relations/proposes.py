@@ -81,7 +81,10 @@ class ProposesRules:
         if main is None and (doc_proposes or self._own_method_phrase(doc)):
             # "we propose a method that …; our method outperforms bert2BERT": the
             # unnamed method gets one anaphor mention per "our method" phrase
+            quoted = _quoted_tokens(doc)
             for tok in doc:
+                if tok.i in quoted or _names_a_method(tok):
+                    continue  # a quoted speaker's "our Gemini models" (news), a named method
                 if tok.lemma_.lower() in self.lex["self_methods"] and tok.pos_ == "NOUN" and any(
                     c.lower_ == "our" or (c.lower_ == "proposed" and c.dep_ == "amod") for c in tok.children
                 ):
@@ -146,9 +149,36 @@ class ProposesRules:
     def _own_method_phrase(self, doc: Doc) -> bool:
         """True if the text says "our method/approach/model …" (the authors' own
         method, named or not)."""
+        quoted = _quoted_tokens(doc)
         for tok in doc:
+            if tok.i in quoted or _names_a_method(tok):
+                continue
             if tok.lemma_.lower() in self.lex["self_methods"] and tok.pos_ == "NOUN" and any(
                 c.lower_ == "our" and c.dep_ == "poss" for c in tok.children
             ):
                 return True
         return False
+
+
+def _quoted_tokens(doc: Doc) -> set[int]:
+    """Indices of tokens inside double quotation marks ("…", “…”): in news these are
+    a speaker's words, whose "our models" is the speaker's company, not the authors'.
+    One pass over the tokens; an unclosed quote ends at the paragraph break."""
+    out: set[int] = set()
+    open_at: int | None = None
+    for tok in doc:
+        t = tok.text
+        if "\n\n" in tok.whitespace_ or (tok.is_space and "\n\n" in t):
+            open_at = None
+        if t in ("“", "”", '"', "''", "``"):
+            if open_at is None and t != "”":
+                open_at = tok.i
+            elif open_at is not None:
+                out.update(range(open_at, tok.i))
+                open_at = None
+    return out
+
+
+def _names_a_method(tok) -> bool:
+    """"our Gemini models": a proper-noun compound names the method."""
+    return any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children)
