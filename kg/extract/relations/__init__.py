@@ -26,6 +26,8 @@ Rules (trigger words are data in ``data/lexicon.json``):
   subject (not one inside a "than/with/in …" phrase nor one listed with the
   datasets), or — for "we"/"our method" or no method at all — the method the
   document proposes. Without a trigger, a method subject acting "on <dataset>".
+  Not a backbone/feature extractor, a modifier, a dataset typed Method, a cited
+  "proposed" method, nor training data (:mod:`.evaluated`).
 * ``outperforms`` — "X outperforms/surpasses/beats Y (and Z)", "outperforming Y",
   "better than / superior to Y"; relative pronouns and "our method" resolve to the
   antecedent or the proposed method; negated or hedged triggers are dropped.
@@ -38,7 +40,8 @@ Rules (trigger words are data in ``data/lexicon.json``):
   a proposal's purpose clause ("To handle T, we introduce X"), the task the paper
   studies ("we investigate T").
 * ``trainedOn`` — "X is (pre-)trained / fine-tuned on D", "X, pre-trained on D", "we
-  train X on D" with the model linked to the verb (:mod:`.training`).
+  train X on D" with the model linked to the verb; "training X on D", "fine-tune X on
+  D" however parsed, a model on the parse path to the training word (:mod:`.training`).
 * ``partOf`` (Dataset → Benchmark) — "the SuperGLUE benchmark (BoolQ, …)", "the
   GLUE tasks MNLI and QQP", "GLUE consists of … CoLA", "MNLI, part of GLUE",
   "QNLI is … a task in GLUE", "RTE and CoLA from the GLUE benchmark".
@@ -69,7 +72,7 @@ from kg.extract.relations.base import DATASETS, DocCtx, RuleBase, SentCtx, _own_
 from kg.extract.relations.based_on import BasedOnRules
 from kg.extract.relations.confidence import calibrated
 from kg.extract.relations.developed import DevelopedRules
-from kg.extract.relations.evaluated import EvaluatedRules
+from kg.extract.relations.evaluated import EvaluatedRules, _dataset_like
 from kg.extract.relations.hardware import HardwareRules
 from kg.extract.relations.outperforms import OutperformsRules
 from kg.extract.relations.part_of import PartOfRules
@@ -77,6 +80,9 @@ from kg.extract.relations.proposes import ProposesRules
 from kg.extract.relations.results import ResultRules
 from kg.extract.relations.training import TrainingRules
 from kg.extract.relations.used_for import UsedForRules
+
+#: relations whose tail is a method too
+_METHOD_TAILS = ("basedOn", "outperforms")
 
 __all__ = ["RelationExtractor", "canonical_decimal", "make_relation_extractor"]
 
@@ -189,6 +195,11 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
                         if a.i < b.i and a.label != b.label:
                             add("coMentioned", a.i, b.i, sent, "same-sentence", 0.3)
 
+        # a "method" that is one of the document's datasets ("FSS-1000", "Occlusion-FERPlus"
+        # beside "FERPlus") is no end of a method relation
+        rels[:] = [r for r in rels if not any(
+            e is not None and ms_by_i[e].label == "Method" and _dataset_like(ms_by_i[e], c)
+            for e in (r["head"], r["tail"] if r["label"] in _METHOD_TAILS else None))]
         for r in rels:
             r["confidence"] = calibrated(r["label"], r["pattern"], r["confidence"])
         doc._.kg_relations = rels

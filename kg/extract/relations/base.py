@@ -80,6 +80,10 @@ class DocCtx:
         self.main: int | None = None
         self.topic: int | None = None
         self.ms_by_i: dict = {}
+        #: lower-case texts of the Dataset/Benchmark mentions (set on first use)
+        self.dataset_names: set[str] | None = None
+        #: method name → whether the document cites it (filled on use)
+        self.cited: dict[str, bool] = {}
 
 
 class SentCtx:
@@ -129,7 +133,7 @@ class RuleBase:
             return True
         for t in toks:
             if t.lemma_.lower() in self.lex["self_methods"] and any(
-                c.lower_ in ("our", "this", "the", "proposed") for c in t.children
+                c.lower_ in ("our", "this", "proposed") for c in t.children
             ):
                 return True
         return False

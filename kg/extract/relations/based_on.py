@@ -1,10 +1,26 @@
-"""``basedOn``: "based on / built on / extends X", "employ X as the encoder"."""
+"""``basedOn``: "based on / built on / extends X", "employ X as the encoder".
+
+The derived end is the method named before the phrase; the document's own method only
+in a sentence about the authors ("we use X as the backbone"), not in one about cited
+work ("Huang et al. developed a model with X as the backbone").
+"""
 
 from __future__ import annotations
 
 import re
 
 from kg.extract.relations.base import _M, _same_name
+
+
+def _subject(t) -> bool:
+    """True if token ``t`` (or the noun it modifies) is a clause's subject."""
+    while t.dep_ in ("compound", "amod", "nmod", "appos") and t.head.i != t.i:
+        t = t.head
+    return t.dep_ in ("nsubj", "nsubjpass")
+
+
+#: verbs that put one part on another: "X on top of Y" with one is composition, not basedOn
+_COMPOSE_VERBS = {"stack", "add", "put", "place", "append", "attach", "insert", "apply", "plug"}
 
 
 class BasedOnRules:
@@ -29,6 +45,9 @@ class BasedOnRules:
                 if derived and not phrase.startswith("as ") and self._class_phrase(derived[-1]):
                     continue  # "SSL approaches based on Siamese networks": a class of methods
                 trig = doc.char_span(pos, pos + len(phrase), alignment_mode="expand")
+                if trig is not None and phrase == "on top of" and next(
+                        (a.lemma_.lower() for a in trig[0].ancestors if a.pos_ == "VERB"), None) in _COMPOSE_VERBS:
+                    continue  # "we stack an LSTM on top of the CNN": composition, not a base
                 if trig is not None and not phrase.startswith("as "):
                     # the noun the phrase describes: its syntactic head, or the word
                     # before it when the parser hangs "based on" from the verb
@@ -40,7 +59,24 @@ class BasedOnRules:
                            and not any(c.lower_ in ("our", "proposed", "these", "this") for c in h.children)
                            for h in hs):
                         continue  # "several models based on deep neural networks"
-                head = derived[-1].i if derived and not phrase.startswith("as ") else main
+                    # "an LSTM … the features (e.g., derived from a CNN)": the phrase describes
+                    # a noun that is no method, and the method before it is no subject that
+                    # could be what is derived ("our ZSLRE model aims to recognize relations
+                    # based on prototypical networks" keeps ZSLRE)
+                    h0 = trig[0].head if trig[0].dep_ in ("acl", "amod") else None
+                    if trig[0].dep_ == "advcl":  # "… can be fixed …, derived from a CNN": the clause's subject
+                        h0 = next((x for x in trig[0].head.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+                    if h0 is not None and derived and h0.pos_ in ("NOUN", "PROPN") \
+                            and not any(m.has_token(h0) for m in methods) \
+                            and h0.lemma_.lower() not in self.lex["self_methods"] \
+                            and self.lex.head_noun_type.get(h0.lemma_.lower()) != "Method" \
+                            and not _subject(derived[-1].span.root):
+                        continue
+                # the document's own method only where the sentence speaks of the authors
+                # ("we use X as the backbone"), not of cited work ("Huang et al. developed
+                # a model with X as the backbone"; audit of SciREX bodies: such pairs wrong)
+                own = main if s.self_ref else None
+                head = derived[-1].i if derived and not phrase.startswith("as ") else own
                 if head is None and not derived and topic is not None and re.search(
                         r"\b(?:this|the) (?:" + "|".join(map(re.escape, self.lex["self_methods"] | {"library", "toolkit", "tool", "package", "extension"})) + r")\b",
                         c.text[sent.start_char:pos].lower()):

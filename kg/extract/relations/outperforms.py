@@ -1,9 +1,22 @@
 """``outperforms``: "X outperforms/surpasses/beats Y", "better than / superior to Y";
-margins ("by +12.0%") as results."""
+margins ("by +12.0%") as results. The beaten method is what the verb's object names,
+not a method in an "on/in/for/including …" phrase or in a clause below the verb."""
 
 from __future__ import annotations
 
 from kg.extract.relations.base import _margin_after, _result, _under_prep
+
+
+def _in_clause_below(m, verb) -> bool:
+    """True if mention ``m`` sits in a clause of its own below ``verb`` (a relative,
+    adverbial or complement clause: "dominated … after the work by Toshev et al. who
+    used AlexNet"): not the verb's object, so not the method beaten."""
+    t = m.span.root
+    while t.i != verb.i and t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp") and t.pos_ in ("VERB", "AUX"):
+            return True
+        t = t.head
+    return False
 
 
 class OutperformsRules:
@@ -21,7 +34,9 @@ class OutperformsRules:
             if not trig or self._negated(tok):
                 continue
             winners = self._subjects(tok, methods, main)
-            losers = [m for m in methods if m.start > tok.i and self._in_subtree(m, tok) and not _under_prep(m, tok, ("on", "in", "across", "with", "at"))]
+            losers = [m for m in methods if m.start > tok.i and self._in_subtree(m, tok)
+                      and not _under_prep(m, tok, ("on", "in", "across", "with", "at", "for", "including", "after", "during"))
+                      and not _in_clause_below(m, tok)]
             for lo in losers:
                 beaten.add(lo.i)
                 for w in winners:

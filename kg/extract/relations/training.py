@@ -21,6 +21,64 @@ TRAIN_PREPS = ("on", "using", "with")
 _PRETRAINED_WORDS = ("trained", "pretrained", "pre-trained", "finetuned", "fine-tuned")
 
 
+#: words of training: a dataset reached through one is training data, not evaluation data
+_TRAIN_WORDS = {"train", "pretrain", "pre-train", "fine-tune", "finetune", "training", "pretraining",
+                "pre-training", "finetuning", "fine-tuning", "trained", "pretrained", "pre-trained",
+                "finetuned", "fine-tuned", "initialize", "initialise", "initialized", "initialised",
+                "initialization", "initialisation", "auxiliary"}
+#: evaluation verbs that, coordinated with a training word, keep the evaluation ("train and evaluate on D")
+_EVAL_VERBS = {"evaluate", "test", "validate", "assess", "benchmark", "compare"}
+
+
+def _train_word(t: Token) -> bool:
+    """A word of :data:`_TRAIN_WORDS`, or "tune" of "fine - tune" split by the tokenizer."""
+    if t.lemma_.lower() in _TRAIN_WORDS or t.lower_ in _TRAIN_WORDS or t.lower_.replace("-", "") in _TRAIN_WORDS:
+        return True
+    return t.lower_ == "tune" and t.i >= 2 and t.doc[t.i - 2].lower_ == "fine"
+
+
+def _training_modifier(t: Token) -> Token | None:
+    """A training word modifying ``t`` ("training ResNet-18", "pre-trained weights"), or None."""
+    return next((c for c in t.children if c.dep_ in ("amod", "compound") and _train_word(c)), None)
+
+
+def training_path(data: Token) -> list[Token] | None:
+    """The parse path from the dataset root ``data`` up to the word that makes it
+    training data, or None when it is not training data.
+
+    Training data: a training word on the path up to the clause's verb ("pre-training on
+    D", "pretrained on D", "D pretraining", "ImageNet initialisation", "fine-tune BERT on
+    D") or modifying a word of it ("auxiliary dataset D", "ImageNet pre-trained weights",
+    "training ResNet-18 on D"); not when an evaluation verb is coordinated with the
+    training word ("we train and evaluate X on D") nor when the training word heads an
+    infinitival purpose clause ("to train X on D, our approach achieves …").
+    """
+    path = [data]
+    if _training_modifier(data) is not None:
+        return path
+    t = data
+    for _ in range(8):
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        path.append(t)
+        if _train_word(t):
+            if t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+                return None
+            coord = [c for c in t.children if c.dep_ == "conj"] + ([t.head] if t.dep_ == "conj" else [])
+            return None if any(c.lemma_.lower() in _EVAL_VERBS for c in coord) else path
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound"):
+            return None
+        if _training_modifier(t) is not None:
+            return path
+    return None
+
+
+def training_context(data: Token) -> bool:
+    """True if the dataset root ``data`` is training data (:func:`training_path`)."""
+    return training_path(data) is not None
+
+
 def training_verb(d, datasets: list, verbs) -> Token | None:
     """The training verb whose "on/using/with" object dataset mention ``d`` is ("trained
     on D", "fine-tune X on D and E"), or None. ``datasets`` are the sentence's dataset
@@ -58,6 +116,15 @@ class TrainingRules:
                     c.add("trainedOn", m.i, d.i, s.sent, "data-trained-model", 0.7)
             v = training_verb(d, s.datasets, verbs)
             if v is None:
+                # "training ResNet-18 on Kinetics", "fine-tune BERT on RACE" (parsed as a
+                # noun phrase): a named model on the path from the dataset to the training word
+                path = training_path(d.span.root)
+                if not path:
+                    continue
+                on_path = [m.i for m in s.methods if not m.generic and not _own_mention(m)
+                           and not m.has_token(d.span.root) and any(m.span.root.i == t.i for t in path[1:])]
+                for h in on_path[:2]:
+                    c.add("trainedOn", h, d.i, s.sent, "train-context", 0.6)
                 continue
             r = d.span.root
             if self._negated(v):
