@@ -673,7 +673,10 @@ class EntityTyper:
 
     def _names(self, doc: Doc) -> list[_Cand]:
         out: list[_Cand] = []
-        for m in re.finditer(r"[^\s/()\[\]{}]+", doc_text(doc)):
+        # the words (runs of characters other than spaces, slashes and brackets) with an
+        # ASCII capital or a non-ASCII character: the others have no capital, so no name
+        # shape, and the regex skips them in C
+        for m in _WORD_MAYBE_CAPITAL.finditer(doc_text(doc)):
             word = m.group(0)
             if word.islower():
                 continue  # no capital anywhere: no name shape (the common case; tested again below)
@@ -1308,6 +1311,10 @@ class EntityTyper:
         doc._.kg_mentions = mentions
         return doc
 
+
+#: A whole word of :meth:`EntityTyper._names` (a maximal run of characters other than
+#: whitespace, "/" and brackets) that holds an ASCII capital or a non-ASCII character.
+_WORD_MAYBE_CAPITAL = re.compile(r"(?<![^\s/()\[\]{}])(?=[^\s/()\[\]{}]*[A-Z\u0080-\U0010FFFF])[^\s/()\[\]{}]+")
 
 # Predicates of :meth:`EntityTyper._token_mask` (module level: memo keys). Each is
 # the first test of the rule that uses it, on the token's string.

@@ -38,10 +38,11 @@ class ProposesRules:
         doc_proposes = any(
             _is_propose(t, self.lex) and _self_subject(t, self.lex) for t in doc
         )
+        propose_verbs, naming_verbs = self.lex["propose_verbs"], self.lex["naming_verbs"]
         for sent in sents:
             for tok in sent:
                 lem = tok.lemma_.lower()
-                if lem not in self.lex["propose_verbs"] and lem not in self.lex["naming_verbs"]:
+                if lem not in propose_verbs and lem not in naming_verbs:
                     continue  # each rule below needs one of the two (_is_propose reads the lemma)
                 if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
                     for m in by_sent[id(sent)]:
