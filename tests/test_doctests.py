@@ -7,6 +7,7 @@ import pytest
 
 MODULES = [
     "kg.extract.abbreviations",
+    "kg.extract.boundaries",
     "kg.extract.entities",
     "kg.extract.relations.base",
     "kg.build.merge",

@@ -51,6 +51,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.boundaries import fix_boundaries, glued_variant
 from kg.extract.doccache import doc_text, memoised
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.nodes import is_junk, refine
@@ -438,7 +439,8 @@ class EntityTyper:
             before = text[e.start_char - 1] if e.start_char > 0 else " "
             after = text[e.end_char] if e.end_char < len(text) else " "
             if before in "-_" or before.isalnum() or (after in "-_" and e.end_char + 1 < len(text) and text[e.end_char + 1].isalnum()) or after.isalnum():
-                continue
+                if before in "-_" or before.isalnum() or not glued_variant(doc, e.end, e.label_):
+                    continue  # kept: "MobileNetV3" + "-Large" (kg.extract.boundaries extends it)
             if e.label_ in ("Method", "Task") and self._paradigm(e.ent_id_ or None, e.text):
                 continue
             out.append(_Cand(e.start, e.end, e.label_, "gazetteer", e.ent_id_ or None))
@@ -1277,7 +1279,9 @@ class EntityTyper:
         cands += self._dataset_extensions(doc, cands)
         cands += self._qualified_tasks(doc, gaz)
         by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
-        cands = refine(doc, cands, by_id, _headline_tokens(doc))  # evidence of a name (kg.extract.nodes)
+        headline = _headline_tokens(doc)
+        cands = fix_boundaries(doc, cands, headline)  # whole names, no generic tails (kg.extract.boundaries)
+        cands = refine(doc, cands, by_id, headline)  # evidence of a name (kg.extract.nodes)
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
         ents = []
@@ -1433,7 +1437,7 @@ def _headline_tokens(doc: Doc) -> set[int]:
     return memoised(doc, "headline_tokens", _find_headline_tokens)
 
 
-def _find_headline_tokens(doc: Doc) -> set[int]:
+def _find_headline_tokens(doc: Doc) -> frozenset[int]:
     out: set[int] = set()
     pos = 0
     for line in doc_text(doc).split("\n"):
@@ -1447,7 +1451,7 @@ def _find_headline_tokens(doc: Doc) -> set[int]:
             if sp is not None:
                 out.update(range(sp.start, sp.end))
         pos += len(line) + 1
-    return out
+    return frozenset(out)  # shared by the rules of one document: read-only
 
 
 def _is_propose_verb(tok: Token, lex: Lexicon) -> bool:

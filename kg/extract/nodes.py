@@ -664,7 +664,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         elif c.label in ("Dataset", "Benchmark") and src == "pattern" and c.end - c.start > 1:
             # "the YCB dataset" → "YCB", "WikiQA benchmark" → "WikiQA" (ANNOTATION.md:
             # a generic head after a name is outside); "PASCAL VOC detection dataset" stays
-            if doc[c.end - 1].lower_ in _DS_HEADS and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 2].text):
+            if doc[c.end - 1].lower_ in _DS_HEADS and doc[c.end - 1].text != "Corpus" and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 2].text):
                 c.end -= 1
         elif c.label == "Hardware":
             if _QUANTITY.match(text):
