@@ -22,6 +22,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.doccache import doc_text
+
 _PAREN = re.compile(r"\(([^()]{1,40})\)")
 _WORD = re.compile(r"\S+")
 
@@ -153,5 +155,5 @@ class AbbreviationDetector:
     """Set ``doc._.kg_abbreviations`` with Schwartz–Hearst definitions (plain values)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_abbreviations = find_abbreviations(doc.text)
+        doc._.kg_abbreviations = find_abbreviations(doc_text(doc))
         return doc

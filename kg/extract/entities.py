@@ -46,10 +46,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+import numpy as np
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.boundaries import fix_boundaries, glued_variant
+from kg.extract.doccache import doc_text, memoised
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.nodes import is_junk, refine
 from kg.model import ENTITY_TYPES
@@ -159,7 +162,31 @@ def name_shape(word: str, lex: Lexicon) -> str | None:
     >>> lex = load_lexicon()
     >>> [name_shape(w, lex) for w in ["FedEMA", "SADGA", "Structure-Aware", "6B", "AI", "model"]]
     ['mixed', 'caps', None, None, None, None]
+
+    The result depends on the word and the lexicon only; it is memoised per
+    lexicon (a word is classified once, not at each of its occurrences).
     """
+    slot = _SHAPE_MEMO.get(id(lex))
+    if slot is None or slot[0] is not lex:
+        slot = _SHAPE_MEMO[id(lex)] = (lex, {})
+    memo = slot[1]
+    try:
+        return memo[word]
+    except KeyError:
+        pass
+    if len(memo) >= _SHAPE_MEMO_MAX:
+        memo.clear()
+    shape = memo[word] = _name_shape(word, lex)
+    return shape
+
+
+#: ``id(lexicon) → (lexicon, {word: shape})`` for :func:`name_shape`
+_SHAPE_MEMO: dict[int, tuple[Lexicon, dict[str, str | None]]] = {}
+#: words kept per lexicon before the memo is emptied (bounded memory on big corpora)
+_SHAPE_MEMO_MAX = 200_000
+
+
+def _name_shape(word: str, lex: Lexicon) -> str | None:
     w = word.strip(_STRIP)
     if w.endswith("'s") or w.endswith("’s"):
         w = w[:-2]
@@ -264,6 +291,47 @@ class EntityTyper:
         sents, starts = memo["sents"]
         return sents[bisect_right(starts, i) - 1]
 
+    def _token_mask(self, doc: Doc, attr: str, pred) -> np.ndarray:
+        """Boolean array over the tokens: ``pred(value)`` of each token's string
+        ``attr`` ("ORTH" → ``tok.text``, "LOWER" → ``tok.lower_``, "LEMMA" →
+        ``tok.lemma_``, "DEP" → ``tok.dep_``), evaluated once per distinct value
+        (a few hundred per document) instead of once per token; memoised per
+        document for a module-level ``pred``.
+
+        The rules below walk only the tokens the mask selects: each rule's own
+        first test, so the same tokens pass as when every token is tried."""
+        memo = self._doc_memo(doc)
+        key = ("mask", attr, pred)
+        mask = memo.get(key)
+        if mask is None:
+            arr = self._token_array(doc, attr)
+            uniq, inv = np.unique(arr, return_inverse=True)
+            strings = doc.vocab.strings
+            ok = np.fromiter((bool(pred(strings[int(h)])) for h in uniq), dtype=bool, count=len(uniq))
+            mask = memo[key] = ok[inv.reshape(-1)] if len(arr) else np.zeros(0, dtype=bool)
+        return mask
+
+    def _token_array(self, doc: Doc, attr: str) -> np.ndarray:
+        """``doc.to_array(attr)``, once per document (e.g. "IS_ALPHA": ``tok.is_alpha``
+        of every token as 0/1)."""
+        memo = self._doc_memo(doc)
+        arr = memo.get(("array", attr))
+        if arr is None:
+            arr = memo[("array", attr)] = doc.to_array(attr)
+        return arr
+
+    def _token_indices(self, doc: Doc, attr: str, pred) -> list[int]:
+        """Indices, in order, of the tokens whose ``attr`` value satisfies ``pred``
+        (:meth:`_token_mask`)."""
+        return np.flatnonzero(self._token_mask(doc, attr, pred)).tolist()
+
+    def _noun_chunks(self, doc: Doc) -> list[Span]:
+        """``list(doc.noun_chunks)``, once per document (two rules read them)."""
+        memo = self._doc_memo(doc)
+        if "noun_chunks" not in memo:
+            memo["noun_chunks"] = list(doc.noun_chunks)
+        return memo["noun_chunks"]
+
     def _sent_fact(self, sent: Span, key: str, compute):
         """``compute(sent)``, memoised per sentence of the current document.
 
@@ -362,7 +430,7 @@ class EntityTyper:
     # -- candidate finders ---------------------------------------------------
     def _gazetteer(self, doc: Doc) -> list[_Cand]:
         out = []
-        text = doc.text
+        text = doc_text(doc)
         for e in doc.ents:
             if e.label_ not in KG_TYPES:
                 continue
@@ -527,7 +595,7 @@ class EntityTyper:
 
     def _abbreviations(self, doc: Doc, taken: list[_Cand]) -> list[_Cand]:
         out: list[_Cand] = []
-        text = doc.text  # spaCy joins the tokens on every access: once per document
+        text = doc_text(doc)  # spaCy joins the tokens on every access: once per document
         first_taken: dict[tuple[int, int], tuple[int, _Cand]] = {}
         for k, c in enumerate(taken):
             first_taken.setdefault((c.start, c.end), (k, c))
@@ -607,12 +675,19 @@ class EntityTyper:
 
     def _names(self, doc: Doc) -> list[_Cand]:
         out: list[_Cand] = []
-        for m in re.finditer(r"[^\s/()\[\]{}]+", doc.text):
+        # the words (runs of characters other than spaces, slashes and brackets) with an
+        # ASCII capital or a non-ASCII character: the others have no capital, so no name
+        # shape, and the regex skips them in C
+        for m in _WORD_MAYBE_CAPITAL.finditer(doc_text(doc)):
             word = m.group(0)
+            if word.islower():
+                continue  # no capital anywhere: no name shape (the common case; tested again below)
             lead = len(word) - len(word.lstrip(_STRIP))
             core = word.strip(_STRIP)
             if core.endswith("'s") or core.endswith("’s"):
                 core = core[:-2]
+            if core.islower():
+                continue  # no capital: never a name shape (see name_shape), the common case
             shape = name_shape(core, self.lex)
             if shape is None:
                 continue
@@ -633,7 +708,8 @@ class EntityTyper:
                     end += 1
                 end = min(end + 1, len(doc))
             out.append(_Cand(sp.start, end, typ, f"pattern:{rule}"))
-        for tok in doc:
+        for i in self._token_indices(doc, "ORTH", _starts_upper):  # both patterns start with a capital
+            tok = doc[i]
             # "an agent architecture, called Reactor": a capitalised name after a naming verb
             prev = doc[tok.i - 1] if tok.i > 0 else None
             if prev is not None and prev.text == "," and tok.i > 1:
@@ -668,7 +744,8 @@ class EntityTyper:
         introduce Vega") is a Method — a naming pattern — and so is every other
         occurrence of that word in the document ("Foo achieves 91.2%")."""
         names: set[tuple[str, ...]] = set()
-        for tok in doc:
+        for i in self._token_indices(doc, "DEP", _is_object_dep):
+            tok = doc[i]
             if not (tok.dep_ in ("dobj", "attr", "oprd") and tok.pos_ == "PROPN" and tok.is_alpha
                     and tok.text[:1].isupper() and not tok.is_stop and tok.text not in self.lex.stop_names):
                 continue
@@ -689,7 +766,7 @@ class EntityTyper:
         for name in names:
             by_first.setdefault(name[0], []).append(name)
         out = []
-        for t in doc:  # one pass; a word starts few proposed names
+        for t in doc if by_first else ():  # one pass; a word starts few proposed names
             for name in by_first.get(t.text, ()):
                 if tuple(x.text for x in doc[t.i:t.i + len(name)]) == name:
                     out.append(_Cand(t.i, t.i + len(name), "Method", "pattern:proposed"))
@@ -700,7 +777,7 @@ class EntityTyper:
         "CoNLL 2012 English test set", "Amazon Movie corpus" — a noun phrase headed
         by a dataset noun whose name part starts with a capitalised word."""
         out = []
-        for nc in doc.noun_chunks:
+        for nc in self._noun_chunks(doc):
             head = nc.root
             lem = head.lemma_.lower()
             if lem in ("set", "data"):
@@ -765,7 +842,8 @@ class EntityTyper:
                 cover.setdefault(i, c)
         n = len(doc)
         out += self._coordinated_datasets(doc, cands)
-        for tok in doc:
+        for ti in self._token_indices(doc, "LOWER", _is_ds_head_word):  # the only tokens the tests below pass
+            tok = doc[ti]
             low = tok.lower_
             h0 = tok.i  # first token of the head ("test" of "test set")
             if low in ("set", "sets", "data") and tok.i > 0 and doc[tok.i - 1].lower_ in _SPLIT_WORDS:
@@ -849,7 +927,7 @@ class EntityTyper:
                 after.lower_ in _DS_HEADS or after.lower_ in _SPLIT_WORDS
             ):
                 continue  # "the COCO 2016 challenge", "ILSVRC 2015 classification task": an event
-            if doc.text[doc[c.end - 1].idx + len(doc[c.end - 1].text):nxt.idx] != " ":
+            if doc_text(doc)[doc[c.end - 1].idx + len(doc[c.end - 1].text):nxt.idx] != " ":
                 continue
             out.append(_Cand(c.start, c.end + 1, c.label, "pattern:dataset-version", rank=-1))
         return out
@@ -866,8 +944,9 @@ class EntityTyper:
         Returns candidates with ``rank=-1`` (see :meth:`_dataset_extensions`).
         """
         out: list[_Cand] = []
-        plural = {"datasets", "corpora", "benchmarks", "treebanks", "databases"}
-        for tok in doc:
+        plural = _DS_PLURALS
+        for ti in self._token_indices(doc, "LOWER", _is_ds_plural_word):  # "sets" or a plural head
+            tok = doc[ti]
             h0 = tok.i
             if tok.lower_ == "sets" and tok.i > 0 and doc[tok.i - 1].lower_ in _SPLIT_WORDS:
                 h0 = tok.i - 1
@@ -948,14 +1027,13 @@ class EntityTyper:
         headline; a run that only repeats generic acronyms is skipped."""
         headline = _headline_tokens(doc)
         runs: list[tuple[int, int]] = []
-        i = 0
-        while i < len(doc):
-            j = i
-            while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha and not doc[j].is_stop:
-                j += 1
+        # maximal runs of capitalised alphabetic non-stop words, from per-token arrays
+        capital = (self._token_mask(doc, "ORTH", _starts_upper) & (self._token_array(doc, "IS_ALPHA") != 0)
+                   & (self._token_array(doc, "IS_STOP") == 0))
+        edges = np.diff(np.concatenate(([0], capital.astype(np.int8), [0])))
+        for i, j in zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()):
             if j - i >= 2 and not doc[i].is_sent_start and not any(k in headline for k in range(i, j)):
                 runs.append((i, j))
-            i = max(j, i + 1)
         by_tok = {k: r for r in runs for k in range(*r)}
         out: list[_Cand] = []
         for a, b in runs:
@@ -975,7 +1053,7 @@ class EntityTyper:
         Residual Networks for Semantic Segmentation", "Learning a Discriminative
         Feature Network for …" → a Method (only when the body speaks for the
         authors: "we", "our", "this paper")."""
-        first, sep, body = doc.text.partition("\n")
+        first, sep, body = doc_text(doc).partition("\n")
         if not sep or len(first) > 200 or not _SELF_BODY.search(body):
             return []
         m = _TITLE_SPLIT.search(first)
@@ -1000,7 +1078,8 @@ class EntityTyper:
     def _hardware(self, doc: Doc) -> list[_Cand]:
         """Vendor + model number (+ head): "NVIDIA 3090 GPU", "TPU v4", "A100 GPUs"."""
         out = []
-        for i, tok in enumerate(doc):
+        for i in self._token_indices(doc, "LOWER", _is_hw_head_word):  # both tests need a head word
+            tok = doc[i]
             low = tok.lower_
             if low in _HW_HEADS:
                 j = i
@@ -1027,13 +1106,18 @@ class EntityTyper:
         """Hardware classes: "GPU", "CPUs", "AI chips", "photonic processors",
         "quantum computer", "optical computing core", "AI accelerators"."""
         out = []
-        for tok in doc:
-            low, lem = tok.lower_, tok.lemma_.lower()
+        # the tokens that can pass the tests below: a processor word, or a head word
+        # by its lower-case form or lemma
+        maybe = self._token_mask(doc, "LOWER", _is_hw_class_word) | self._token_mask(doc, "LEMMA", _is_hw_class_lemma)
+        for ti in np.flatnonzero(maybe).tolist():
+            tok = doc[ti]
+            low = tok.lower_
             if low in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") and tok.text[:3].isupper():
                 out.append(_Cand(tok.i, tok.i + 1, "Hardware", "pattern:hardware-class"))
                 continue
             if tok.pos_ not in ("NOUN", "PROPN"):
                 continue
+            lem = tok.lemma_.lower()
             is_head = lem in _HW_PHRASE_HEADS or low.rstrip("s") in _HW_PHRASE_HEADS
             if lem == "computer" or low == "core":
                 is_head = False
@@ -1077,7 +1161,7 @@ class EntityTyper:
                     "challenging", "difficult", "practical", "existing", "previous", "current",
                     "downstream", "typical", "specific", "multiple", "certain", "same", "main",
                     "more", "most", "less", "further", "key", "popular", "general", "whole", "above"}
-        for nc in doc.noun_chunks:
+        for nc in self._noun_chunks(doc):
             head = nc.root
             if self.lex.head_noun_type.get(head.lemma_.lower()) != "Task" or head.lemma_.lower() == "task":
                 continue
@@ -1102,7 +1186,8 @@ class EntityTyper:
                 continue
             out.append(_Cand(toks[0].i, head.i + 1, "Task", "pattern:task-phrase"))
         # "the X task" where X is a name: "the Text-to-SQL task"
-        for i, tok in enumerate(doc):
+        for i in self._token_indices(doc, "LOWER", _is_task_word):
+            tok = doc[i]
             if tok.lower_ in ("task", "tasks") and i > 0:
                 j = i
                 while j > 0 and doc[j - 1].pos_ in ("PROPN", "NOUN", "PUNCT", "ADJ") and doc[j - 1].text not in (",", ".", "(", ")") and doc[j - 1].lower_ not in skip_mod:
@@ -1182,6 +1267,7 @@ class EntityTyper:
 
     # -- main ------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        self._sent_memo = (doc, {})  # fresh per call: the memo holds facts of this parse
         gaz = self._gazetteer(doc)
         cands = list(gaz)
         cands += self._abbreviations(doc, gaz)
@@ -1228,6 +1314,48 @@ class EntityTyper:
             })
         doc._.kg_mentions = mentions
         return doc
+
+
+#: A whole word of :meth:`EntityTyper._names` (a maximal run of characters other than
+#: whitespace, "/" and brackets) that holds an ASCII capital or a non-ASCII character.
+_WORD_MAYBE_CAPITAL = re.compile(r"(?<![^\s/()\[\]{}])(?=[^\s/()\[\]{}]*[A-Z\u0080-\U0010FFFF])[^\s/()\[\]{}]+")
+
+# Predicates of :meth:`EntityTyper._token_mask` (module level: memo keys). Each is
+# the first test of the rule that uses it, on the token's string.
+_DS_PLURALS = frozenset({"datasets", "corpora", "benchmarks", "treebanks", "databases"})
+
+
+def _starts_upper(text: str) -> bool:
+    return text[:1].isupper()
+
+
+def _is_object_dep(dep: str) -> bool:
+    return dep in ("dobj", "attr", "oprd")
+
+
+def _is_ds_head_word(low: str) -> bool:
+    return low in _DS_HEADS or low in ("set", "sets", "data")
+
+
+def _is_ds_plural_word(low: str) -> bool:
+    return low == "sets" or low in _DS_PLURALS
+
+
+def _is_hw_head_word(low: str) -> bool:
+    return low in _HW_HEADS or low in ("tpu", "tpus")
+
+
+def _is_hw_class_word(low: str) -> bool:
+    return low in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") or low.rstrip("s") in _HW_PHRASE_HEADS or low == "core"
+
+
+def _is_hw_class_lemma(lemma: str) -> bool:
+    lem = lemma.lower()
+    return lem in _HW_PHRASE_HEADS or lem == "computer"
+
+
+def _is_task_word(low: str) -> bool:
+    return low in ("task", "tasks")
 
 
 #: A plural of an acronym or model number: two capitals or a digit before a final
@@ -1308,18 +1436,25 @@ def _looks_named(text: str) -> bool:
 def _headline_tokens(doc: Doc) -> set[int]:
     """Token indices of title-case lines ("AI Can Write Disinformation Now—and
     Dupe Human Readers"): at least three words, most of them capitalised, no
-    sentence-final full stop."""
+    sentence-final full stop. Computed once per document (do not mutate)."""
+    return memoised(doc, "headline_tokens", _find_headline_tokens)
+
+
+def _find_headline_tokens(doc: Doc) -> frozenset[int]:
     out: set[int] = set()
     pos = 0
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
+        if line.rstrip().endswith("."):  # (tested first: most lines of running text end so)
+            pos += len(line) + 1
+            continue
         words = [w for w in line.split() if any(c.isalpha() for c in w)]
         caps = sum(1 for w in words if w[0].isupper())
-        if len(words) >= 3 and caps >= 0.6 * len(words) and not line.rstrip().endswith("."):
+        if len(words) >= 3 and caps >= 0.6 * len(words):
             sp = doc.char_span(pos, pos + len(line), alignment_mode="expand")
             if sp is not None:
                 out.update(range(sp.start, sp.end))
         pos += len(line) + 1
-    return out
+    return frozenset(out)  # shared by the rules of one document: read-only
 
 
 def _is_propose_verb(tok: Token, lex: Lexicon) -> bool:

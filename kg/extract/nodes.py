@@ -70,6 +70,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from kg.extract.doccache import doc_text
+
 #: Size tokens after a model family: "70B", "7b", "1.5B", "8x7B", "175M", "400M".
 _SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[BMKT]$", re.I)
 #: Capitalised variant words after a listed model family ("Gemini Ultra", "GPT-4 Turbo").
@@ -343,7 +345,7 @@ def reads_as_paper(doc: Doc) -> bool:
     >>> reads_as_paper(nlp("Orbital Systems said on Tuesday it raised $20 million in 2024."))
     False
     """
-    text = doc.text
+    text = doc_text(doc)
     if _SECTION.search(text):
         return True
     hits = 0
@@ -375,7 +377,7 @@ def citation_tokens(doc: Doc) -> set[int]:
     "(Faraday, Lindqvist, and Okafor, 2016; Brandt 2019)"): the names there are
     cited authors."""
     out: set[int] = set()
-    for m in _cite_brackets(doc.text):
+    for m in _cite_brackets(doc_text(doc)):
         sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if sp is not None:
             out.update(range(sp.start, sp.end))

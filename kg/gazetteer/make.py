@@ -37,7 +37,7 @@ from kg.gazetteer.loader import (
     load_gazetteers,
     write_gazetteers,
 )
-from kg.gazetteer.pattern_cache import write_pattern_cache
+from kg.gazetteer.pattern_cache import pipeline_tokenizer, write_pattern_cache, write_pattern_tokens
 from kg.gazetteer.sources import CURATED, EPOCH, PWC, Candidate, read_curated, read_epoch, read_pwc
 
 __all__ = ["build_entries", "main", "drop_reason", "word_zipf"]
@@ -311,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = write_gazetteers(entries, args.out)
         checked = load_gazetteers(args.out)  # the written files must pass the loader
         write_pattern_cache(checked, args.out)  # patterns.json, read at start instead of rebuilding
+        write_pattern_tokens(args.out, pipeline_tokenizer())  # their tokens, so that start-up skips the tokenizer
         inputs = sorted([epoch_csv, *pwc_dir.glob("*.json"), pwc_dir / "synonyms.csv"])
         curated_dir = args.curated or Path(__file__).resolve().parent / "curated"
         manifest = {

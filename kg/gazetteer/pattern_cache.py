@@ -29,7 +29,9 @@ from typing import Any, Iterable
 from kg.gazetteer.loader import GazetteerEntry
 from kg.gazetteer.patterns import gazetteer_phrase_patterns
 
-__all__ = ["PATTERN_FILE", "PATTERN_FORMAT", "gazetteer_digest", "write_pattern_cache", "read_pattern_cache"]
+__all__ = ["PATTERN_FILE", "PATTERN_FORMAT", "TOKENS_FILE", "TOKENS_FORMAT", "gazetteer_digest", "pattern_tokens",
+           "pipeline_tokenizer", "read_pattern_cache", "read_pattern_tokens", "tokenizer_digest", "write_pattern_cache",
+           "write_pattern_tokens"]
 
 #: File name inside the gazetteer folder.
 PATTERN_FILE = "patterns.json"
@@ -96,3 +98,140 @@ def read_pattern_cache(directory: Path) -> tuple[list[dict], list[dict], str] | 
     if digest != obj.get("patterns_sha256"):
         return None
     return any_case, exact, digest
+
+
+# ----------------------------------------------------------------- token texts
+#: File name, inside the gazetteer folder, of the patterns' token texts.
+TOKENS_FILE = "pattern_tokens.json"
+#: Bumped when the layout of :data:`TOKENS_FILE` changes.
+TOKENS_FORMAT = 1
+
+
+def tokenizer_digest(tokenizer: Any) -> str:
+    """SHA-256 (hex) of everything a spaCy tokenizer splits by — its serialised
+    special cases, prefix/suffix/infix/token/URL rules and heuristics flag
+    (``tokenizer.to_bytes(exclude=["vocab"])``, 2 ms) — and the spaCy version."""
+    import spacy
+
+    h = hashlib.sha256(spacy.__version__.encode() + b"\0")
+    h.update(tokenizer.to_bytes(exclude=["vocab"]))
+    return h.hexdigest()
+
+
+def pattern_tokens(patterns: list[dict[str, Any]], tokenizer: Any) -> list[list[str]]:
+    """The token texts of each phrase pattern as ``tokenizer`` splits it (space
+    tokens included, as in the pattern ``Doc`` an ``EntityRuler`` builds)."""
+    return [[t.text for t in tokenizer(p["pattern"])] for p in patterns]
+
+
+def write_pattern_tokens(directory: Path, tokenizer: Any) -> Path:
+    """Write ``directory/pattern_tokens.json``: the token texts of every pattern of
+    the (current) ``directory/patterns.json`` as ``tokenizer`` splits them::
+
+        {"format_version": 1,
+         "patterns_sha256": "<patterns_sha256 of patterns.json>",
+         "tokenizer_sha256": "<tokenizer_digest(tokenizer)>",
+         "any_case": [["gpt", "-", "3"], ...],   # one list per any_case pattern
+         "exact": [[...], ...]}
+
+    ``tokenizer`` is the tokenizer of the pipeline that will use it:
+    ``load_pipeline``'s (model plus :func:`kg.extract.pipeline.configure_tokenizer`).
+    Plain JSON of strings; :func:`kg.extract.load_pipeline` uses it only when both
+    digests match, and otherwise tokenises the patterns itself.
+
+    Raises
+    ------
+    GazetteerError
+        If ``directory/patterns.json`` is missing or stale.
+    """
+    from kg.errors import GazetteerError
+
+    cached = read_pattern_cache(directory)
+    if cached is None:
+        raise GazetteerError(f"{directory}: {PATTERN_FILE} is missing or stale; run python -m kg.gazetteer.make")
+    any_case, exact, digest = cached
+    obj = {
+        "format_version": TOKENS_FORMAT,
+        "patterns_sha256": digest,
+        "tokenizer_sha256": tokenizer_digest(tokenizer),
+        "any_case": pattern_tokens(any_case, tokenizer),
+        "exact": pattern_tokens(exact, tokenizer),
+    }
+    path = Path(directory) / TOKENS_FILE
+    path.write_text(json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    return path
+
+
+def read_pattern_tokens(
+    directory: Path, patterns: tuple[list[dict], list[dict], str], tokenizer: Any
+) -> tuple[list[list[str]], list[list[str]]] | None:
+    """Read ``directory/pattern_tokens.json`` if it fits.
+
+    Parameters
+    ----------
+    directory : Path
+        The gazetteer folder.
+    patterns : (any_case, exact, patterns_sha256)
+        As :func:`read_pattern_cache` returns them.
+    tokenizer
+        The pipeline's tokenizer.
+
+    Returns
+    -------
+    (any_case_tokens, exact_tokens) or None
+        None when the file is missing, unreadable, of another format version,
+        made for other patterns or another tokenizer, or its lists do not match
+        the patterns (lengths, non-empty lists of strings).
+    """
+    any_case, exact, digest = patterns
+    try:
+        obj = json.loads((Path(directory) / TOKENS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(obj, dict) or obj.get("format_version") != TOKENS_FORMAT:
+        return None
+    if obj.get("patterns_sha256") != digest or obj.get("tokenizer_sha256") != tokenizer_digest(tokenizer):
+        return None
+    out = []
+    for pats, toks in ((any_case, obj.get("any_case")), (exact, obj.get("exact"))):
+        if not isinstance(toks, list) or len(toks) != len(pats):
+            return None
+        if not all(isinstance(ts, list) and ts and all(isinstance(t, str) and t for t in ts) for ts in toks):
+            return None
+        out.append(toks)
+    return out[0], out[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kg.gazetteer.pattern_cache [--gazetteers DIR] [--model NAME]``:
+    rewrite ``pattern_tokens.json`` for the current ``patterns.json`` and the
+    pipeline's tokenizer (also done by ``python -m kg.gazetteer.make``)."""
+    import argparse
+
+    from kg.paths import GAZETTEER_DIR
+
+    ap = argparse.ArgumentParser(prog="python -m kg.gazetteer.pattern_cache", description=main.__doc__.split("\n")[0])
+    ap.add_argument("--gazetteers", type=Path, default=GAZETTEER_DIR)
+    ap.add_argument("--model", default=None, help="spaCy pipeline (default: kg's default model)")
+    args = ap.parse_args(argv)
+    path = write_pattern_tokens(args.gazetteers, pipeline_tokenizer(args.model))
+    print(path)
+    return 0
+
+
+def pipeline_tokenizer(model: str | None = None) -> Any:
+    """The tokenizer :func:`kg.extract.load_pipeline` gives ``model`` (default
+    :data:`kg.extract.pipeline.DEFAULT_MODEL`), without its other components."""
+    import spacy
+
+    from kg.extract.pipeline import DEFAULT_MODEL, configure_tokenizer
+
+    nlp = spacy.load(model or DEFAULT_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    configure_tokenizer(nlp)
+    return nlp.tokenizer
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -7,6 +7,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.doccache import doc_text
 from kg.extract.entities import _has_self_subject, _is_propose_verb
 from kg.extract.lexicon import Lexicon, load_lexicon
 
@@ -71,7 +72,7 @@ class DocCtx:
     def __init__(self, doc, ms, sents, by_sent, add, rels, results):
         self.doc, self.ms, self.sents, self.by_sent = doc, ms, sents, by_sent
         #: ``doc.text`` once (spaCy joins the tokens on every access)
-        self.text: str = doc.text
+        self.text: str = doc_text(doc)
         #: first token of each sentence, for :func:`bisect.bisect_right`
         self.sent_starts: list[int] = [s.start for s in sents]
         self.add, self.rels, self.results = add, rels, results

@@ -31,8 +31,11 @@ class BasedOnRules:
         of document ``c`` (a :class:`~kg.extract.relations.base.DocCtx`) through ``c.add``."""
         doc, add, main, ms_by_i = c.doc, c.add, c.main, c.ms_by_i
         topic, sent, methods = c.topic, s.sent, s.methods
+        low = c.text[sent.start_char:sent.end_char].lower()  # sent.text, without joining the tokens per phrase
         for phrase in self.lex["based_on_phrases"]:
-            for mm in re.finditer(r"\b" + re.escape(phrase) + r"\b", sent.text.lower()):
+            if phrase not in low:
+                continue
+            for mm in re.finditer(r"\b" + re.escape(phrase) + r"\b", low):
                 pos = sent.start_char + mm.start()
                 if phrase.startswith("as "):
                     bases = [m for m in methods if m.span.end_char <= pos and pos - m.span.end_char < 25]

@@ -26,9 +26,9 @@ class ProposesRules:
         adds ``proposes`` relations, sets ``c.proposed`` and ``c.main`` and may add anaphor mentions."""
         doc, ms, add, sents, by_sent = c.doc, c.ms, c.add, c.sents, c.by_sent
         proposed = c.proposed
-        title_line = doc.text.split("\n", 1)[0]
-        body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", doc.text[len(title_line):], re.I))
-        if "\n" in doc.text and len(title_line) < 200 and body_self:
+        title_line = c.text.split("\n", 1)[0]
+        body_self = bool(re.search(r"\b(?:we|our|this paper|this work|in this paper)\b", c.text[len(title_line):], re.I))
+        if "\n" in c.text and len(title_line) < 200 and body_self:
             cut = _TITLE_SPLIT.search(title_line)
             colon = cut.start() if cut else -1
             for m in ms:
@@ -38,9 +38,12 @@ class ProposesRules:
         doc_proposes = any(
             _is_propose(t, self.lex) and _self_subject(t, self.lex) for t in doc
         )
+        propose_verbs, naming_verbs = self.lex["propose_verbs"], self.lex["naming_verbs"]
         for sent in sents:
             for tok in sent:
                 lem = tok.lemma_.lower()
+                if lem not in propose_verbs and lem not in naming_verbs:
+                    continue  # each rule below needs one of the two (_is_propose reads the lemma)
                 if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
                     for m in by_sent[id(sent)]:
                         if m.label == "Method" and not m.generic and m.start > tok.i and self._in_subtree(m, tok):
@@ -67,7 +70,7 @@ class ProposesRules:
                                 add("proposes", None, m.i, sent, "named", 0.9)
                                 proposed.append(m.i)
         main = proposed[0] if proposed else None
-        if main is None and "\n" in doc.text and len(title_line) < 200 and body_self:
+        if main is None and "\n" in c.text and len(title_line) < 200 and body_self:
             # "Convolutional Kernel Networks\nIn this paper, we …": a title that is a
             # method's name, or a "Stacked Hourglass Networks for …" title when the
             # body proposes an unnamed architecture, names the document's method

@@ -81,6 +81,8 @@ class ResultRules:
         nums = [t for t in sent if _NUM_UNIT.match(t.text) and t.i not in in_name
                 and not (t.i > sent.start + 1 and doc[t.i - 1].text == "(" and (
                     t.text[0] in "+-" or _NUM_UNIT.match(doc[t.i - 2].text) or doc[t.i - 2].lower_ in lex["units"]))]
+        if not nums:
+            return []  # no number, no result (what follows only reads the sentence)
         eval_sent = bool({t.lemma_.lower() for t in sent} & lex["eval_triggers"])
 
         def unit_end(t: Token) -> int:
