@@ -316,7 +316,7 @@ def view(
     rank: str = typer.Option("pagerank", help="Importance for --top and sampling: pagerank, degree or count."),
     max_nodes: int = typer.Option(3000, min=1, help="Above this many nodes the view is sampled by importance."),
     min_confidence: float = typer.Option(
-        0.25, "--min-confidence", min=0.0, max=1.0,
+        0.2, "--min-confidence", min=0.0, max=1.0,
         help="Hide relations whose calibrated confidence (measured precision of their rule) is below this.",
     ),
 ) -> None:

@@ -87,6 +87,6 @@ def test_inferred_facts_query_lists_only_inferred_evidence(tmp_path):
 
     out = _store(tmp_path)
     q = load_named("inferred-facts")
-    assert run_query(out, q) == []  # the inferred one is below 0.25
+    assert run_query(out, q) == []  # the inferred one (0.1) is below the default
     rows = run_query(out, q, bindings={"minConfidence": 0.0})
     assert [(r["objectLabel"], r["pattern"]) for r in rows] == [("TPU", "eval-sentence-self")]
