@@ -179,7 +179,7 @@ def test_dataset_phrases_win_over_the_names_inside(nlp, text, expected):
     "text, expected, absent",
     [
         # nothing to add to a listed name: keep it and its gazetteer id
-        ("We report accuracy on the COCO dataset.", ("COCO dataset", "Dataset", "coco"), None),
+        ("We report accuracy on the COCO dataset.", ("COCO", "Dataset", "coco"), "COCO dataset"),
         ("The error on the 2012 ImageNet test set drops.", ("ImageNet", "Dataset", "imagenet"), "2012 ImageNet"),
         # a task's data is not a named collection
         ("Experiments on nine person ReID datasets confirm this.",

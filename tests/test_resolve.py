@@ -57,3 +57,18 @@ def test_dataset_versions_and_groups():
     assert family_of("Zorb 2.1", "Dataset", known={"zorb": "Method"}) is None
     # a name is never its own family; other types have none
     assert entity_families({"gpt": ("GPT", "Method"), "a100": ("A100", "Hardware")}) == {}
+
+
+def test_a_listed_family_member_is_a_node_of_its_own(nlp):
+    """ANNOTATION.md: "Llama 2" and "Llama 2 70B" are separate nodes; a gazetteer that
+    lists a member as an alias of its family ("Trainium1" of AWS Trainium, "Mixtral 8x7B"
+    of Mixtral) must not fold the member into the family."""
+    text = "Amazon's Trainium1 chips and AWS Trainium servers run Mixtral 8x7B and Mixtral."
+    doc = nlp(text)
+    ids, names = resolve_document(text, doc._.kg_mentions, doc._.kg_abbreviations or [])
+    got = {(text[m["start"]:m["end"]], i) for m, i in zip(doc._.kg_mentions, ids)}
+    assert ("Trainium1", "trainium1") in got and ("AWS Trainium", "aws-trainium") in got, got
+    assert ("Mixtral 8x7B", "mixtral-8x7b") in got and ("Mixtral", "mixtral") in got, got
+    fams = entity_families({"trainium1": ("Trainium1", "Hardware"), "aws-trainium": ("AWS Trainium", "Hardware"),
+                            "mixtral-8x7b": ("Mixtral 8x7B", "Method"), "mixtral": ("Mixtral", "Method")})
+    assert fams.get("mixtral-8x7b") == "mixtral", fams

@@ -214,6 +214,8 @@ def _attached(doc: Doc, end: int, label: str) -> int:
             if _VERSION.match(nxt) and label == "Method" and "." in nxt and not nxt[0] in "vV" \
                     and not last[-1:] in "vV":
                 break  # "BERT 84.2": a score, not a version
+            if nxt.startswith("0.") and not last[-1:] in "vV":
+                break  # "MNIST 0.5": a score or rate, never a version written bare
             end += 1
         elif nxt in _SIZE_LETTER and last[-1:].isdigit() and any(ch.isalpha() for ch in last) and (
             end + 1 >= n or doc[end].whitespace_ or not (doc[end + 1].text[:1].isalnum() or doc[end + 1].text == "/")

@@ -147,14 +147,19 @@ def resolve_document(
         surface = _strip_possessive(text[m["start"]:m["end"]])
         if m.get("gid") and m["gid"] in by_id:
             e = by_id[m["gid"]]
-            ids.append(e.id)
-            names.append(e.name)
-            continue
+            if not is_variant_alias(surface, e):
+                ids.append(e.id)
+                names.append(e.name)
+                continue
+            # "Trainium1", "Mixtral 8x7B", "Qwen2.5-Max": a listed family's member is a
+            # node of its own (ANNOTATION.md), linked to the family by entity_families
         try:
             short = long_to_short.get(match_key(surface))
         except ValueError:
             short = None
         ident, name = lookup(short if short else surface, m["label"])
+        if m.get("gid") and m["gid"] in by_id and ident == m["gid"]:
+            ident, name = safe_key(surface), surface
         ids.append(ident)
         names.append(name)
     return ids, names
@@ -182,6 +187,36 @@ def corpus_aliases(extractions: Iterable[DocExtraction]) -> dict[str, str]:
     return {k: next(iter(v)) for k, v in targets.items() if len(v) == 1}
 
 
+#: What a member adds to its family's name: a number or version ("Trainium1", "WSE-3",
+#: "Qwen2.5", "v5e"), a size ("8x7B", "70B") or a tier word ("-Max", " Turbo", " Ultra").
+_MEMBER_REST = re.compile(
+    r"^[\s_-]*(?:v?\d[\w.-]*(?:\s+\w+)?|\d+x\d+[BMK]|(?:Max|Pro|Ultra|Turbo|Flash|Mini|Nano|Plus|Lite|Instruct|Chat|"
+    r"Base|Large|Small|Medium|Opus|Sonnet|Haiku)\b[\w .-]*)$", re.I)
+
+
+def is_variant_alias(surface: str, entry: GazetteerEntry) -> bool:
+    """Whether ``surface``, found as a gazetteer ``entry`` (by its name or an alias),
+    names one member of the entry's family rather than the family: it extends a
+    shorter name of the same entry by a number, version, size or tier word.
+
+    >>> from kg.gazetteer import GazetteerEntry
+    >>> e = GazetteerEntry(id="aws-trainium", name="AWS Trainium", type="Hardware", aliases=("Trainium", "Trainium1"))
+    >>> [is_variant_alias(s, e) for s in ("Trainium1", "AWS Trainium", "Trainium", "Trainium chips")]
+    [True, False, False, False]
+    >>> is_variant_alias("Mixtral 8x7B", GazetteerEntry(id="mixtral", name="Mixtral", type="Method", aliases=("Mixtral 8x7B",)))
+    True
+    """
+    s = " ".join(surface.split())
+    low = s.lower()
+    names = [entry.name, *entry.aliases]
+    names += [n.split()[-1] for n in names if len(n.split()) > 1]  # "AWS Trainium" → "Trainium"
+    for n in names:
+        nl = n.lower()
+        if len(nl) >= 2 and low != nl and low.startswith(nl) and _MEMBER_REST.match(s[len(n):]):
+            return True
+    return False
+
+
 # -- families ----------------------------------------------------------------
 
 #: Model-size words that name a variant ("DeiT-base", "BERT-Large", "GPT-2 Medium").
@@ -193,7 +228,7 @@ _SIZE_WORDS = ("base", "small", "large", "tiny", "mini", "medium", "huge", "gian
 _VARIANT_SUFFIXES: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(r"[\s_-]*\(?[vV]\d+(?:\.\d+)*\)?$"), False),                   # "Vega v2", "TPU v4"
     (re.compile(r"(?<=[A-Za-z])[\s_-]*[1-9]\d?\.\d{1,2}$"), False),             # "CTB 5.1", "SQuAD 2.0"
-    (re.compile(r"[\s_-]+\d+(?:\.\d+)?[BMK]$"), True),                          # "GPT-2 1.5B", "LLaMA-7B"
+    (re.compile(r"[\s_-]+(?:\d+x)?\d+(?:\.\d+)?[BMK]$"), True),                  # "GPT-2 1.5B", "Mixtral 8x7B"
     (re.compile(r"[\s_-]+(?:" + "|".join(_SIZE_WORDS) + r")$", re.I), True),      # "DeiT-base"
     (re.compile(r"(?<=[A-Za-z]{2})-?\d{1,3}$"), True),                             # "GPT-3", "ResNet-50"
 )
