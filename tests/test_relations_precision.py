@@ -261,3 +261,15 @@ def test_a_name_used_as_a_hyphenated_modifier_is_no_end(nlp):
     assert ("outperforms", "SeaFormer", "Transformer") not in facts(
         "SeaFormer outperforms Transformer-based counterparts on ADE20K.")
     assert ("outperforms", "SeaFormer", "Transformer") in facts("SeaFormer outperforms Transformer on ADE20K.")
+
+
+def test_a_cited_method_named_in_passing_is_not_proposed(nlp):
+    def proposed(text):
+        doc = nlp(text)
+        ms = doc._.kg_mentions
+        return {text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]] for r in doc._.kg_relations if r["label"] == "proposes"}
+
+    assert "DisturbLabel" not in proposed(
+        "We propose a new regularizer. Recently, a regularization method named DisturbLabel is introduced by "
+        "adding noise at the loss layer.")
+    assert "SiamMask" in proposed("We propose a new tracker. Our method, dubbed SiamMask, runs in real time.")
