@@ -273,3 +273,18 @@ def test_a_cited_method_named_in_passing_is_not_proposed(nlp):
         "We propose a new regularizer. Recently, a regularization method named DisturbLabel is introduced by "
         "adding noise at the loss layer.")
     assert "SiamMask" in proposed("We propose a new tracker. Our method, dubbed SiamMask, runs in real time.")
+
+
+def test_lists_pair_respectively_and_never_the_cross_product(nlp):
+    """ANNOTATION.md: in a list, pair each method with its own data; with no
+    "respectively" two lists say nothing of which method met which dataset."""
+    def pairs(text):
+        doc = nlp(text)
+        ms = doc._.kg_mentions
+        return {(text[ms[r["head"]]["start"]:ms[r["head"]]["end"]], text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]])
+                for r in doc._.kg_relations if r["label"] == "evaluatedOn" and r["head"] is not None}
+
+    assert pairs("BERT and XLNet reach 80.1 and 82.3 on GLUE and SQuAD, respectively.") == {
+        ("BERT", "GLUE"), ("XLNet", "SQuAD")}
+    assert not pairs("We evaluate ResNet34, WideResNet, DenseNet and LeNet5 on CIFAR10, SVHN and MNIST.")
+    assert pairs("We evaluate BERT and XLNet on GLUE.") == {("BERT", "GLUE"), ("XLNet", "GLUE")}
