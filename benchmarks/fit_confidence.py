@@ -111,7 +111,7 @@ def fit(judged: list[dict], min_n: int = 5) -> dict:
 
 #: Blind verdicts of the fourth audit (session 7, main at aef7b25): all 140 facts of a
 #: build of 40 unseen AI news items, 50 unseen arXiv abstracts and the bodies of 16
-#: unseen SciREX papers (sorted ids 130-147); (correct, judged) per rule, "partly" wrong;
+#: unseen SciREX papers (sorted ids 130-146); (correct, judged) per rule, "partly" wrong;
 #: a fact found by several rules counts for each. Its successor audit (fresh text)
 #: measures the calibration of confidences fitted with these counts.
 AUDIT4_RULES = {"basedOn/based-on": (3, 6), "developedBy/org-possessive": (10, 14), "developedBy/org-subject": (8, 11),
@@ -126,7 +126,7 @@ _POOLED = ("; pooled with the blind expert audits (combine_audit: judged precisi
            "SciREX / issue-17 prior)")
 #: Blind verdicts of the fifth audit (session 7, main at f5cf2f7): all 133 facts of a
 #: build of 40 more unseen news items, 40 more unseen abstracts and the bodies of 16
-#: more SciREX papers (sorted ids 170-190). Confidences fitted without these counts had
+#: more SciREX papers (sorted ids 170-185). Confidences fitted without these counts had
 #: ECE 0.156 on them (the out-of-sample figure in the README); pooled in afterwards.
 AUDIT5_RULES = {"basedOn/based-on": (2, 3), "developedBy/org-possessive": (8, 10), "developedBy/org-subject": (2, 3),
                 "developedBy/org-version-of": (1, 1), "evaluatedOn/eval-anaphor": (3, 5),

@@ -945,6 +945,13 @@ class EntityTyper:
         """
         out: list[_Cand] = []
         plural = _DS_PLURALS
+        # candidates by start token, each list in priority order: a coordination reads
+        # only the candidates starting inside it (sorting all per head was quadratic)
+        by_start: dict[int, list[_Cand]] = {}
+        for c in cands:
+            by_start.setdefault(c.start, []).append(c)
+        for lst in by_start.values():
+            lst.sort(key=lambda c: (PRIORITY[c.source.split(":")[0]], -(c.end - c.start)))
         for ti in self._token_indices(doc, "LOWER", _is_ds_plural_word):  # "sets" or a plural head
             tok = doc[ti]
             h0 = tok.i
@@ -974,7 +981,9 @@ class EntityTyper:
             # candidates inside the coordination (not those that run into the head,
             # such as a noun-chunk phrase "Paris and Holidays datasets")
             cover: dict[int, _Cand] = {}
-            for c in sorted(cands, key=lambda c: (PRIORITY[c.source.split(":")[0]], -(c.end - c.start))):
+            inside = sorted((c for k in range(j, h0) for c in by_start.get(k, ())),
+                            key=lambda c: (PRIORITY[c.source.split(":")[0]], -(c.end - c.start)))
+            for c in inside:
                 if c.end > h0 or c.start < j or c.source == "ner" and c.label != "Organization":
                     continue
                 for i in range(c.start, c.end):
