@@ -38,8 +38,12 @@ def _train_word(t: Token) -> bool:
 
 
 def _training_modifier(t: Token) -> Token | None:
-    """A training word modifying ``t`` ("training ResNet-18", "pre-trained weights"), or None."""
-    return next((c for c in t.children if c.dep_ in ("amod", "compound") and _train_word(c)), None)
+    """A training word modifying ``t`` ("training ResNet-18", "pre-trained weights"), or None.
+
+    Only the left dependents are read (English modifiers precede their noun): the head
+    of a long list has its conjuncts as right children, and reading them for every
+    dataset of the list made this quadratic in the list's length."""
+    return next((c for c in t.lefts if c.dep_ in ("amod", "compound") and _train_word(c)), None)
 
 
 def training_path(data: Token) -> list[Token] | None:
