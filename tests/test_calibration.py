@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from kg.extract.relations import RelationExtractor
+from relation_helpers import relations_given
 from kg.extract.relations.confidence import RULE_PRECISION_FILE, calibrated, load_rule_precision
 from kg.paths import ROOT
 
@@ -20,15 +20,7 @@ from relation_diag import reliability  # noqa: E402
 
 
 def _relations(nlp, text, names):
-    doc = nlp(text)
-    ms = []
-    for surface, label in names:
-        start = text.find(surface)
-        assert start >= 0, surface
-        ms.append({"start": start, "end": start + len(surface), "label": label, "source": "gazetteer",
-                   "gid": None, "generic": False})
-    doc._.kg_mentions = sorted(ms, key=lambda m: m["start"])
-    doc = RelationExtractor()(doc)
+    doc = relations_given(nlp, text, names, first_only=True)
     out = {}
     for r in doc._.kg_relations:
         h = doc._.kg_mentions[r["head"]] if r["head"] is not None else None

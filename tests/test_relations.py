@@ -12,6 +12,7 @@ import json
 import pytest
 
 from kg.paths import ROOT
+from relation_helpers import relations_given, span_text
 
 GOLD = ROOT / "benchmarks" / "gold" / "samples.jsonl"
 
@@ -35,23 +36,8 @@ def rels_given(nlp, text: str, names: list[tuple[str, str, bool]]) -> set[tuple[
     """Relations of ``text`` when the mentions are exactly ``names`` ((surface,
     label, generic), every occurrence): the relation rules alone, whatever the
     entity components find."""
-    from kg.extract.relations import RelationExtractor
-
-    doc = nlp(text)
-    ms = []
-    for surface, label, generic in names:
-        start = text.find(surface)
-        assert start >= 0, surface
-        while start >= 0:
-            ms.append({"start": start, "end": start + len(surface), "label": label,
-                       "source": "statistical" if generic else "gazetteer", "gid": None, "generic": generic})
-            start = text.find(surface, start + 1)
-    doc._.kg_mentions = sorted(ms, key=lambda m: m["start"])
-    doc = RelationExtractor()(doc)
-    ms = doc._.kg_mentions
-    def name(i):
-        return None if i is None else text[ms[i]["start"]:ms[i]["end"]]
-    return {(r["label"], name(r["head"]), name(r["tail"])) for r in doc._.kg_relations}
+    doc = relations_given(nlp, text, names)
+    return {(r["label"], span_text(doc, r["head"]), span_text(doc, r["tail"])) for r in doc._.kg_relations}
 
 
 def test_our_approach_without_a_proposal_verb_is_the_evaluated_method(nlp, sample_texts):
@@ -419,23 +405,10 @@ def test_setup_numbers_are_no_results(nlp):
 def results_given(nlp, text: str, names: list[tuple[str, str]]) -> set[tuple]:
     """Results of ``text`` when the mentions are exactly ``names`` ((surface, label),
     every occurrence): ``{(method, dataset, metric, value, unit, condition)}``."""
-    from kg.extract.relations import RelationExtractor
-
-    doc = nlp(text)
-    ms = []
-    for surface, label in names:
-        start = text.find(surface)
-        assert start >= 0, surface
-        while start >= 0:
-            ms.append({"start": start, "end": start + len(surface), "label": label,
-                       "source": "gazetteer", "gid": None, "generic": False})
-            start = text.find(surface, start + 1)
-    doc._.kg_mentions = sorted(ms, key=lambda m: m["start"])
-    doc = RelationExtractor()(doc)
-    ms = doc._.kg_mentions
+    doc = relations_given(nlp, text, names)
 
     def name(i):
-        return None if i is None else text[ms[i]["start"]:ms[i]["end"]]
+        return span_text(doc, i)
 
     return {(name(r["method"]), name(r["dataset"]), name(r["metric"]) if r["metric"] is not None else r["metric_name"],
              r["value"], r["unit"], r["condition"]) for r in doc._.kg_results}

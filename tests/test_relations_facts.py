@@ -5,23 +5,13 @@ relation rules alone are tested."""
 
 from __future__ import annotations
 
-from kg.extract.relations import RelationExtractor
+from relation_helpers import relations_given, span_text
 
 
 def _rels(nlp, text, names):
-    doc = nlp(text)
-    ms = []
-    for surface, label in names:
-        start = text.find(surface)
-        while start >= 0:
-            ms.append({"start": start, "end": start + len(surface), "label": label, "source": "gazetteer",
-                       "gid": None, "generic": False})
-            start = text.find(surface, start + len(surface))
-    doc._.kg_mentions = sorted(ms, key=lambda m: m["start"])
-    doc = RelationExtractor()(doc)
-    m = doc._.kg_mentions
-    return {(r["label"], None if r["head"] is None else text[m[r["head"]]["start"]:m[r["head"]]["end"]],
-             text[m[r["tail"]]["start"]:m[r["tail"]]["end"]], r["pattern"]) for r in doc._.kg_relations}
+    doc = relations_given(nlp, text, names)
+    return {(r["label"], span_text(doc, r["head"]), span_text(doc, r["tail"]), r["pattern"])
+            for r in doc._.kg_relations}
 
 
 def _triples(got):

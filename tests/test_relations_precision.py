@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from kg.extract.relations import RelationExtractor
+from relation_helpers import relations_given, span_text
 from kg.paths import ROOT
 
 
@@ -26,22 +26,9 @@ def sample_texts() -> dict[str, str]:
 def rels_given(nlp, text: str, names: list[tuple[str, str]]) -> set[tuple[str, str | None, str, str]]:
     """``{(label, head text, tail text, pattern)}`` of ``text`` when its mentions are exactly
     ``names`` ((surface, label), every occurrence)."""
-    doc = nlp(text)
-    ms = []
-    for surface, label in names:
-        start = text.find(surface)
-        assert start >= 0, surface
-        while start >= 0:
-            ms.append({"start": start, "end": start + len(surface), "label": label,
-                       "source": "gazetteer", "gid": None, "generic": False})
-            start = text.find(surface, start + 1)
-    doc._.kg_mentions = sorted(ms, key=lambda m: m["start"])
-    doc = RelationExtractor()(doc)
-    ms = doc._.kg_mentions
-
-    def name(i):
-        return None if i is None else text[ms[i]["start"]:ms[i]["end"]]
-    return {(r["label"], name(r["head"]), name(r["tail"]), r["pattern"]) for r in doc._.kg_relations}
+    doc = relations_given(nlp, text, names)
+    return {(r["label"], span_text(doc, r["head"]), span_text(doc, r["tail"]), r["pattern"])
+            for r in doc._.kg_relations}
 
 
 def pairs(got, label="evaluatedOn") -> set[tuple[str, str]]:
