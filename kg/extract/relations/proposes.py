@@ -82,10 +82,10 @@ class ProposesRules:
                 add("proposes", None, tm.i, doc[tm.start:tm.end].sent, "title-name", 0.7)
                 proposed.append(tm.i)
                 main = tm.i
-        if main is None and (doc_proposes or self._own_method_phrase(doc)):
+        quoted = _quoted_tokens(doc) if main is None else set()
+        if main is None and (doc_proposes or self._own_method_phrase(doc, quoted)):
             # "we propose a method that …; our method outperforms bert2BERT": the
             # unnamed method gets one anaphor mention per "our method" phrase
-            quoted = _quoted_tokens(doc)
             for tok in doc:
                 if tok.i in quoted or _names_a_method(tok):
                     continue  # a quoted speaker's "our Gemini models" (news), a named method
@@ -150,10 +150,9 @@ class ProposesRules:
                 return m
         return None
 
-    def _own_method_phrase(self, doc: Doc) -> bool:
+    def _own_method_phrase(self, doc: Doc, quoted: set[int]) -> bool:
         """True if the text says "our method/approach/model …" (the authors' own
-        method, named or not)."""
-        quoted = _quoted_tokens(doc)
+        method, named or not) outside the quoted tokens ``quoted`` (:func:`_quoted_tokens`)."""
         for tok in doc:
             if tok.i in quoted or _names_a_method(tok):
                 continue
