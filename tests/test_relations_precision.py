@@ -275,3 +275,38 @@ def test_lists_pair_respectively_and_never_the_cross_product(nlp):
         ("BERT", "GLUE"), ("XLNet", "SQuAD")}
     assert not pairs("We evaluate ResNet34, WideResNet, DenseNet and LeNet5 on CIFAR10, SVHN and MNIST.")
     assert pairs("We evaluate BERT and XLNet on GLUE.") == {("BERT", "GLUE"), ("XLNet", "GLUE")}
+
+
+# --- proposes: a title or sentence that works on an existing method does not propose it
+
+def _proposed(nlp, text):
+    doc = nlp(text)
+    ms = doc._.kg_mentions
+    return {text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]] for r in doc._.kg_relations
+            if r["label"] == "proposes"}
+
+
+def test_a_title_that_improves_an_existing_model_does_not_propose_it(nlp):
+    # abstracts of the sixth blind audit's kind (written here): the titles name
+    # Whisper and Transformers as what the work starts from
+    assert "Whisper" not in _proposed(nlp, "Enhancing Whisper's Accuracy for Indian Languages through Prompt-Tuning\n"
+                                           "In this paper we adapt Whisper with prompts. Experiments on Kathbath show gains.")
+    assert not _proposed(nlp, "Vision Transformers for Action Recognition: A Survey\nIn this work we review "
+                              "transformer models for action recognition and compare their results on Kinetics.")
+
+
+def test_a_title_that_starts_with_the_name_proposes_it(nlp):
+    text = ("SiamMask: Fast Online Object Tracking and Segmentation\nIn this paper we show how to perform visual "
+            "object tracking and segmentation in real time with SiamMask. Experiments on VOT-2018 show gains.")
+    doc = nlp(text)
+    ms = doc._.kg_mentions
+    title = {text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]] for r in doc._.kg_relations
+             if r["label"] == "proposes" and r["pattern"] == "title"}
+    assert title == {"SiamMask"}, doc._.kg_relations
+
+
+def test_the_head_of_a_longer_name_is_not_the_proposed_method(nlp):
+    got = _proposed(nlp, "Language Models Are Good Tabular Learners\nTransformer-based language models are strong. "
+                         "We propose the Tabular Domain Transformer (TDTransformer) framework for tables. Experiments "
+                         "on 14 datasets show that our method is better.")
+    assert "TDTransformer" in got and "Transformer" not in got, got

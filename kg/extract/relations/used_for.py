@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from kg.extract.relations.base import _M, _is_propose, _ListedWith, _own_mention, _self_subject
+from kg.extract.relations.base import _M, _inside_longer_name, _is_propose, _ListedWith, _own_mention, _self_subject
 
 
 class UsedForRules:
@@ -20,6 +20,8 @@ class UsedForRules:
             if r.dep_ == "pobj" and r.head.lower_ == "for":
                 gov = r.head.head
                 for m in methods:
+                    if _inside_longer_name(m):
+                        continue  # "Audio Transformers for Sound Event Detection": the longer name's
                     if (m.span.root.i == gov.i or (m.end <= r.head.i and r.head.i - m.end <= 2)
                             or (gov.dep_ == "appos" and gov.head.i == m.span.root.i)):
                         add("usedFor", m.i, t.i, sent, "method-for-task", 0.8)
