@@ -172,6 +172,16 @@ _SECTION = re.compile(
     r"(?im)^[ \t]*(?:\d+(?:\.\d+)*\.?[ \t]+)?(?:abstract|introduction|related work|background|conclusions?|"
     r"references|bibliography|experiments|acknowledge?ments)[ \t]*$"
 )
+#: The voice of a paper's abstract ("we propose", "in this paper", "our method",
+#: "extensive experiments"): two different ones make a text without citations read as a
+#: paper (for :func:`reads_as_paper`). Sixth blind audit: in abstracts, 8 of 10 stock-NER
+#: organisations were fragments of longer terms or metrics ("Audio Spectrogram",
+#: "Equalized Odds"), which the paper rules drop.
+_ABSTRACT_VOICE = re.compile(
+    r"\b(?:we (?:propose|present|introduce|develop|design)|in this (?:paper|work|study)|this (?:paper|work) "
+    r"(?:propose|present|introduce|stud|investigat|address)\w*|our (?:proposed )?(?:method|approach|framework|"
+    r"algorithm|model|architecture)s?\b|(?:extensive |our )?experiments? (?:on|show|demonstrate)|experimental "
+    r"results|empirical results|we (?:evaluate|show|demonstrate) that)", re.I)
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d[a-z]?$")
 #: Words that make a stock-NER span an organisation by its own head ("University of X",
 #: "Northbridge Labs", "X Research", "X Inc."); ANNOTATION.md: companies, labs,
@@ -202,7 +212,16 @@ _NOT_IN_NAMES = {"of", "for", "and", "the", "with", "in", "on", "to", "a", "an",
 #: Last words that make a stock-NER Person span an organisation ("Kestrel AI", "Orbital Labs").
 _ORG_LAST = {"ai", "labs", "lab", "inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "llc", "gmbh",
              "university", "institute", "research", "technologies", "foundation", "robotics", "laboratory",
-             "laboratories", "academy", "college"}
+             "laboratories", "academy", "college", "capital", "ventures", "partners"}
+#: Job titles and honorifics the stock NER puts inside a person's span ("CTO Mark Ross",
+#: "CEO Jensen Huang"); ANNOTATION.md: the name only.
+_PERSON_TITLES = {"ceo", "cto", "cfo", "coo", "cso", "vp", "svp", "evp", "president", "chairman", "chairwoman",
+                  "founder", "co-founder", "cofounder", "director", "professor", "prof", "prof.", "dr", "dr.",
+                  "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "sir", "chief", "head", "senator", "minister"}
+#: Participles before "by X" that make a place the stock NER read an investor or owner
+#: ("a round led by Temasek", "backed by Silver Lake"; fifth and sixth blind audits: 3
+#: investors and companies typed Location).
+_INVEST_BY = {"led", "backed", "funded", "acquired", "owned", "financed", "co-led"}
 _LOCATIVE = {"in", "from", "across", "throughout", "near", "within"}
 
 
@@ -251,16 +270,57 @@ _GENERIC_ACRONYMS = {"KB", "KG", "CAD", "LiDAR", "LIDAR", "LLM", "LM", "MLLM", "
                      "GPU", "CPU", "RGB", "RGB-D", "IoT", "AI", "ML", "NLP", "CV", "Code-LLM", "CLLM"}
 
 
+def _after_marker(doc: Doc, c: Any) -> bool:
+    """A candidate right after a structure marker ("subsection: Fusion Network",
+    "paragraph: Related Work …", as SciREX writes headings)."""
+    return c.start >= 2 and doc[c.start - 1].text == ":" and doc[c.start - 2].lower_.endswith(("section", "paragraph"))
+
+
 def _is_heading(doc: Doc, c: Any) -> bool:
     """A candidate that is a heading: right after a structure marker ("subsection:
     Fusion Network") or alone on its line ("Distributed Architecture\n")."""
-    if c.start >= 2 and doc[c.start - 1].text == ":" and doc[c.start - 2].lower_.endswith("section"):
+    if _after_marker(doc, c):
         return True
     before = doc[c.start - 1] if c.start else None
     starts_line = before is None or "\n" in before.text or "\n" in before.whitespace_
     after = doc[c.end] if c.end < len(doc) else None
     ends_line = after is None or "\n" in after.text or "\n" in doc[c.end - 1].whitespace_
     return starts_line and ends_line
+
+
+#: Function words that end a name at a title's start ("Learning a X", "Towards X").
+_TITLE_STOP = {"a", "an", "the", "of", "for", "with", "on", "in", "to", "and", "or", "via", "from", "by", "towards",
+               "toward", "at", "is", "are", "we"}
+
+
+def _title_name_start(doc: Doc, start: int) -> int:
+    """Where a longer name ending in the mention at token ``start`` begins, if it starts
+    the title: walk left over capitalised words (hyphen-joined ones too: "Full-Resolution")
+    that are no function word or leading gerund; return the title's first token
+    (after an article) if the walk reaches it, else ``start``. Linear in the words walked.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> doc = nlp("Full-Resolution Residual Networks for Semantic Segmentation")
+    >>> _title_name_start(doc, 3)
+    0
+    >>> _title_name_start(nlp("Improving Audio Transformers for X"), 2)
+    2
+    """
+    k = start
+    while k > 0:
+        t = doc[k - 1]
+        if t.text == "-" and k > 1 and not doc[k - 2].whitespace_ and not t.whitespace_:
+            k -= 1
+            continue
+        parts = t.text.split("-")
+        if not (all(p.isalpha() for p in parts) and t.text[:1].isupper()) or t.lower_ in _TITLE_STOP \
+                or (t.lower_.endswith("ing") and k - 1 == 0) or "\n" in t.whitespace_:
+            break
+        k -= 1
+    if k > 0 and doc[k - 1].lower_ in ("a", "an", "the") and k - 1 == 0:
+        return k
+    return k if k == 0 and k < start else start
 
 
 def _inner_capital(text: str) -> bool:
@@ -336,7 +396,9 @@ def reads_as_paper(doc: Doc) -> bool:
     """True for text that reads as a scholarly paper: a section heading on a line of
     its own ("1 Introduction", "References") or at least two citation signals
     ("et al", a bracketed author-year citation, a numbered reference "[4, 7]", a
-    reference to a table or figure "Table 2"), or a structure marker ("section: Results").
+    reference to a table or figure "Table 2"), or a structure marker ("section: Results"),
+    or two different phrases of an abstract's voice (:data:`_ABSTRACT_VOICE`: "we propose",
+    "extensive experiments show").
 
     >>> import spacy
     >>> nlp = spacy.blank("en")
@@ -344,6 +406,8 @@ def reads_as_paper(doc: Doc) -> bool:
     True
     >>> reads_as_paper(nlp("Orbital Systems said on Tuesday it raised $20 million in 2024."))
     False
+    >>> reads_as_paper(nlp("We propose FooNet. Extensive experiments on COCO show gains."))
+    True
     """
     text = doc_text(doc)
     if _SECTION.search(text):
@@ -358,6 +422,11 @@ def reads_as_paper(doc: Doc) -> bool:
     for _ in _cite_brackets(text):
         hits += 1
         if hits >= 2:
+            return True
+    voice = set()
+    for m in _ABSTRACT_VOICE.finditer(text):
+        voice.add(m.group(0).lower().split()[-1])
+        if len(voice) >= 2:
             return True
     return False
 
@@ -556,6 +625,13 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     for c in cands:
         if c.source == "ner" and c.label == "Person" and c.end - c.start > 1 and doc[c.end - 1].lower_ in _ORG_LAST:
             c.label = "Organization"  # "Kestrel AI", "Orbital Labs": the stock NER read a person
+    for c in cands:
+        if c.source == "ner" and c.label == "Person":
+            while c.end - c.start > 2 and (doc[c.start].lower_ in _PERSON_TITLES or doc[c.start].tag_ == "VBG"):
+                c.start += 1  # "CTO Mark Ross" → "Mark Ross", "Joining Mustafa Suleyman" → "Mustafa Suleyman"
+        elif c.source == "ner" and c.label == "Location" and c.start > 1 and doc[c.start - 1].lower_ == "by" \
+                and doc[c.start - 2].lower_ in _INVEST_BY:
+            c.label = "Organization"  # "a round led by Temasek": an investor, not a place
     paper = reads_as_paper(doc)
     cands = _citations(doc, cands, paper)
     lower_words = {t.text for t in doc if t.is_alpha and t.text.islower()}
@@ -634,6 +710,9 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         t = doc[c.start:c.end].text
         shape_count[t] = shape_count.get(t, 0) + 1
     dataset_texts = {doc[c.start:c.end].text for c in cands if c.label in ("Dataset", "Benchmark")}
+    # the first line is the title, which names the document's method ("Convolutional
+    # Kernel Networks"), not a section
+    title_end = next((t.i for t in doc if "\n" in t.text or "\n" in t.whitespace_), n)
     out = []
     for c in cands:
         src = c.source.split(":")[0]
@@ -680,8 +759,15 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             c.label = "Dataset"  # "Pose-AffectNet", "BC5CDR-chem", "datasets (BC2GM, BC4CHEMD)"
         if text.lower() in _GENERIC_ENTRIES and not _inner_capital(text):
             continue  # "Deep Learning" read as a person, "neural network" by a pattern: a kind or a field
-        if c.source == "pattern:title-case" and _is_heading(doc, c):
-            continue  # "subsection: Fusion Network", a heading line: the section's subject, not a name
+        if (c.source.startswith("pattern:") or (
+                c.source == "ner" and c.label == "Organization" and c.end - c.start > 1
+                and not any(t.lower_ in ORG_HEADS for t in doc[c.start:c.end]))) and not _inner_capital(text) \
+                and (_after_marker(doc, c) or (
+                    (c.start >= title_end or c.source == "pattern:title-case") and _is_heading(doc, c))):
+            # "subsection: Fusion Network", "section: Related Work Sequence models …", a
+            # heading line "License Concerns": the section's subject, not a name (sixth
+            # blind audit: 4 such nodes, all judged junk)
+            continue
         if src not in ("gazetteer",) and text.rstrip("s") in _GENERIC_ACRONYMS:
             continue  # "KB", "CAD models", "LiDAR", "LLMs": kinds of things, not names
         if c.source == "pattern:title-case" and doc[c.end - 1].lemma_.lower() in _GENERIC_TITLE_HEADS:
@@ -689,6 +775,15 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         if c.label == "Method":
             if src == "statistical" and text not in named_once:
                 continue
+            if src == "gazetteer" and paper and c.end <= title_end and c.start > 0:
+                k = _title_name_start(doc, c.start)
+                if k < c.start:
+                    # "Full-Resolution Residual Networks for …", "Conservative Q-Learning for
+                    # …": a paper's title that starts with a longer name around a known one
+                    # names the paper's own variant (sixth blind audit: 4 proposals and
+                    # 3 usedFor pairs given to the shorter, existing name)
+                    c.start, c.gid = k, None
+                    text = doc[c.start:c.end].text
             if src == "gazetteer":
                 entry = by_id.get(c.gid) if c.gid else None
                 name = entry.name if entry is not None else text
