@@ -356,3 +356,14 @@ def test_a_title_that_starts_with_a_longer_name_names_the_papers_variant(nlp):
     ents = _ents(nlp, text)
     assert ("Light Gated Recurrent Units", "Method") in ents, ents
     assert ("Gated Recurrent Units", "Method") not in ents, ents
+
+
+def test_a_name_introduced_as_a_benchmark_is_no_method(nlp):
+    text = ("CodeSaga: Redefining the Benchmark for Code LLMs\nIn this paper we propose CodeSaga, a novel benchmark "
+            "with 185 hand-crafted prompts. Experiments on CodeSaga show that open models lag behind.")
+    ents = _ents(nlp, text)
+    assert ("CodeSaga", "Benchmark") in ents and ("CodeSaga", "Method") not in ents, ents
+    # a comma after a benchmark word is no apposition: the agent stays a method
+    ents = _ents(nlp, "With two hours of gameplay in the Atari 100k benchmark, IRIS achieves a mean human "
+                      "normalized score of 1.046. We introduce IRIS, a data-efficient agent.")
+    assert ("IRIS", "Method") in ents, ents

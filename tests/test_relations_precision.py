@@ -310,3 +310,12 @@ def test_the_head_of_a_longer_name_is_not_the_proposed_method(nlp):
                          "We propose the Tabular Domain Transformer (TDTransformer) framework for tables. Experiments "
                          "on 14 datasets show that our method is better.")
     assert "TDTransformer" in got and "Transformer" not in got, got
+
+
+def test_a_related_work_section_proposes_nothing(nlp):
+    # SciREX writes headings as structure markers: what "we describe" there is cited work
+    text = ("section: Related Work Sequence models are trained with maximum likelihood. Since MIXER extends the "
+            "REINFORCE algorithm, we first describe REINFORCE. section: Method We propose MIXER, which mixes "
+            "both objectives. Experiments on Gigaword show that MIXER is better.")
+    got = _proposed(nlp, text)
+    assert "REINFORCE" not in got and "MIXER" in got, got

@@ -265,6 +265,46 @@ def _dataset_variant(doc: Doc, c: Any, dataset_texts: set[str]) -> bool:
     return False
 
 
+#: Nouns that describe a name as evaluation data or as data ("PythonSaga, a novel
+#: benchmark", "a new dataset, RUC-CAS-WenLan", "the POAC challenge").
+_BENCHMARK_NOUNS = {"benchmark", "challenge", "suite", "leaderboard", "testbed", "test-bed", "competition",
+                    "arena", "evaluation"}
+_DATA_NOUNS = {"dataset", "corpus", "collection", "treebank", "data-set"}
+
+
+def introduced_as_data(doc: Doc, start: int, end: int) -> str | None:
+    """"Benchmark" or "Dataset" if the name ``doc[start:end]`` is described as one by
+    an apposition ("PythonSaga, a novel benchmark …", "a benchmark, HaluEval 2.0,"), a
+    head noun right after it ("the POAC challenge") or a naming phrase before it ("a
+    dataset called X"); else None. Blind audits 4–6: 5 introduced benchmarks and
+    datasets were typed Method and "proposed" (ANNOTATION.md: proposes is Document →
+    Method).
+    """
+    span = doc[start:end]
+    root = span.root
+
+    def kind(tok) -> str | None:
+        lem = tok.lemma_.lower()
+        if lem in _BENCHMARK_NOUNS:
+            return "Benchmark"
+        if lem in _DATA_NOUNS:
+            return "Dataset"
+        return None
+
+    for ch in root.children:
+        if ch.dep_ == "appos" and not (start <= ch.i < end) and kind(ch):
+            return kind(ch)
+    if root.dep_ == "appos" and not (start <= root.head.i < end) and kind(root.head):
+        return kind(root.head)
+    if end < len(doc) and doc[end].pos_ == "NOUN" and kind(doc[end]) and doc[end].lemma_.lower() != "evaluation":
+        return kind(doc[end])
+    k = start - 1
+    if k >= 1 and doc[k].lower_ in ("called", "named", "dubbed", "termed", "coined") and doc[k - 1].pos_ == "NOUN" \
+            and kind(doc[k - 1]) and doc[k - 1].lemma_.lower() != "evaluation":
+        return kind(doc[k - 1])
+    return None
+
+
 #: Acronyms of kinds of things, not names ("KB", "CAD", "LLM", "LiDAR"), with or without a plural "s".
 _GENERIC_ACRONYMS = {"KB", "KG", "CAD", "LiDAR", "LIDAR", "LLM", "LM", "MLLM", "VLM", "NN", "DNN", "API", "SDK",
                      "GPU", "CPU", "RGB", "RGB-D", "IoT", "AI", "ML", "NLP", "CV", "Code-LLM", "CLLM"}
@@ -713,6 +753,15 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     # the first line is the title, which names the document's method ("Convolutional
     # Kernel Networks"), not a section
     title_end = next((t.i for t in doc if "\n" in t.text or "\n" in t.whitespace_), n)
+    # names the text introduces as a benchmark or dataset, typed so at every mention
+    data_kinds: dict[str, str] = {}
+    for c in cands:
+        if c.label == "Method" and not c.source.startswith("gazetteer"):
+            last = doc[c.end - 1].lower_
+            kind = ("Benchmark" if last in _BENCHMARK_NOUNS and last != "evaluation" else
+                    "Dataset" if last in _DATA_NOUNS else introduced_as_data(doc, c.start, c.end))
+            if kind is not None:
+                data_kinds.setdefault(doc[c.start:c.end].text, kind)
     out = []
     for c in cands:
         src = c.source.split(":")[0]
@@ -753,6 +802,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 continue
         if src not in ("gazetteer", "ner") and c.end < n and doc[c.end].lower_ in _SOFTWARE_HEADS:
             continue  # "the CUED-RNNLM toolkit", "the PyDCI package": software, not a Method
+        if c.label == "Method" and src != "gazetteer" and text in data_kinds:
+            c.label = data_kinds[text]  # "PythonSaga, a novel benchmark": evaluation data, not a Method
         if c.label == "Method" and src not in ("gazetteer", "abbreviation") and _dataset_variant(
             doc, c, dataset_texts
         ):

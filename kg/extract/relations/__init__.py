@@ -91,6 +91,12 @@ for _ext in ("kg_relations", "kg_results"):
         Doc.set_extension(_ext, default=None)
 
 
+#: Rules that resolve "we"/"our method"/no method to the document's own method: in a
+#: related-work section (:func:`~kg.extract.relations.base.background_spans`) they would
+#: give cited work to it.
+_SELF_PATTERNS = frozenset({"eval-sentence-self", "eval-anaphor", "eval-sentence-main", "propose-to-task"})
+
+
 class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, HardwareRules, DevelopedRules,
                         PartOfRules, BasedOnRules, UsedForRules, TrainingRules, ResultRules, RuleBase):
     """The ``kg_relations`` component (see the module docstring).
@@ -130,6 +136,8 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
                 return
             if key in seen:
                 return
+            if (label == "proposes" or pattern in _SELF_PATTERNS) and c.background and c.in_background(sent):
+                return  # "section: Related Work … we first describe REINFORCE": cited work
             seen.add(key)
             rels.append({
                 "label": label, "head": head, "tail": tail,

@@ -43,6 +43,8 @@ class ProposesRules:
         )
         propose_verbs, naming_verbs = self.lex["propose_verbs"], self.lex["naming_verbs"]
         for sent in sents:
+            if c.background and c.in_background(sent):
+                continue  # a related-work section describes cited methods
             for tok in sent:
                 lem = tok.lemma_.lower()
                 if lem not in propose_verbs and lem not in naming_verbs:
