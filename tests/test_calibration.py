@@ -44,8 +44,28 @@ def test_relations_carry_their_rules_measured_precision(nlp):
             "including pushing the GLUE score to 80.5%.")
     got = _relations(nlp, text, [("BERT", "Method"), ("GLUE", "Benchmark")])
     r = got[("evaluatedOn", "BERT", "GLUE")]
-    rule = load_rule_precision()["rules"][f"evaluatedOn/{r['pattern']}"]
-    assert r["confidence"] == pytest.approx(rule["confidence"])
+    table = load_rule_precision()
+    # one sentence, no paper voice: news, whose fitted value (if any) comes before the rule's
+    key = f"evaluatedOn/{r['pattern']}"
+    expected = table.get("genres", {}).get(key + "@news", table["rules"][key]["confidence"])
+    assert r["confidence"] == pytest.approx(expected)
+
+
+def test_a_rules_confidence_depends_on_the_kind_of_text(nlp):
+    # the same sentence in an abstract and in a paper body: the fitted genre values differ
+    sentence = "Experiments on COCO show that our method outperforms prior work."
+    abstract = f"FooNet: Fast Detection\nWe propose FooNet, a fast detector. {sentence}"
+    body = "section: Experiments " + sentence + " We propose FooNet. " + "The detector is fast. " * 200
+    confs = []
+    for text in (abstract, body):
+        doc = relations_given(nlp, text, [("FooNet", "Method"), ("COCO", "Dataset")], first_only=True)
+        confs.append({(r["label"], r["pattern"]): r["confidence"] for r in doc._.kg_relations})
+    shared = set(confs[0]) & set(confs[1])
+    table = load_rule_precision()["genres"]
+    assert any(f"{lab}/{pat}@abstract" in table and f"{lab}/{pat}@body" in table for lab, pat in shared), confs
+    for lab, pat in shared:
+        assert confs[0][(lab, pat)] == pytest.approx(table.get(f"{lab}/{pat}@abstract", confs[0][(lab, pat)]))
+        assert confs[1][(lab, pat)] == pytest.approx(table.get(f"{lab}/{pat}@body", confs[1][(lab, pat)]))
 
 
 def test_training_data_rule_is_trusted_less_than_evaluation(nlp):

@@ -471,6 +471,32 @@ def reads_as_paper(doc: Doc) -> bool:
     return False
 
 
+#: Characters beyond which a text that reads as a paper is taken for a paper's body
+#: rather than an abstract (arXiv caps abstracts at 1,920 characters).
+BODY_CHARS = 4000
+
+
+def doc_genre(doc: Doc) -> str:
+    """The kind of text ``doc`` is, for genre-specific confidences: ``"body"`` (reads as
+    a paper and has section structure or more than :data:`BODY_CHARS` characters),
+    ``"abstract"`` (reads as a paper otherwise) or ``"news"`` (anything else: news,
+    newsletters, blog posts). See :func:`reads_as_paper`.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> [doc_genre(nlp(t)) for t in ("We propose FooNet. Extensive experiments on COCO show gains.",
+    ...                              "section: Method We propose FooNet. Experiments on COCO show gains.",
+    ...                              "Orbital Systems said on Tuesday it raised $20 million.")]
+    ['abstract', 'body', 'news']
+    """
+    if not reads_as_paper(doc):
+        return "news"
+    text = doc_text(doc)
+    if len(text) > BODY_CHARS or _SECTION_MARK.search(text) or _SECTION.search(text):
+        return "body"
+    return "abstract"
+
+
 def _cite_brackets(text: str):
     """Match objects of the bracketed author-year citations in ``text`` (one regex
     pass over the brackets, then a check of each body: linear in the text)."""

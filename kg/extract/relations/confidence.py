@@ -26,7 +26,7 @@ def load_rule_precision(path: Path = RULE_PRECISION_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def calibrated(label: str, pattern: str, prior: float, table: dict | None = None) -> float:
+def calibrated(label: str, pattern: str, prior: float, table: dict | None = None, genre: str | None = None) -> float:
     """The confidence of a ``label`` relation found by rule ``pattern``.
 
     Parameters
@@ -37,6 +37,10 @@ def calibrated(label: str, pattern: str, prior: float, table: dict | None = None
         The rule's confidence in the code, used when the fit does not cover ``label``.
     table : dict, optional
         A table as :func:`load_rule_precision` returns (default: the shipped file).
+    genre : str, optional
+        ``"news"``, ``"abstract"`` or ``"body"`` (:func:`kg.extract.nodes.doc_genre`):
+        a rule's precision differs by kind of text, and the table's ``"genres"`` map
+        (``"label/pattern@genre"``) holds the fitted value where judged verdicts exist.
 
     Examples
     --------
@@ -45,8 +49,15 @@ def calibrated(label: str, pattern: str, prior: float, table: dict | None = None
     (0.61, 0.4)
     >>> calibrated("runsOn", "on-hardware", 0.85, t)
     0.85
+    >>> t["genres"] = {"usedFor/method-for-task@body": 0.45}
+    >>> calibrated("usedFor", "method-for-task", 0.8, t, "body"), calibrated("usedFor", "method-for-task", 0.8, t, "news")
+    (0.45, 0.61)
     """
     t = load_rule_precision() if table is None else table
+    if genre is not None:
+        g = t.get("genres", {}).get(f"{label}/{pattern}@{genre}")
+        if g is not None:
+            return float(g)
     rule = t["rules"].get(f"{label}/{pattern}")
     if rule is not None:
         return float(rule["confidence"])
