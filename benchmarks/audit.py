@@ -185,6 +185,13 @@ def score(sheets: Path) -> None:
             for k in sorted(table, key=lambda k: -sum(table[k].values())):
                 print(f"    {k:28} correct {_share(table[k], 'correct')}")
         if pairs:
+            from kg.viz.select import DEFAULT_MIN_CONFIDENCE
+
+            for t in (DEFAULT_MIN_CONFIDENCE, 0.5):
+                shown = [ok for c, ok in pairs if c >= t]
+                if shown:
+                    print(f"  facts with confidence >= {t}: {len(shown)}; correct {sum(shown) / len(shown):.3f} "
+                          f"({sum(shown)}/{len(shown)})")
             err, rows = ece(pairs)
             print(f"  calibration: ECE {err:.3f} over {len(pairs)} facts")
             for b, n, c, a in rows:

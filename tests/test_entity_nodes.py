@@ -367,3 +367,27 @@ def test_a_name_introduced_as_a_benchmark_is_no_method(nlp):
     ents = _ents(nlp, "With two hours of gameplay in the Atari 100k benchmark, IRIS achieves a mean human "
                       "normalized score of 1.046. We introduce IRIS, a data-efficient agent.")
     assert ("IRIS", "Method") in ents, ents
+
+
+def test_outlets_surnames_and_training_objectives(nlp):
+    ents = _ents(nlp, "Alexandr Wang founded Scale AI in 2016. In an interview, Wang told reporters that the firm "
+                      "grew. The South China Morning Post reported the deal. The model is trained with a "
+                      "cross-entropy loss and reaches 91% accuracy.")
+    assert ("South China Morning Post", "Location") not in ents and ("South China Morning Post", "Organization") in ents
+    assert ("Wang", "Organization") not in ents, ents
+    assert not [t for t, label in ents if label == "Metric" and "cross-entropy" in t], ents
+    assert ("accuracy", "Metric") in ents, ents
+
+
+def test_hardware_model_numbers_and_product_names_stay_in_the_name(nlp):
+    ents = _ents(nlp, "Huawei's Ascend 910D chip rivals the Microsoft Maia 100, and the Graphcore Bow IPU "
+                      "shipped in 2022 with 8 H100 GPUs in the same rack.")
+    for name in ("Ascend 910D", "Maia 100", "Bow IPU", "H100"):
+        assert any(t.endswith(name) and label == "Hardware" for t, label in ents), (name, ents)
+    assert not [t for t, _ in ents if t.endswith("2022") or t == "Ascend"], ents
+
+
+def test_a_citation_key_is_no_dataset(nlp):
+    ents = _ents(nlp, "We also tested NB-LM, which first appeared as NBSVM in WM12. Results on WMT14 are strong.")
+    texts = {t for t, _ in ents}
+    assert "WM12" not in texts and "WMT14" in texts, ents

@@ -319,3 +319,11 @@ def test_a_related_work_section_proposes_nothing(nlp):
             "both objectives. Experiments on Gigaword show that MIXER is better.")
     got = _proposed(nlp, text)
     assert "REINFORCE" not in got and "MIXER" in got, got
+
+
+def test_a_possessive_vendor_owns_the_product_after_its_family(nlp):
+    doc = nlp("Nvidia's Hopper H100 GPUs power the cluster.")
+    ms = doc._.kg_mentions
+    got = {(doc.text[ms[r["head"]]["start"]:ms[r["head"]]["end"]], doc.text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]])
+           for r in doc._.kg_relations if r["label"] == "developedBy"}
+    assert got == {("H100", "Nvidia")}, got

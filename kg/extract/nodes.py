@@ -75,6 +75,8 @@ from kg.extract.doccache import doc_text
 #: Size tokens after a model family: "70B", "7b", "1.5B", "8x7B", "175M", "400M".
 _SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[BMKT]$", re.I)
 #: Capitalised variant words after a listed model family ("Gemini Ultra", "GPT-4 Turbo").
+#: A model number after a hardware family ("910D", "100", "v5e", "3"), not a year or a unit.
+_HW_MODEL = re.compile(r"^(?!(?:19|20)\d\d$)(?:\d{1,4}[A-Z]?|[vV]\d+[a-z]?)$")
 _VARIANTS = {"Ultra", "Pro", "Nano", "Flash", "Opus", "Sonnet", "Haiku", "Turbo", "Mini", "mini",
              "Instruct", "Chat", "Max", "Plus", "Lite", "Coder", "Vision"}
 #: Generic heads after an alphanumeric hardware name (ANNOTATION: "H100 GPU" → "H100").
@@ -95,7 +97,9 @@ _GENERIC_ENTRIES = {"neural network", "deep neural network", "feedforward neural
                     # fields and application areas are no tasks or methods (ANNOTATION.md)
                     "attention mechanism", "autonomous driving", "recommendation systems", "recommender systems",
                     "deep learning", "machine learning", "artificial intelligence", "computer vision",
-                    "natural language processing", "large language model", "large language models"}
+                    "natural language processing", "large language model", "large language models",
+                    # a field and problem formulations (judged generic in blind audits 5 and 6)
+                    "representation learning", "binary classification", "medical diagnosis"}
 #: Listed kinds that stay generic as acronyms too ("DNNs", "NN"): every model is one.
 _ALWAYS_GENERIC = {"deep neural network", "neural network", "artificial neural network"}
 #: Generic heads after a listed Method's name (ANNOTATION.md: "Adam optimizer" → "Adam").
@@ -213,6 +217,12 @@ _NOT_IN_NAMES = {"of", "for", "and", "the", "with", "in", "on", "to", "a", "an",
 _ORG_LAST = {"ai", "labs", "lab", "inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "llc", "gmbh",
              "university", "institute", "research", "technologies", "foundation", "robotics", "laboratory",
              "laboratories", "academy", "college", "capital", "ventures", "partners"}
+#: Words after a measure's name that make it a training objective ("cross-entropy loss").
+_OBJECTIVE_WORDS = {"loss", "losses", "objective", "objectives", "criterion"}
+#: Last words of news outlets' names ("South China Morning Post", "The Information"
+#: excepted): ANNOTATION.md types outlets Organization; the stock NER often reads a place.
+_OUTLET_LAST = {"post", "times", "journal", "news", "herald", "tribune", "gazette", "telegraph", "guardian",
+                "insider", "wire", "chronicle", "observer", "register", "verge", "economist", "reuters", "bloomberg"}
 #: Job titles and honorifics the stock NER puts inside a person's span ("CTO Mark Ross",
 #: "CEO Jensen Huang"); ANNOTATION.md: the name only.
 _PERSON_TITLES = {"ceo", "cto", "cfo", "coo", "cso", "vp", "svp", "evp", "president", "chairman", "chairwoman",
@@ -698,6 +708,15 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         elif c.source == "ner" and c.label == "Location" and c.start > 1 and doc[c.start - 1].lower_ == "by" \
                 and doc[c.start - 2].lower_ in _INVEST_BY:
             c.label = "Organization"  # "a round led by Temasek": an investor, not a place
+        if c.source == "ner" and c.label in ("Location", "Person") and c.end - c.start > 1 \
+                and doc[c.end - 1].lower_ in _OUTLET_LAST:
+            c.label = "Organization"  # "South China Morning Post": a news outlet, not a place
+    # a lone stock-NER organisation that is the surname of a person the text names in
+    # full ("Alexandr Wang … Wang said") is that person
+    surnames = {doc[c.end - 1].text for c in cands if c.source == "ner" and c.label == "Person" and c.end - c.start > 1}
+    for c in cands:
+        if c.source == "ner" and c.label == "Organization" and c.end - c.start == 1 and doc[c.start].text in surnames:
+            c.label = "Person"
     paper = reads_as_paper(doc)
     cands = _citations(doc, cands, paper)
     lower_words = {t.text for t in doc if t.is_alpha and t.text.islower()}
@@ -779,6 +798,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     # the first line is the title, which names the document's method ("Convolutional
     # Kernel Networks"), not a section
     title_end = next((t.i for t in doc if "\n" in t.text or "\n" in t.whitespace_), n)
+    # tokens of the listed names (a hardware name does not grow into another listed name)
+    mention_toks = {i for c in cands if c.source in ("gazetteer", "abbreviation") for i in range(c.start, c.end)}
     # names the text introduces as a benchmark or dataset, typed so at every mention
     data_kinds: dict[str, str] = {}
     for c in cands:
@@ -813,8 +834,11 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             name = entry.name if entry is not None else text
             if name.lower() in _GENERIC_ENTRIES and not _inner_capital(text):
                 continue  # "Image Understanding", "entity embedding": a field or a kind
-            if c.label == "Metric" and name.lower().endswith(" loss"):
-                continue  # "hinge loss": a training objective, not an evaluation measure
+            if c.label == "Metric" and (name.lower().endswith(" loss") or text.lower().endswith(" loss") or (
+                    c.end < n and doc[c.end].lower_ in _OBJECTIVE_WORDS)):
+                # "hinge loss", "cross-entropy loss", "the cross-entropy objective": a
+                # training objective, not an evaluation measure (blind audits: 2 of 2 wrong)
+                continue
             if name.startswith("The ") and doc[c.start].text == "the":
                 continue  # "the stack" is no mention of the dataset "The Stack"
             if paper and c.label == "Organization" and c.end < n and doc[c.end].is_title and doc[c.end].is_alpha \
@@ -890,6 +914,22 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 continue  # "GPUs", "CPU": a class of hardware, not a node
             if c.source == "pattern:hardware-class":
                 continue  # "AI chips", "photonic processors", "quantum computer": a class, not a named chip
+            if src == "gazetteer":
+                # "Ascend" + "910D", "Maia" + "100": a listed family with a model number the
+                # list lacks; "Bow" + "IPU": a product name before a listed kind (blind audits
+                # 4 and 6: 4 developedBy facts and nodes cut to the family)
+                entry = by_id.get(c.gid) if c.gid else None
+                words = set(entry.name.split()) if entry is not None else set()
+                if c.end < n and not doc[c.end - 1].whitespace_.count("\n") and doc[c.end - 1].whitespace_ \
+                        and _HW_MODEL.match(doc[c.end].text) and not (c.end + 1 < n and doc[c.end + 1].text in ("-", "x", "×")):
+                    c.end, c.gid = c.end + 1, None
+                if c.start > 0 and doc[c.start - 1].pos_ == "PROPN" and doc[c.start - 1].dep_ == "compound" \
+                        and doc[c.start - 1].is_title and doc[c.start - 1].is_alpha and doc[c.start - 1].text not in words \
+                        and not doc[c.start - 1].is_sent_start and (c.start - 1) not in mention_toks:
+                    # ("its Instinct MI300X" stays the listed "AMD Instinct MI300X": the
+                    # entry's own name holds the word)
+                    c.start, c.gid = c.start - 1, None
+                text = doc[c.start:c.end].text
             if c.end - c.start > 1 and doc[c.end - 1].lower_ in _HW_TAIL:
                 prev = doc[c.end - 2].text
                 if any(ch.isalpha() for ch in prev) and any(ch.isdigit() for ch in prev) or prev in ("Hopper", "Blackwell"):

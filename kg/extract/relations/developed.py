@@ -51,6 +51,11 @@ class DevelopedRules:
                     break
             if target is None:
                 continue
+            # "Nvidia's Hopper H100 GPUs": of two names in a row the last is the product
+            # owned, the first its family (blind audit 4: the family judged the wrong end)
+            nxt = next((m for m in methods + hardware if m.label == target.label and m.start == target.end), None)
+            if nxt is not None:
+                target = nxt
             partners = [o] + [org_roots[c.i] for c in root.conjuncts if c.i in org_roots]
             for p in partners:
                 add("developedBy", target.i, p.i, sent, "org-possessive", 0.8)
