@@ -182,10 +182,15 @@ _SECTION = re.compile(
 #: organisations were fragments of longer terms or metrics ("Audio Spectrogram",
 #: "Equalized Odds"), which the paper rules drop.
 _ABSTRACT_VOICE = re.compile(
-    r"\b(?:we (?:propose|present|introduce|develop|design)|in this (?:paper|work|study)|this (?:paper|work) "
+    r"\b(?:we (?:propose|present|introduce|develop|design|evaluate|address|investigate|explore|analy[sz]e|study)"
+    r"|in this (?:paper|work|study)|this (?:paper|work) "
     r"(?:propose|present|introduce|stud|investigat|address)\w*|our (?:proposed )?(?:method|approach|framework|"
-    r"algorithm|model|architecture)s?\b|(?:extensive |our )?experiments? (?:on|show|demonstrate)|experimental "
-    r"results|empirical results|we (?:evaluate|show|demonstrate) that)", re.I)
+    r"algorithm|model|architecture|methodology)s?\b|(?:extensive |our )?experiments? (?:on|show|demonstrate)|"
+    r"experimental results|empirical results|we (?:evaluate|show|demonstrate) that)", re.I)
+#: The voice of news ("said", "announced", "according to", money): with it, one phrase of
+#: an abstract's voice is not enough to read as a paper.
+_NEWS_VOICE = re.compile(r"\b(?:said|says|told|announced|announces|according to|reported|reportedly|CEO|"
+                         r"spokesperson|percent|billion|million|startup|shares|investors?)\b|\$\d", re.I)
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d[a-z]?$")
 #: Words that make a stock-NER span an organisation by its own head ("University of X",
 #: "Northbridge Labs", "X Research", "X Inc."); ANNOTATION.md: companies, labs,
@@ -449,7 +454,7 @@ def reads_as_paper(doc: Doc) -> bool:
     ("et al", a bracketed author-year citation, a numbered reference "[4, 7]", a
     reference to a table or figure "Table 2"), or a structure marker ("section: Results"),
     or two different phrases of an abstract's voice (:data:`_ABSTRACT_VOICE`: "we propose",
-    "extensive experiments show").
+    "extensive experiments show"), or one without the voice of news (:data:`_NEWS_VOICE`).
 
     >>> import spacy
     >>> nlp = spacy.blank("en")
@@ -479,7 +484,7 @@ def reads_as_paper(doc: Doc) -> bool:
         voice.add(m.group(0).lower().split()[-1])
         if len(voice) >= 2:
             return True
-    return False
+    return bool(voice) and _NEWS_VOICE.search(text) is None
 
 
 #: Characters beyond which a text that reads as a paper is taken for a paper's body
