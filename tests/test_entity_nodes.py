@@ -391,3 +391,14 @@ def test_a_citation_key_is_no_dataset(nlp):
     ents = _ents(nlp, "We also tested NB-LM, which first appeared as NBSVM in WM12. Results on WMT14 are strong.")
     texts = {t for t, _ in ents}
     assert "WM12" not in texts and "WMT14" in texts, ents
+
+
+def test_datelines_heading_lines_identifiers_and_name_fragments_are_no_organizations(nlp):
+    text = ("Foundry orders rise\nTAIPEI (Taiwan News) — TSMC has increased its orders.\nLicence Concerns:\n"
+            "The system produced GDT_TS scores of 70. We fine-tune three large Audio Spectrogram Transformers on "
+            "DESED.")
+    ents = _ents(nlp, text)
+    assert ("TAIPEI", "Location") in ents, ents
+    orgs = {t for t, label in ents if label == "Organization"}
+    assert not orgs & {"TAIPEI", "Licence Concerns", "GDT_TS", "Audio Spectrogram"}, ents
+    assert "TSMC" in orgs, ents

@@ -66,7 +66,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.nodes import doc_genre
 from kg.extract.relations.base import DATASETS, DocCtx, RuleBase, SentCtx, _own_mention, canonical_decimal
 from kg.extract.relations.based_on import BasedOnRules
 from kg.extract.relations.confidence import calibrated
@@ -213,9 +212,8 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
         rels[:] = [r for r in rels if not any(
             e is not None and ms_by_i[e].label == "Method" and _dataset_like(ms_by_i[e], c)
             for e in (r["head"], r["tail"] if r["label"] in _METHOD_TAILS else None))]
-        genre = doc_genre(doc)
         for r in rels:
-            r["confidence"] = calibrated(r["label"], r["pattern"], r["confidence"], genre=genre)
+            r["confidence"] = calibrated(r["label"], r["pattern"], r["confidence"], genre=c.genre)
         doc._.kg_relations = rels
         # one result per statement: two mentions of one method ("the Transformer" and
         # the title's "Transformer") stating the same number give one result

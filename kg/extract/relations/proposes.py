@@ -49,6 +49,8 @@ class ProposesRules:
                 lem = tok.lemma_.lower()
                 if lem not in propose_verbs and lem not in naming_verbs:
                     continue  # each rule below needs one of the two (_is_propose reads the lemma)
+                if lem == "describe" and c.genre == "body":
+                    continue  # "we first describe REINFORCE": a paper's body describes what it builds on
                 if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
                     for m in by_sent[id(sent)]:
                         if m.label == "Method" and not m.generic and m.start > tok.i and self._in_subtree(m, tok):
