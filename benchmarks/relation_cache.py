@@ -4,7 +4,7 @@ The first run parses each document with the full pipeline minus ``kg_relations``
 stores the docs (with ``kg_mentions``) in ``benchmarks/_work/cache/<set>.spacy``; later
 runs load them, apply a fresh :class:`kg.extract.relations.RelationExtractor` and score
 relations per label and per rule (:mod:`relation_diag`). Entities are those of the
-cached parse, so a change in ``kg/extract/entities.py`` needs ``--reparse``.
+cached parse, so a change in ``kg/extract/entities/`` needs ``--reparse``.
 
 Usage::
 

@@ -8,7 +8,7 @@ import pytest
 MODULES = [
     "kg.extract.abbreviations",
     "kg.extract.boundaries",
-    "kg.extract.entities",
+    "kg.extract.entities.shapes",
     "kg.extract.relations.base",
     "kg.build.merge",
     "kg.evaluate",

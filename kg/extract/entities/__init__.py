@@ -1,0 +1,196 @@
+"""Domain entity typing: the ``kg_entities`` spaCy component.
+
+Runs after the stock ``ner`` (and after the gazetteer ``entity_ruler``, which runs
+before it) and decides the final, typed, non-overlapping mentions of a ``Doc``.
+:class:`EntityTyper` gathers candidates from five sources, one module per rule family:
+
+1. **gazetteer** — spans the ``entity_ruler`` labelled with a kg type
+   (:mod:`.gazetteer_stat`). Certain, they always win.
+2. **abbreviation** — Schwartz–Hearst definitions, long and short forms
+   (:mod:`.gazetteer_stat`).
+3. **pattern** — names nobody listed: coined name shapes (:mod:`.shapes`) typed
+   from their context (:mod:`.context`), proposed and title-case names
+   (:mod:`.names`), dataset phrases (:mod:`.datasets`), hardware
+   (:mod:`.hardware`), Task noun phrases (:mod:`.tasks`); and coordination with a
+   typed name ("on VisDA, Office-Home, and X", :func:`_propagate_coordination`).
+4. **statistical** — spans of the NER trained on the devsets
+   (:mod:`.gazetteer_stat`); its descriptive lower-case spans are marked ``generic``.
+5. **ner** — the stock NER's ORG/PERSON/GPE/LOC (:mod:`.stock`).
+
+Overlaps are resolved by that priority (gazetteer and abbreviation first, then
+pattern, statistical, ner), longer spans first within a priority — with one
+arbitration by evidence above it (:meth:`EntityTyper._dataset_extensions`,
+:mod:`.datasets`): a phrase headed by a dataset noun whose name part starts with a
+name is one Dataset/Benchmark and wins over the spans inside it.
+
+Results: ``doc.ents`` holds the final spans (labels are kg types, ``ent_id_``
+the gazetteer id where there is one) and ``doc._.kg_mentions`` the same as plain
+dicts ``{"start", "end", "label", "source", "gid", "generic"}`` (character
+offsets; ``gid`` the gazetteer id or None; ``generic`` for lower-case technique
+names that relations do not treat as a paper's own method).
+
+The candidate record and shared word lists are in :mod:`.common`; the names other
+modules import (``_Cand``, ``name_shape``, ``_is_propose_verb``, ``_has_self_subject``,
+...) are re-exported here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.boundaries import fix_boundaries
+from kg.extract.entities.common import (  # noqa: F401 (re-exported)
+    _TYPED_BY_HEAD,
+    KG_TYPES,
+    PRIORITY,
+    _Cand,
+    _headline_tokens,
+)
+from kg.extract.entities.context import ContextRules, _has_self_subject, _is_propose_verb  # noqa: F401
+from kg.extract.entities.datasets import DatasetRules
+from kg.extract.entities.gazetteer_stat import GazetteerStatRules
+from kg.extract.entities.hardware import HardwareRules
+from kg.extract.entities.names import NameRules
+from kg.extract.entities.shapes import name_shape  # noqa: F401 (re-exported)
+from kg.extract.entities.stock import STOCK_MAP, StockRules  # noqa: F401 (re-exported)
+from kg.extract.entities.tasks import TaskRules
+from kg.extract.lexicon import load_lexicon
+from kg.extract.nodes import refine
+
+if not Doc.has_extension("kg_mentions"):
+    Doc.set_extension("kg_mentions", default=None)
+
+
+class EntityTyper(ContextRules, GazetteerStatRules, NameRules, DatasetRules, HardwareRules, TaskRules, StockRules):
+    """The ``kg_entities`` component (see the module docstring).
+
+    Parameters
+    ----------
+    default_unknown : str or None
+        Type given to a mixed-case name no context types (``"Method"``: in AI
+        text most coined mixed-case names are models or methods); None drops it.
+    tasks_from_noun_chunks : bool
+        Find Task mentions as noun phrases headed by a task noun.
+    """
+
+    def __init__(self, default_unknown: str | None = "Method", tasks_from_noun_chunks: bool = True):
+        self.lex = load_lexicon()
+        #: (by_id, by_match_key) gazetteer index, set by :func:`kg.extract.load_pipeline`
+        self.gazetteer_index = None
+        self.default_unknown = default_unknown
+        self.tasks_from_noun_chunks = tasks_from_noun_chunks
+        self._sent_memo: tuple[Doc | None, dict] = (None, {})
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._sent_memo = (doc, {})  # fresh per call: the memo holds facts of this parse
+        gaz = self._gazetteer(doc)
+        cands = list(gaz)
+        cands += self._abbreviations(doc, gaz)
+        cands += self._statistical(doc)
+        cands += self._names(doc)
+        if self.tasks_from_noun_chunks:
+            cands += self._tasks(doc)
+        cands += self._stock(doc)
+        cands += self._dataset_extensions(doc, cands)
+        cands += self._qualified_tasks(doc, gaz)
+        by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
+        headline = _headline_tokens(doc)
+        cands = fix_boundaries(doc, cands, headline)  # whole names, no generic tails (kg.extract.boundaries)
+        cands = refine(doc, cands, by_id, headline)  # evidence of a name (kg.extract.nodes)
+        chosen = _select(cands)
+        chosen = _propagate_coordination(doc, chosen)
+        ents = []
+        for c in chosen:
+            sp = Span(doc, c.start, c.end, label=c.label)
+            if c.gid:
+                sp.id_ = c.gid
+            ents.append(sp)
+        doc.set_ents(ents, default="outside")
+        by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
+        mentions = []
+        for c in chosen:
+            text = doc[c.start:c.end].text
+            entry = by_id.get(c.gid) if c.gid else None
+            name = entry.name if entry is not None else text
+            end_char = doc[c.end - 1].idx + len(doc[c.end - 1].text)
+            if _PLURAL_ACRONYM.match(doc[c.end - 1].text):
+                end_char -= 1  # ANNOTATION.md: plural endings stay outside ("CNNs" → "CNN", "H100s" → "H100")
+            mentions.append({
+                "start": doc[c.start].idx,
+                "end": end_char,
+                "label": c.label,
+                "source": c.source,
+                "gid": c.gid,
+                # a lower-case technique ("federated learning", "FL"): a method, but
+                # not the named thing a paper proposes or evaluates
+                "generic": c.label == "Method" and c.source != "abbreviation" and (
+                    name.islower() or (c.source == "statistical" and not _looks_named(text))
+                ),
+            })
+        doc._.kg_mentions = mentions
+        return doc
+
+
+#: A plural of an acronym or model number: two capitals or a digit before a final
+#: lower-case "s" ("CNNs", "RNN-LMs", "LBPs", "H100s"; not "ResNets", "DARTS").
+_PLURAL_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2}|.*\d)[A-Za-z0-9-]*[A-Z0-9]s$")
+
+
+def _looks_named(text: str) -> bool:
+    """A proper name rather than a description: a capital or digit after the
+    first character of some word ("BERT", "ResNet-50", "Mask R-CNN")."""
+    return any(any(c.isupper() or c.isdigit() for c in w[1:]) or (w[:1].isupper() and len(text.split()) == 1) for w in text.split())
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Choose non-overlapping candidates: lower priority number first, then longer."""
+    order = sorted(
+        cands,
+        key=lambda c: (
+            PRIORITY[c.source.split(":")[0]] if c.rank is None else c.rank, -(c.end - c.start), c.start
+        ),
+    )
+    taken: set[int] = set()
+    chosen = []
+    for c in order:
+        rng = set(range(c.start, c.end))
+        if rng & taken:
+            continue
+        taken |= rng
+        chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
+    """Give a name the type of a gazetteer name it is coordinated with
+    ("on VisDA, Office-Home, and X" → X is a Dataset)."""
+    by_tok = {}
+    for c in chosen:
+        for i in range(c.start, c.end):
+            by_tok[i] = c
+    for c in chosen:
+        if not c.source.startswith("pattern:") or c.source in _TYPED_BY_HEAD:
+            continue  # a head noun ("the X dataset") is stronger evidence than a conjunct
+        root = doc[c.start:c.end].root
+        partners = [t for t in list(root.conjuncts) if t.i in by_tok]
+        types = {by_tok[t.i].label for t in partners if by_tok[t.i].source in ("gazetteer", "abbreviation")}
+        if len(types) == 1:
+            new = types.pop()
+            if new != c.label:
+                c.label = new
+                c.source = "pattern:coordination"
+    return chosen
+
+
+@Language.factory(
+    "kg_entities",
+    requires=["doc.ents", "token.dep", "token.lemma", "token.pos"],  # doc._.kg_stat_ents if present
+    assigns=["doc.ents", "doc._.kg_mentions"],
+    default_config={"default_unknown": "Method", "tasks_from_noun_chunks": True},
+)
+def make_entity_typer(nlp: Language, name: str, default_unknown: str | None, tasks_from_noun_chunks: bool) -> EntityTyper:
+    """spaCy factory for :class:`EntityTyper`."""
+    return EntityTyper(default_unknown=default_unknown, tasks_from_noun_chunks=tasks_from_noun_chunks)

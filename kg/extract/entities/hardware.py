@@ -1,0 +1,131 @@
+"""Hardware names (``pattern`` source of :class:`kg.extract.entities.EntityTyper`).
+
+Vendor + model number (+ head): "NVIDIA 3090 GPU", "TPU v4", "A100 GPUs"; and
+hardware classes: "GPU", "CPUs", "AI chips", "photonic processors", "quantum
+computer", "optical computing core", "AI accelerators".
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from spacy.tokens import Doc
+
+from kg.extract.entities.common import _HAS_DIGIT, _Cand
+
+_VENDORS = ("nvidia", "amd", "intel", "google", "apple", "qualcomm", "graphcore",
+            "cerebras", "huawei", "tesla", "samsung", "arm", "habana", "sambanova")
+_HW_PHRASE_HEADS = {"chip", "processor", "accelerator", "microcontroller", "fpga", "asic", "npu",
+                    "ipu", "supercomputer"}
+_HW_COMPUTER_MODS = {"quantum", "optical", "photonic", "analog", "neuromorphic"}
+_HW_GENERIC_MODS = {"first", "new", "next", "such", "these", "those", "most", "many", "several",
+                    "huge", "typical", "various", "different", "dedicated", "other", "latest",
+                    "industry", "cutting-edge", "next-generation", "so-called", "own", "same"}
+#: Counts and quantities before a hardware head ("4 GPUs", "1.19Mhz CPU", "16GB"), not model numbers.
+_HW_COUNT = re.compile(r"^(?:\d{1,2}|\d{1,3}(?:,\d{3})+|\d+\.\d+|\d+(?:\.\d+)?\s*(?:[kmgt]hz|[kmgt]b|gib|mib|w|nm|x|×)"
+                       r"|million|billion|thousand|hundred)$", re.I)
+_HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "processors",
+             "accelerator", "accelerators", "card", "cards", "cpu", "cpus", "npu", "ipu"}
+
+# Predicates of :meth:`ContextRules._token_mask` (module level: memo keys). Each is
+# the first test of the rule that uses it, on the token's string.
+
+
+def _is_hw_head_word(low: str) -> bool:
+    return low in _HW_HEADS or low in ("tpu", "tpus")
+
+
+def _is_hw_class_word(low: str) -> bool:
+    return low in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") or low.rstrip("s") in _HW_PHRASE_HEADS or low == "core"
+
+
+def _is_hw_class_lemma(lemma: str) -> bool:
+    lem = lemma.lower()
+    return lem in _HW_PHRASE_HEADS or lem == "computer"
+
+
+class HardwareRules:
+    """Hardware finders of :class:`kg.extract.entities.EntityTyper` (a mixin: needs
+    :class:`~kg.extract.entities.context.ContextRules`)."""
+
+    def _hardware(self, doc: Doc) -> list[_Cand]:
+        """Vendor + model number (+ head): "NVIDIA 3090 GPU", "TPU v4", "A100 GPUs"."""
+        out = []
+        for i in self._token_indices(doc, "LOWER", _is_hw_head_word):  # both tests need a head word
+            tok = doc[i]
+            low = tok.lower_
+            if low in _HW_HEADS:
+                j = i
+                # walk left over model numbers / vendor names
+                while j > 0 and (
+                    doc[j - 1].like_num or _HAS_DIGIT.search(doc[j - 1].text) or doc[j - 1].lower_ in _VENDORS
+                    or (doc[j - 1].text[:1].isupper() and doc[j - 1].pos_ == "PROPN" and doc[j - 1].lower_ not in ("the", "a"))
+                ):
+                    j -= 1
+                # a count or a quantity is no model number: "4 GPUs", "1.19Mhz CPU", "8 x"
+                while j < i and (_HW_COUNT.match(doc[j].text) or (doc[j].like_num and doc[j].is_alpha)):
+                    j += 1
+                has_model = any(
+                    (_HAS_DIGIT.search(t.text) and not _HW_COUNT.match(t.text)) or t.lower_ in _VENDORS
+                    for t in doc[j:i]
+                )
+                if j < i and has_model:
+                    out.append(_Cand(j, i + 1, "Hardware", "pattern:hardware"))
+            if low in ("tpu", "tpus") and i + 1 < len(doc) and re.match(r"^v\d", doc[i + 1].lower_):
+                out.append(_Cand(i, i + 2, "Hardware", "pattern:hardware"))
+        return out
+
+    def _hardware_phrases(self, doc: Doc) -> list[_Cand]:
+        """Hardware classes: "GPU", "CPUs", "AI chips", "photonic processors",
+        "quantum computer", "optical computing core", "AI accelerators"."""
+        out = []
+        # the tokens that can pass the tests below: a processor word, or a head word
+        # by its lower-case form or lemma
+        maybe = self._token_mask(doc, "LOWER", _is_hw_class_word) | self._token_mask(doc, "LEMMA", _is_hw_class_lemma)
+        for ti in np.flatnonzero(maybe).tolist():
+            tok = doc[ti]
+            low = tok.lower_
+            if low in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") and tok.text[:3].isupper():
+                out.append(_Cand(tok.i, tok.i + 1, "Hardware", "pattern:hardware-class"))
+                continue
+            if tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            lem = tok.lemma_.lower()
+            is_head = lem in _HW_PHRASE_HEADS or low.rstrip("s") in _HW_PHRASE_HEADS
+            if lem == "computer" or low == "core":
+                is_head = False
+                mods = {c.lower_ for c in doc[max(0, tok.i - 2):tok.i]}
+                if mods & _HW_COMPUTER_MODS or (low == "core" and "computing" in mods):
+                    is_head = True
+            if not is_head:
+                continue
+            # the head must head its phrase ("AI chips"), not modify another noun ("chip design")
+            if tok.dep_ == "compound" or (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and doc[tok.i + 1].dep_ != "conj"):
+                continue
+            j = tok.i
+            while j > 0:
+                prev = doc[j - 1]
+                if prev.lower_ in _HW_GENERIC_MODS or prev.pos_ in ("DET", "NUM", "PRON", "ADP", "CCONJ", "PUNCT", "ADV", "AUX", "VERB") and not (prev.text == "-" or prev.tag_ == "VBN" and "-" in prev.text):
+                    if prev.text in (")",) and j > 3:  # "artificial intelligence (AI) accelerators"
+                        k = j - 1
+                        while k > 0 and doc[k].text != "(":
+                            k -= 1
+                        if doc[k].text == "(" and k > 0 and doc[k - 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+                            j = k
+                            continue
+                    break
+                if prev.pos_ not in ("NOUN", "PROPN", "ADJ", "X") and "-" not in prev.text:
+                    break
+                j -= 1
+            if j == tok.i and lem in ("processor", "accelerator", "chip", "core") and tok.lower_ not in ("microcontrollers",):
+                # a bare "chips"/"processors" is too vague unless it is a known class
+                continue
+            if any(t.lower_ in ("gpu", "gpus", "cpu", "cpus", "tpu", "tpus") for t in doc[j:tok.i]):
+                continue  # "GPU accelerators": the GPU is the hardware named
+            if lem == "computer":
+                while j < tok.i and doc[j].lower_ not in _HW_COMPUTER_MODS:
+                    j += 1
+            out.append(_Cand(j, tok.i + 1, "Hardware", "pattern:hardware-class"))
+        return out

@@ -1,0 +1,64 @@
+"""Candidates from the stock NER: the ``ner`` source of :class:`kg.extract.entities.EntityTyper`.
+
+The stock NER's ORG/PERSON/GPE/LOC mapped to Organization, Person and Location,
+minus known errors ("AI" as a place, numbers as places, a mixed-case model name as
+an organisation, title-case headlines, journal names).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from kg.extract.entities.common import _HAS_DIGIT, _Cand, _headline_tokens
+from kg.extract.entities.shapes import name_shape
+
+STOCK_MAP = {"ORG": "Organization", "PERSON": "Person", "GPE": "Location", "LOC": "Location"}
+#: Last words of journal and proceedings names: venues are not organisations.
+_VENUE_HEADS = {"communications", "transactions", "journal", "proceedings", "letters"}
+_ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für", "at", "on", "in", "&"}
+
+
+class StockRules:
+    """The stock-NER candidates of :class:`kg.extract.entities.EntityTyper` (a mixin:
+    needs the typer's ``lex`` and :class:`~kg.extract.entities.context.ContextRules`)."""
+
+    def _stock(self, doc: Doc) -> list[_Cand]:
+        out = []
+        headline_tokens = _headline_tokens(doc)
+        for e in doc.ents:
+            typ = STOCK_MAP.get(e.label_)
+            if typ is None:
+                continue
+            text = e.text.strip()
+            if text in self.lex.stop_names or not any(c.isalpha() for c in text):
+                continue
+            if _HAS_DIGIT.search(text) and typ != "Organization":
+                continue  # "+12.0%" as GPE
+            if typ == "Location" and (text.isupper() and len(text) <= 4 and text not in ("US", "UK", "USA", "EU", "UAE")):
+                continue
+            if text.lower().startswith(("the ", "a ")):
+                e = e[1:]
+                if not len(e):
+                    continue
+            if len(e) == 1 and name_shape(e.text, self.lex) in ("mixed", "caps") and not (typ == "Organization" and len(e.text) > 4 and e.text.isupper()):
+                continue  # "GPT-3"/"TernaryBERT"/"EMA" tagged ORG: leave it to the name patterns
+            if e[0].text[:1].islower():
+                continue  # "node" as a place
+            if typ == "Organization" and any(
+                t.is_alpha and t.text[:1].islower() and t.lower_ not in _ORG_FUNCTION_WORDS for t in e
+            ):
+                continue  # "neurosymbolic models"
+            if self._head_type(e[-1]) not in (None, "Organization") and e[-1].lower_ not in ("ai",):
+                continue  # "Deep Neural Networks", "Vision Systems"
+            if typ == "Organization" and e[-1].lower_ in _VENUE_HEADS:
+                continue  # "Nature Communications", "IEEE Transactions": a venue (sample guidelines)
+            if len(e) > 1 and e.start in headline_tokens:
+                continue  # title-case headlines: "AI Can Write Disinformation Now"
+            # split "Institute for Artificial Intelligence, Tsinghua University"
+            start = e.start
+            for k in range(e.start, e.end + 1):
+                if k == e.end or doc[k].text in (",", ";"):
+                    if k > start:
+                        out.append(_Cand(start, k, typ, "ner"))
+                    start = k + 1
+        return out
