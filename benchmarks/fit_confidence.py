@@ -114,33 +114,31 @@ def fit(judged: list[dict], min_n: int = 5) -> dict:
 #: + 35 unseen arXiv abstracts and the bodies of 3 x 16 unseen SciREX papers), replayed
 #: with the rules of this commit: each judged fact the rules still produce counts once
 #: for every ``label/pattern`` of its evidence, in the genre of its document
-#: (:func:`kg.extract.nodes.doc_genre`); "partly" counts wrong. 315 of the 383 judged
+#: (:func:`kg.extract.nodes.doc_genre`); "partly" counts wrong. 297 of the 383 judged
 #: facts are still produced. The seventh audit (fresh text, session 8) measures the
 #: calibration of confidences fitted with these counts.
 AUDIT_REPLAY = {
-    "basedOn/based-on@abstract": (3, 4), "basedOn/based-on@body": (6, 9), "basedOn/based-on@news": (0, 1),
-    "developedBy/org-possessive@news": (23, 29), "developedBy/org-subject@news": (13, 17),
+    "basedOn/based-on@abstract": (3, 5), "basedOn/based-on@body": (6, 9),
+    "developedBy/org-possessive@news": (23, 27), "developedBy/org-subject@news": (13, 14),
     "developedBy/org-version-of@news": (2, 2), "evaluatedOn/eval-anaphor@abstract": (9, 9),
     "evaluatedOn/eval-anaphor@body": (23, 28), "evaluatedOn/eval-linked@abstract": (8, 8),
-    "evaluatedOn/eval-linked@body": (5, 11), "evaluatedOn/eval-linked@news": (1, 1),
+    "evaluatedOn/eval-linked@body": (5, 10), "evaluatedOn/eval-linked@news": (1, 1),
     "evaluatedOn/eval-sentence-main@abstract": (3, 4), "evaluatedOn/eval-sentence-main@body": (2, 5),
     "evaluatedOn/eval-sentence-self@abstract": (10, 11), "evaluatedOn/eval-sentence-self@body": (4, 7),
-    "evaluatedOn/eval-sentence-self@news": (1, 1), "evaluatedOn/eval-sentence@abstract": (11, 12),
-    "evaluatedOn/eval-sentence@body": (14, 18), "evaluatedOn/eval-sentence@news": (6, 6),
-    "evaluatedOn/method-verb-on@body": (3, 3), "outperforms/better-than@abstract": (0, 1),
-    "outperforms/better-than@body": (0, 1), "outperforms/better-than@news": (0, 1),
-    "outperforms/outperform-verb@abstract": (5, 6), "outperforms/outperform-verb@body": (0, 2),
-    "outperforms/outperform-verb@news": (7, 7), "partOf/part-of@body": (2, 2), "proposes/named@abstract": (1, 2),
-    "proposes/named@body": (6, 6), "proposes/title@abstract": (27, 29), "proposes/title@news": (1, 4),
-    "proposes/we-propose-appositive@abstract": (1, 1), "proposes/we-propose-appositive@body": (1, 2),
-    "proposes/we-propose@abstract": (40, 45), "proposes/we-propose@body": (11, 15), "proposes/we-propose@news": (3, 4),
-    "runsOn/on-hardware@abstract": (0, 1), "runsOn/on-hardware@body": (0, 1),
-    "trainedOn/train-context@abstract": (0, 1), "usedFor/method-for-task@abstract": (14, 16),
-    "usedFor/method-for-task@body": (7, 10), "usedFor/method-for-task@news": (2, 2),
-    "usedFor/method-noun-for-task@abstract": (2, 2), "usedFor/method-noun-for-task@body": (1, 1),
-    "usedFor/sota-on-task@abstract": (1, 2), "usedFor/sota-on-task@body": (2, 3), "usedFor/sota-on-task@news": (1, 1),
-    "usedFor/study-task@abstract": (0, 1), "usedFor/study-task@body": (1, 1),
-    "usedFor/task-using-method@abstract": (1, 1), "usedFor/task-using-method@news": (1, 1),
+    "evaluatedOn/eval-sentence-self@news": (1, 1), "evaluatedOn/eval-sentence@abstract": (13, 14),
+    "evaluatedOn/eval-sentence@body": (14, 17), "evaluatedOn/eval-sentence@news": (4, 4),
+    "evaluatedOn/method-verb-on@body": (3, 3), "outperforms/better-than@abstract": (0, 2),
+    "outperforms/better-than@body": (0, 1), "outperforms/outperform-verb@abstract": (6, 7),
+    "outperforms/outperform-verb@body": (0, 2), "outperforms/outperform-verb@news": (6, 6),
+    "partOf/part-of@body": (2, 2), "proposes/named@abstract": (1, 1), "proposes/named@body": (6, 6),
+    "proposes/title@abstract": (28, 33), "proposes/we-propose-appositive@abstract": (1, 1),
+    "proposes/we-propose-appositive@body": (0, 1), "proposes/we-propose@abstract": (42, 48),
+    "proposes/we-propose@body": (10, 13), "proposes/we-propose@news": (1, 1), "runsOn/on-hardware@body": (0, 1),
+    "trainedOn/train-context@abstract": (0, 1), "usedFor/method-for-task@abstract": (16, 17),
+    "usedFor/method-for-task@body": (6, 8), "usedFor/method-noun-for-task@abstract": (2, 2),
+    "usedFor/method-noun-for-task@body": (1, 1), "usedFor/sota-on-task@abstract": (1, 1),
+    "usedFor/sota-on-task@body": (2, 3), "usedFor/study-task@abstract": (0, 1), "usedFor/study-task@body": (1, 1),
+    "usedFor/task-using-method@abstract": (1, 1),
 }
 _POOLED = ("; pooled with the blind expert audits (combine_audit: judged precision shrunk towards the "
            "SciREX / issue-17 prior, then per genre towards the rule's value)")
