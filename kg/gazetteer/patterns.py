@@ -152,7 +152,7 @@ def _pattern_specs(
     tok = tokenizer or _blank_tokenizer()
     entries = list(entries)
     owner = {match_key(f): e.id for e in entries for f in e.surface_forms}
-    seen: set[tuple[str, str, bool]] = set()
+    seen: set[tuple[str, tuple[str, ...], bool]] = set()
     for entry in entries:
         for form in entry.surface_forms:
             for variant in surface_variants(form):
@@ -163,16 +163,18 @@ def _pattern_specs(
                 if exact and variant.islower():
                     texts.append(variant[0].upper() + variant[1:])
                 for text in texts:
-                    key = (entry.id, text if exact else text.lower(), exact)
-                    if key in seen:
-                        continue
-                    seen.add(key)
                     tokens = [t.text for t in tok(text) if not t.is_space]
                     if not tokens:
                         raise GazetteerError(
                             f"{entry.path or '<entry>'}:{entry.line or 0}: surface form "
                             f"{text!r} of {entry.id!r} has no tokens"
                         )
+                    # keyed by the tokens: "Flickr30K" tokenises as "Flickr30 K" and
+                    # "Flickr30k" as one token, so two case variants may need two patterns
+                    key = (entry.id, tuple(tokens) if exact else tuple(t.lower() for t in tokens), exact)
+                    if key in seen:
+                        continue
+                    seen.add(key)
                     yield entry, text, exact, tokens
 
 
