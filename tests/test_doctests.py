@@ -8,7 +8,9 @@ import pytest
 MODULES = [
     "kg.extract.abbreviations",
     "kg.extract.boundaries",
+    "kg.extract.entities",
     "kg.extract.entities.shapes",
+    "kg.extract.relations.confidence",
     "kg.extract.relations.base",
     "kg.build.merge",
     "kg.evaluate",

@@ -41,6 +41,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.doccache import doc_text
 from kg.extract.boundaries import fix_boundaries
 from kg.extract.entities.common import (  # noqa: F401 (re-exported)
     _TYPED_BY_HEAD,
@@ -100,6 +101,10 @@ class EntityTyper(ContextRules, GazetteerStatRules, NameRules, DatasetRules, Har
         headline = _headline_tokens(doc)
         cands = fix_boundaries(doc, cands, headline)  # whole names, no generic tails (kg.extract.boundaries)
         cands = refine(doc, cands, by_id, headline)  # evidence of a name (kg.extract.nodes)
+        urls = _spaced_urls(doc_text(doc))
+        if urls:  # "https: // github.com / leuchine / S-LSTM": text inside a URL is no entity
+            cands = [c for c in cands if not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b
+                                                 for a, b in urls)]
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
         ents = []
@@ -132,6 +137,21 @@ class EntityTyper(ContextRules, GazetteerStatRules, NameRules, DatasetRules, Har
             })
         doc._.kg_mentions = mentions
         return doc
+
+
+#: A URL, also as tokenised text writes it with spaces around ":" and "/" (SciREX:
+#: "https: // github.com / leuchine / S-LSTM"; seventh blind audit: a proposal from one).
+_SPACED_URL = re.compile(r"(?:https?|ftp)\s?:\s?/\s?/\s?[\w.-]+(?:\s?/\s?[\w.~%+-]+)*")
+
+
+def _spaced_urls(text: str) -> list[tuple[int, int]]:
+    """Character spans of the URLs in ``text``, spaced or not (:data:`_SPACED_URL`).
+
+    >>> t = "Code: https: // github.com / leuchine / S-LSTM, with baselines."
+    >>> [t[a:b] for a, b in _spaced_urls(t)]
+    ['https: // github.com / leuchine / S-LSTM']
+    """
+    return [m.span() for m in _SPACED_URL.finditer(text)]
 
 
 #: A plural of an acronym or model number: two capitals or a digit before a final
