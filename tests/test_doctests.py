@@ -8,6 +8,8 @@ import pytest
 MODULES = [
     "kg.extract.abbreviations",
     "kg.extract.boundaries",
+    "kg.extract.genre",
+    "kg.extract.name_evidence",
     "kg.extract.entities.shapes",
     "kg.extract.relations.base",
     "kg.build.merge",

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.doccache import doc_text
 from kg.extract.entities import _has_self_subject, _is_propose_verb
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.nodes import doc_genre
+from kg.extract.genre import doc_genre
 
 _TITLE_SPLIT = re.compile(r":| for | via | with | using | through ")
 _STRONG_EVAL = {"experiment", "evaluate", "evaluation", "achieve", "outperform", "result",
@@ -87,7 +87,7 @@ class DocCtx:
         self.cited: dict[str, bool] = {}
         #: character spans of the document's related-work/background sections
         self.background: list[tuple[int, int]] = background_spans(self.text)
-        #: "news", "abstract" or "body" (:func:`kg.extract.nodes.doc_genre`)
+        #: "news", "abstract" or "body" (:func:`kg.extract.genre.doc_genre`)
         self.genre: str = doc_genre(doc)
 
     def in_background(self, sent) -> bool:
