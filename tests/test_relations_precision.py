@@ -327,3 +327,23 @@ def test_a_possessive_vendor_owns_the_product_after_its_family(nlp):
     got = {(doc.text[ms[r["head"]]["start"]:ms[r["head"]]["end"]], doc.text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]])
            for r in doc._.kg_relations if r["label"] == "developedBy"}
     assert got == {("H100", "Nvidia")}, got
+
+
+def test_architectures_a_paper_compares_are_not_proposed(nlp):
+    # in the style of an ECG abstract of the seventh blind audit (written here)
+    text = ("Deep Architectures for Arrhythmia Classification: A Comprehensive Evaluation\nWe developed and "
+            "compared four architectures, including LeNet-5, VGG-16 and ResNet-50, to classify arrhythmia. "
+            "In this paper we show experiments on PTB-XL.")
+    got = _proposed(nlp, text)
+    assert not got & {"LeNet-5", "VGG-16", "ResNet-50"}, got
+
+
+def test_examples_after_such_as_are_not_proposed(nlp):
+    got = _proposed(nlp, "Open Arena: Open-style Questions for LLMs\nWe introduce the Open Arena to track LLMs, "
+                         "such as GPT-4o, Claude 3, Gemini, etc. In this paper we show experiments on it.")
+    assert not got & {"GPT-4o", "Claude 3", "Gemini"}, got
+
+
+def test_a_model_equivalent_to_another_is_not_the_other(nlp):
+    doc = nlp("Inspur unveils GPT-3 equivalent for Chinese language\nInspur said on Monday it built the model.")
+    assert not [r for r in doc._.kg_relations if r["label"] == "developedBy"], doc._.kg_relations

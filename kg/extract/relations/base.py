@@ -87,6 +87,9 @@ class DocCtx:
         self.cited: dict[str, bool] = {}
         #: character spans of the document's related-work/background sections
         self.background: list[tuple[int, int]] = background_spans(self.text)
+        #: end of the title line (a short first line followed by more text), else 0
+        first = self.text.find("\n")
+        self.title_end: int = first if 0 < first < 200 else 0
         #: "news", "abstract" or "body" (:func:`kg.extract.genre.doc_genre`)
         self.genre: str = doc_genre(doc)
 

@@ -18,7 +18,8 @@ class DevelopedRules:
             # "<Org> introduced/released X"
             if root.dep_ in ("nsubj",) and root.head.lemma_.lower() in self.lex["develop_verbs"] and not self._negated(root.head):
                 for m in methods + hardware:
-                    if m.start > root.head.i and _direct_object_path(m, root.head, self.lex) and m.i not in beaten:
+                    if m.start > root.head.i and _direct_object_path(m, root.head, self.lex) and m.i not in beaten \
+                            and not _rival_of(m):
                         add("developedBy", m.i, o.i, sent, "org-subject", 0.9)
             # "X by <Org>", "X, developed by <Org>"
             if root.dep_ == "pobj" and root.head.lower_ == "by":
@@ -70,3 +71,23 @@ class DevelopedRules:
                             for o in orgs:
                                 if c.left_edge.i <= o.span.root.i <= c.right_edge.i:
                                     add("developedBy", m.i, o.i, sent, "org-version-of", 0.85)
+
+
+#: Nouns that make a named model the yardstick of another ("a GPT-3 equivalent",
+#: "its answer to GPT-4", "a Llama rival"): the organisation made the other one.
+_RIVAL_NOUNS = {"equivalent", "rival", "alternative", "competitor", "challenger", "clone", "counterpart",
+                "answer", "copy", "version", "killer", "contender"}
+
+
+def _rival_of(m) -> bool:
+    """True if mention ``m`` names what another model is measured against: it modifies,
+    or is the object of "to/of" under, a noun of :data:`_RIVAL_NOUNS` ("Inspur unveils
+    GPT-3 equivalent": a model like GPT-3, not GPT-3; seventh blind audit)."""
+    r = m.span.root
+    if r.dep_ in ("compound", "amod", "nmod", "poss") and r.head.lemma_.lower() in _RIVAL_NOUNS:
+        return True
+    if any(c.dep_ == "amod" and c.lower_ in _RIVAL_NOUNS and c.i == m.end for c in r.children):
+        return True  # "GPT-3 equivalent" parsed with the noun as an adjective of the name
+    if r.dep_ == "pobj" and r.head.lower_ in ("to", "of") and r.head.head.lemma_.lower() in _RIVAL_NOUNS:
+        return True
+    return False

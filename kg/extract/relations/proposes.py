@@ -54,20 +54,30 @@ class ProposesRules:
                     continue  # each rule below needs one of the two (_is_propose reads the lemma)
                 if lem == "describe" and c.genre == "body":
                     continue  # "we first describe REINFORCE": a paper's body describes what it builds on
-                if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
+                if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok) \
+                        and not _compares(tok):
+                    found = []
                     for m in by_sent[id(sent)]:
                         if m.label == "Method" and not m.generic and m.start > tok.i and self._in_subtree(m, tok):
                             # skip methods inside "based on X"/"using X" sub-phrases
                             if not _direct_object_path(m, tok, self.lex) or _inside_longer_name(m) \
-                                    or self._modifies_non_method(m):
+                                    or self._modifies_non_method(m) or _under_study(m, tok):
                                 continue
+                            found.append(m)
+                    # "we develop four architectures, including CNN, CNN-LSTM and
+                    # ResNet-1D": three or more listed names are what the paper
+                    # compares, not what it proposes (seventh blind audit: 5 of 5 wrong)
+                    if len(found) < 3:
+                        for m in found:
                             add("proposes", None, m.i, sent, "we-propose", 0.9)
                             proposed.append(m.i)
-                if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok):
+                if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok) \
+                        and not _compares(tok):
                     for m in by_sent[id(sent)]:
-                        if (m.label == "Method" and not m.generic and m.start > tok.i and m.start > 0
+                        if (m.label == "Method" and not m.generic and m.start > tok.i and m.start > 0 and not _under_study(m, tok)
                                 and doc[m.start - 1].text in (",", ":") and (m.end >= sent.end - 1 or doc[m.end].text in (".", ",", "(", ";"))
-                                and not _under_prep(m, tok, ("than", "over", "like", "with", "using"))):
+                                and not _under_prep(m, tok, ("than", "over", "like", "with", "using"))
+                                and not _such_as(m, tok)):
                             add("proposes", None, m.i, sent, "we-propose-appositive", 0.8)
                             proposed.append(m.i)
                 if lem in self.lex["naming_verbs"] and tok.dep_ in ("acl", "relcl", "advcl"):
@@ -231,3 +241,39 @@ def _starts_title(m, title_line: str) -> bool:
     # "Learning a Discriminative Feature Network for …": an indefinite article
     # introduces a new method
     return prefix in _TITLE_DETERMINERS or re.fullmatch(r"(?:[a-z-]+ing|towards?) (?:a|an)", prefix) is not None
+
+
+#: Verbs that, coordinated with a proposal verb, make its objects things compared
+#: ("we developed and compared four architectures").
+_COMPARE_VERBS = {"compare", "evaluate", "benchmark", "assess", "test", "analyze", "analyse", "review", "survey"}
+#: Nouns of studies: "a comparative study of X", "an evaluation of X" are about X, not a proposal of it.
+_STUDY_NOUNS = {"study", "comparison", "survey", "review", "analysis", "evaluation", "overview", "investigation",
+                "benchmark", "benchmarking", "assessment"}
+
+
+def _compares(verb) -> bool:
+    """True if proposal verb ``verb`` is coordinated with a comparison verb ("developed and compared")."""
+    heads = [c for c in verb.children if c.dep_ == "conj"] + ([verb.head] if verb.dep_ == "conj" else [])
+    return any(h.lemma_.lower() in _COMPARE_VERBS for h in heads)
+
+
+def _under_study(m, verb) -> bool:
+    """True if mention ``m`` hangs below a study noun on its way up to ``verb`` ("offers a
+    comparative study of five VQA models, ABC-CNN, KICNLE …")."""
+    for a in m.span.root.ancestors:
+        if a.i == verb.i:
+            return False
+        if a.lemma_.lower() in _STUDY_NOUNS and a.pos_ == "NOUN":
+            return True
+    return False
+
+
+def _such_as(m, verb) -> bool:
+    """True if mention ``m`` is an example after "such as" below ``verb`` ("… to track
+    LLMs, such as GPT-4o, Claude 3, Gemini"): an example, not the proposal."""
+    for a in m.span.root.ancestors:
+        if a.i == verb.i:
+            return False
+        if a.dep_ == "prep" and a.lower_ == "as" and a.i > 0 and a.doc[a.i - 1].lower_ == "such":
+            return True
+    return False
