@@ -114,7 +114,7 @@ def fit(judged: list[dict], min_n: int = 5) -> dict:
 #: + 35 unseen arXiv abstracts and the bodies of 3 x 16 unseen SciREX papers), replayed
 #: with the rules of this commit: each judged fact the rules still produce counts once
 #: for every ``label/pattern`` of its evidence, in the genre of its document
-#: (:func:`kg.extract.nodes.doc_genre`); "partly" counts wrong. 297 of the 383 judged
+#: (:func:`kg.extract.genre.doc_genre`); "partly" counts wrong. 297 of the 383 judged
 #: facts are still produced. The seventh audit (fresh text, session 8) measures the
 #: calibration of confidences fitted with these counts.
 AUDIT_REPLAY = {

@@ -9,6 +9,8 @@ MODULES = [
     "kg.extract.abbreviations",
     "kg.extract.boundaries",
     "kg.extract.entities",
+    "kg.extract.genre",
+    "kg.extract.name_evidence",
     "kg.extract.entities.shapes",
     "kg.extract.relations.confidence",
     "kg.extract.relations.base",

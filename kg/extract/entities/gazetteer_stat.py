@@ -33,7 +33,7 @@ from kg.extract.entities.common import (
     _headline_tokens,
 )
 from kg.extract.entities.shapes import name_shape
-from kg.extract.nodes import is_junk
+from kg.extract.name_evidence import is_junk
 
 #: Heads of descriptive method phrases ("deep learning models", "defense methods",
 #: "distributed training method", "self-evolution learning", "class representation"):

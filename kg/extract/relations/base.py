@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.doccache import doc_text
 from kg.extract.entities import _has_self_subject, _is_propose_verb
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.nodes import doc_genre
+from kg.extract.genre import doc_genre
 
 _TITLE_SPLIT = re.compile(r":| for | via | with | using | through ")
 _STRONG_EVAL = {"experiment", "evaluate", "evaluation", "achieve", "outperform", "result",
@@ -90,7 +90,7 @@ class DocCtx:
         #: end of the title line (a short first line followed by more text), else 0
         first = self.text.find("\n")
         self.title_end: int = first if 0 < first < 200 else 0
-        #: "news", "abstract" or "body" (:func:`kg.extract.nodes.doc_genre`)
+        #: "news", "abstract" or "body" (:func:`kg.extract.genre.doc_genre`)
         self.genre: str = doc_genre(doc)
 
     def in_background(self, sent) -> bool:

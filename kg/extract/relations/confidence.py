@@ -38,7 +38,7 @@ def calibrated(label: str, pattern: str, prior: float, table: dict | None = None
     table : dict, optional
         A table as :func:`load_rule_precision` returns (default: the shipped file).
     genre : str, optional
-        ``"news"``, ``"abstract"`` or ``"body"`` (:func:`kg.extract.nodes.doc_genre`):
+        ``"news"``, ``"abstract"`` or ``"body"`` (:func:`kg.extract.genre.doc_genre`):
         a rule's precision differs by kind of text, and the table's ``"genres"`` map
         (``"label/pattern@genre"``) holds the fitted value where judged verdicts exist.
 
