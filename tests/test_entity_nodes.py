@@ -402,3 +402,18 @@ def test_datelines_heading_lines_identifiers_and_name_fragments_are_no_organizat
     orgs = {t for t, label in ents if label == "Organization"}
     assert not orgs & {"TAIPEI", "Licence Concerns", "GDT_TS", "Audio Spectrogram"}, ents
     assert "TSMC" in orgs, ents
+
+
+def test_descriptive_organisations_citation_keys_and_references_back_are_no_nodes(nlp):
+    ents = _ents(nlp, "Cohere raised money from Nvidia, Oracle and Salesforce Ventures, said Wang Xiaochuan. "
+                      "Wang added that Big Tech and British AI firms follow. AI's Future Role is debated.")
+    texts = {t for t, _ in ents}
+    assert ("Salesforce Ventures", "Organization") in ents, ents
+    assert not texts & {"Big Tech", "British AI", "AI's Future Role"}, ents
+    assert ("Wang", "Organization") not in ents, ents
+    paper = _ents(nlp, "section: Results Recall that the model is trained on COCO. This sensitivity is high. "
+                       "In this paper we propose FooNet, unlike Pennington2014GloveGV and BowmanAPM15. Experiments "
+                       "show gains at 585 petaFLOPS.")
+    texts = {t for t, _ in paper}
+    assert not texts & {"Recall", "sensitivity", "Pennington2014GloveGV", "BowmanAPM15", "petaFLOPS"}, paper
+    assert ("COCO", "Dataset") in paper, paper

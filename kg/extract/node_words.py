@@ -36,7 +36,10 @@ _GENERIC_ENTRIES = {"neural network", "deep neural network", "feedforward neural
                     "deep learning", "machine learning", "artificial intelligence", "computer vision",
                     "natural language processing", "large language model", "large language models",
                     # a field and problem formulations (judged generic in blind audits 5 and 6)
-                    "representation learning", "binary classification", "medical diagnosis"}
+                    "representation learning", "binary classification", "medical diagnosis",
+                    # generic practices, operations and kinds (seventh blind audit)
+                    "data augmentation", "average pooling", "max pooling", "image representation",
+                    "dialogue systems", "dialog systems", "big tech"}
 #: Listed kinds that stay generic as acronyms too ("DNNs", "NN"): every model is one.
 _ALWAYS_GENERIC = {"deep neural network", "neural network", "artificial neural network"}
 #: Generic heads after a listed Method's name (ANNOTATION.md: "Adam optimizer" → "Adam").
@@ -63,12 +66,14 @@ _JUNK = (
     re.compile(r"^[A-Za-z]+name$"),  # "SIFTname": a LaTeX macro label
     # a BibTeX citation key left in the text: "Guo:2016", "chen-manning:2014:EMNLP", "smithJohnson07"
     re.compile(r"^[A-Za-z][\w.-]*:(?:19|20)\d\d\b|etal:|^[a-z]+[A-Z][a-z]+\d\d$"),
+    # a Semantic Scholar / DBLP key: "Pennington2014GloveGV", "Chen2017EnhancedLF", "BowmanAPM15"
+    re.compile(r"^[A-Z][a-z]+(?:(?:19|20)\d\d[A-Za-z0-9]*[A-Z]{2}|[A-Z]{2,5}\d\d)$"),
     re.compile(r"[=∏∑∫√≤≥±×÷∈∀∃∂∇\u2061-\u2064]"),  # a formula: "∏=i1M⁢ρti"
     # memory types and interconnects are not hardware nodes (ANNOTATION.md): "HBM3E", "GDDR6X", "NVLink"
     re.compile(r"^(?:HBM\d?[A-Ze]?|G?DDR\d[A-Z]?|LPDDR\d[A-Zx]?|NVLink|NVSwitch|InfiniBand|PCIe(?: ?\d(?:\.\d)?)?)$",
                re.I),
     # a unit of measure: "kW", "TB/s", "GB/s", "TFLOPS", "GHz", "ms"
-    re.compile(r"^(?:[kMGTP]?W|[kMGTP]i?B(?:/s)?|[KMGTP]?bps|[GTPE]?FLOPS|[kMG]Hz|ms|ns|μs|mAh|Wh|kWh|MWh|GWh|tok/s)$",
+    re.compile(r"^(?:[kMGTP]?W|[kMGTP]i?B(?:/s)?|[KMGTP]?bps|(?:[GTPE]|giga|tera|peta|exa)?FLOP/?s|[kMG]Hz|ms|ns|μs|mAh|Wh|kWh|MWh|GWh|tok/s)$",
                re.I),
 )
 #: Shapes of text broken by PDF extraction, rejected for coined-shape names only.
@@ -102,6 +107,16 @@ ORG_HEADS = {"university", "universities", "institute", "institution", "lab", "l
              "company", "foundation", "academy", "college", "school", "center", "centre", "department", "agency",
              "council", "consortium", "ai", "group", "society", "association", "ministry", "bureau", "hospital",
              "technologies", "systems", "robotics", "administration", "commission", "bank", "capital", "ventures", "partners"}
+#: Words before a measure that refer back to it ("this sensitivity"): no mention of the metric.
+_ANAPHORIC = {"this", "that", "these", "those", "such"}
+#: Unit words after a listed organisation that name an arm or unit of it ("Salesforce Ventures").
+_ORG_EXTENSION = {"ventures", "capital", "research", "labs", "center", "centre", "institute", "foundation",
+                  "cloud", "brain", "fund"}
+#: Adjectives of nationality (and "big"): with organisation words only ("British AI",
+#: "Chinese tech", "Big Tech") they describe, they do not name.
+_DEMONYMS = {"american", "british", "chinese", "european", "french", "german", "japanese", "korean", "indian",
+             "canadian", "israeli", "swiss", "dutch", "italian", "spanish", "russian", "taiwanese", "emirati",
+             "saudi", "arab", "asian", "african", "western", "us", "u.s.", "uk", "eu", "big"}
 #: Words that stand in organisation names but never make one alone ("Data Center", "Cloud AI").
 _ORG_GENERIC_WORDS = {"tech", "data", "center", "centre", "cloud", "digital", "global", "international", "national",
                       "the", "and", "of", "&", "new", "open", "smart", "computing", "compute", "network", "networks"}
