@@ -433,8 +433,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             # heading line "License Concerns": the section's subject, not a name (sixth
             # blind audit: 4 such nodes, all judged junk)
             continue
-        if src not in ("gazetteer", "abbreviation") and c.end - c.start >= 3 and all(
-                t.is_upper or not t.is_alpha for t in doc[c.start:c.end]):
+        if src not in ("gazetteer", "abbreviation") and sum(1 for t in doc[c.start:c.end - 1] if t.whitespace_) >= 2 \
+                and all(t.is_upper or not t.is_alpha for t in doc[c.start:c.end]):
             continue  # "PROPOSED MULTI-SCALE INFORMATION LEARNING NETWORK STRUCTURE": a heading in capitals
         if src not in ("gazetteer",) and text.rstrip("s") in _GENERIC_ACRONYMS:
             continue  # "KB", "CAD models", "LiDAR", "LLMs": kinds of things, not names
