@@ -387,7 +387,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             if name.startswith("The ") and doc[c.start].text == "the":
                 continue  # "the stack" is no mention of the dataset "The Stack"
             if c.label == "Metric" and c.end - c.start == 1 and (
-                    doc[c.start].pos_ in ("VERB", "AUX") or (c.start > 0 and doc[c.start - 1].lower_ in _ANAPHORIC)):
+                    (doc[c.start].pos_ in ("VERB", "AUX") and not doc[c.start].is_upper)
+                    or (c.start > 0 and doc[c.start - 1].lower_ in _ANAPHORIC)):
                 # "Recall that …", "this sensitivity": a verb or a reference back, not the
                 # measure (seventh blind audit: 2 such metrics judged junk and generic)
                 continue
