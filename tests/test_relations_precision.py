@@ -347,3 +347,20 @@ def test_examples_after_such_as_are_not_proposed(nlp):
 def test_a_model_equivalent_to_another_is_not_the_other(nlp):
     doc = nlp("Inspur unveils GPT-3 equivalent for Chinese language\nInspur said on Monday it built the model.")
     assert not [r for r in doc._.kg_relations if r["label"] == "developedBy"], doc._.kg_relations
+
+
+def test_training_hardware_is_a_qualified_runs_on_and_optimizers_do_not_run(nlp):
+    doc = nlp("FooNet: Fast Nets\nIn this paper we propose FooNet. We train the network using SGD with weight decay "
+              "0.0001 on 4 NVIDIA V100 GPUs. FooNet runs on an NVIDIA A100 at 300 FPS.")
+    ms = doc._.kg_mentions
+    got = {(doc.text[ms[r["head"]]["start"]:ms[r["head"]]["end"]], doc.text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]],
+            r["pattern"]) for r in doc._.kg_relations if r["label"] == "runsOn"}
+    assert ("FooNet", "NVIDIA A100", "on-hardware") in got, got
+    assert any(h == "FooNet" and p.startswith("trained-on-hardware") for h, _, p in got), got
+    assert not [g for g in got if g[0] in ("SGD", "weight decay")], got
+
+
+def test_datasets_introduced_as_a_set_or_version_are_not_proposed(nlp):
+    got = _proposed(nlp, "Entity Questions for Retrievers\nWe first construct EntityQuestions, a set of simple, "
+                         "entity-rich questions based on facts from Wikidata. In this paper we show experiments.")
+    assert "EntityQuestions" not in got, got

@@ -85,6 +85,9 @@ _PDF_JUNK = (
     re.compile(r"^[^-\d]{22,}$"),  # "TensorFactorizationforKnowledgeGraphCompletion": words glued together
 )
 #: Generic heads after a dataset name.
+#: Task words between a dataset's name and its generic head ("COCO detection benchmark").
+_TASK_HEADS = {"detection", "classification", "segmentation", "recognition", "retrieval", "captioning", "tracking",
+               "estimation", "translation", "parsing", "tagging", "summarization", "generation", "reasoning"}
 _DS_HEADS = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "data"}
 #: Software libraries and frameworks (ANNOTATION.md: not Method; kg has no type for
 #: them, so they are left out — and their span is claimed, so no shape rule re-adds them).

@@ -88,7 +88,7 @@ from kg.extract.node_words import (  # noqa: F401
     _ALWAYS_GENERIC, _BENCHMARK_NOUNS, _DATA_NOUNS, _DS_HEADS, _GENERIC_ACRONYMS, _GENERIC_ENTRIES,
     _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY, _METHOD_TAIL, _MONTHS, _NOT_IN_NAMES,
     _ANAPHORIC, _DEMONYMS, _OBJECTIVE_WORDS, _ORG_EXTENSION, _ORG_GENERIC_WORDS, _ORG_LAST, _OUTLET_LAST, _PARTICIPLE_END, _PDF_JUNK, _PERSON_TITLES,
-    _QUANTITY, _SIZE, _SOFTWARE_HEADS, _VARIANTS, FRAMEWORK_IDS, ORG_HEADS, VENUES,
+    _QUANTITY, _SIZE, _SOFTWARE_HEADS, _TASK_HEADS, _VARIANTS, FRAMEWORK_IDS, ORG_HEADS, VENUES,
 )
 
 
@@ -348,6 +348,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                     "Dataset" if last in _DATA_NOUNS else introduced_as_data(doc, c.start, c.end))
             if kind is not None:
                 data_kinds.setdefault(doc[c.start:c.end].text, kind)
+    listed_data = {doc[c.start:c.end].text.lower(): (c.label, c.gid) for c in cands
+                   if c.source == "gazetteer" and c.label in ("Dataset", "Benchmark")}
     out = []
     for c in cands:
         src = c.source.split(":")[0]
@@ -451,6 +453,14 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             # a generic head after a name is outside); "PASCAL VOC detection dataset" stays
             if doc[c.end - 1].lower_ in _DS_HEADS and doc[c.end - 1].text != "Corpus" and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 2].text):
                 c.end -= 1
+            elif doc[c.end - 1].lower_ in _DS_HEADS and c.end - c.start > 2 and doc[c.end - 2].lower_ in _TASK_HEADS \
+                    and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 3].text):
+                # "the COCO detection benchmark" → "COCO", "ImageNet classification dataset"
+                # → "ImageNet" (eighth blind audit: 2 such tails judged partly)
+                c.end -= 2
+            listed = listed_data.get(doc[c.start:c.end].text.lower())
+            if listed is not None:
+                c.label, c.gid = listed  # the trimmed name is a listed one: its type and id
         elif c.label == "Hardware":
             if not _hardware_bounds(doc, c, src, text, by_id, mention_toks):
                 continue
