@@ -73,6 +73,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
 # re-exported (the names kg.extract.nodes has always offered): BODY_CHARS, doc_genre,
@@ -84,6 +85,7 @@ from kg.extract.name_evidence import (  # noqa: F401
     _after_marker, _dataset_variant, _inner_capital, _is_heading, _org_evidence, _stock_name, _title_name_start,
     introduced_as_data, is_junk, is_venue, reads_as_name,
 )
+from kg.extract.doccache import doc_text
 from kg.extract.node_words import (  # noqa: F401
     _ALWAYS_GENERIC, _BENCHMARK_NOUNS, _DATA_NOUNS, _DS_HEADS, _GENERIC_ACRONYMS, _GENERIC_ENTRIES,
     _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY, _METHOD_TAIL, _MONTHS, _NOT_IN_NAMES,
@@ -104,6 +106,18 @@ def _trim_space(doc: Doc, c: Any) -> bool:
     while c.end > c.start and doc[c.end - 1].is_space:
         c.end -= 1
     return c.end > c.start
+
+
+def _lower_words(doc: Doc) -> set[str]:
+    """The words ``doc`` writes in lower case (alphabetic tokens, all lower case): read
+    from the token array's distinct strings, not token by token."""
+    strings = doc.vocab.strings
+    out = set()
+    for h in set(doc.to_array([ORTH]).tolist()):
+        w = strings[h]
+        if w.isalpha() and w.islower():
+            out.add(w)
+    return out
 
 
 def _retype_stock(doc: Doc, cands: list[Any]) -> None:
@@ -315,7 +329,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     _retype_stock(doc, cands)
     paper = reads_as_paper(doc)
     cands = _citations(doc, cands, paper)
-    lower_words = {t.text for t in doc if t.is_alpha and t.text.islower()}
+    lower_words = _lower_words(doc)
     cands = _drop_stock(doc, cands, paper, lower_words)
     person_toks = {i for c in cands if c.source == "ner" and c.label == "Person" and c.end - c.start > 1
                    for i in range(c.start, c.end)}
@@ -335,7 +349,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     dataset_texts = {doc[c.start:c.end].text for c in cands if c.label in ("Dataset", "Benchmark")}
     # the first line is the title, which names the document's method ("Convolutional
     # Kernel Networks"), not a section
-    title_end = next((t.i for t in doc if "\n" in t.text or "\n" in t.whitespace_), n)
+    nl = doc_text(doc).find("\n")
+    title_end = n if nl < 0 else next((t.i for t in doc if "\n" in t.text or "\n" in t.whitespace_), n)
     method_starts = {c.start for c in cands if c.label == "Method"}
     # tokens of the listed names (a hardware name does not grow into another listed name)
     mention_toks = {i for c in cands if c.source in ("gazetteer", "abbreviation") for i in range(c.start, c.end)}

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from spacy.attrs import LEMMA, POS
+from spacy.parts_of_speech import NOUN
 from spacy.tokens import Doc
 
 import re
@@ -113,14 +115,17 @@ class ProposesRules:
                 add("proposes", None, tm.i, doc[tm.start:tm.end].sent, "title-name", 0.7)
                 proposed.append(tm.i)
                 main = tm.i
-        quoted = _quoted_tokens(doc) if main is None else set()
-        if main is None and (doc_proposes or self._own_method_phrase(doc, quoted)):
+        # the nouns "method/approach/model …" (token arrays, not a walk over every token);
+        # the quoted tokens only when there is one
+        nouns = _self_method_nouns(doc, self.lex["self_methods"]) if main is None else []
+        quoted = _quoted_tokens(doc) if nouns else set()
+        if main is None and (doc_proposes or self._own_method_phrase(doc, quoted, nouns)):
             # "we propose a method that …; our method outperforms bert2BERT": the
             # unnamed method gets one anaphor mention per "our method" phrase
-            for tok in doc:
+            for tok in (doc[i] for i in nouns):
                 if tok.i in quoted or _names_a_method(tok):
                     continue  # a quoted speaker's "our Gemini models" (news), a named method
-                if tok.lemma_.lower() in self.lex["self_methods"] and tok.pos_ == "NOUN" and any(
+                if any(
                     c.lower_ == "our" or (c.lower_ == "proposed" and c.dep_ == "amod") for c in tok.children
                 ):
                     first = min([c.i for c in tok.children if c.lower_ in ("our", "the", "proposed")] + [tok.i])
@@ -193,17 +198,27 @@ class ProposesRules:
         return head.tag_ == "NNS" and not (head.lemma_.lower() in self.lex["self_methods"]
                                            or self.lex.head_noun_type.get(head.lemma_.lower()) == "Method")
 
-    def _own_method_phrase(self, doc: Doc, quoted: set[int]) -> bool:
+    def _own_method_phrase(self, doc: Doc, quoted: set[int], nouns: list[int]) -> bool:
         """True if the text says "our method/approach/model …" (the authors' own
-        method, named or not) outside the quoted tokens ``quoted`` (:func:`_quoted_tokens`)."""
-        for tok in doc:
+        method, named or not) outside the quoted tokens ``quoted`` (:func:`_quoted_tokens`);
+        ``nouns`` are the candidate nouns (:func:`_self_method_nouns`)."""
+        for tok in (doc[i] for i in nouns):
             if tok.i in quoted or _names_a_method(tok):
                 continue
-            if tok.lemma_.lower() in self.lex["self_methods"] and tok.pos_ == "NOUN" and any(
-                c.lower_ == "our" and c.dep_ == "poss" for c in tok.children
-            ):
+            if any(c.lower_ == "our" and c.dep_ == "poss" for c in tok.children):
                 return True
         return False
+
+
+def _self_method_nouns(doc: Doc, lemmas) -> list[int]:
+    """Indices, in order, of the nouns whose lemma is in ``lemmas`` ("method",
+    "approach", …), read from the token arrays."""
+    strings = doc.vocab.strings
+    arr = doc.to_array([LEMMA, POS])
+    wanted = {h for h in set(arr[:, 0].tolist()) if strings[h].lower() in lemmas}
+    if not wanted:
+        return []
+    return [i for i, (lem, pos) in enumerate(arr.tolist()) if lem in wanted and pos == NOUN]
 
 
 def _quoted_tokens(doc: Doc) -> set[int]:
