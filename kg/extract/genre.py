@@ -15,7 +15,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.extract.doccache import doc_text
+from kg.extract.doccache import doc_text, memoised
 
 #: A bracketed citation with a year: "(Misra et al., 2016)", "(Faraday, Lindqvist, and Okafor, 2016;
 #: Brandt 2019)", "[Vasic 2018]": a bracket (:data:`_BRACKET`) whose body has a capitalised word,
@@ -71,6 +71,12 @@ def reads_as_paper(doc: Doc) -> bool:
     >>> reads_as_paper(nlp("We propose FooNet. Extensive experiments on COCO show gains."))
     True
     """
+    return memoised(doc, "reads_as_paper", _reads_as_paper)
+
+
+def _reads_as_paper(doc: Doc) -> bool:
+    """:func:`reads_as_paper`, computed (once per document: it scans the text with
+    several regular expressions, and both the node and the relation rules ask)."""
     text = doc_text(doc)
     if _SECTION.search(text):
         return True
