@@ -288,7 +288,7 @@ def _hardware_bounds(doc: Doc, c: Any, src: str, text: str, by_id: dict, mention
         # 4 and 6: 4 developedBy facts and nodes cut to the family)
         entry = by_id.get(c.gid) if c.gid else None
         words = set(entry.name.split()) if entry is not None else set()
-        if c.end < n and not doc[c.end - 1].whitespace_.count("\n") and doc[c.end - 1].whitespace_ \
+        if c.end < n and "\n" not in doc[c.end - 1].whitespace_ and doc[c.end - 1].whitespace_ \
                 and _HW_MODEL.match(doc[c.end].text) and not (c.end + 1 < n and doc[c.end + 1].text in ("-", "x", "×")):
             c.end, c.gid = c.end + 1, None
         if c.start > 0 and doc[c.start - 1].pos_ == "PROPN" and doc[c.start - 1].dep_ == "compound" \
@@ -297,7 +297,6 @@ def _hardware_bounds(doc: Doc, c: Any, src: str, text: str, by_id: dict, mention
             # ("its Instinct MI300X" stays the listed "AMD Instinct MI300X": the
             # entry's own name holds the word)
             c.start, c.gid = c.start - 1, None
-        text = doc[c.start:c.end].text
     if c.end - c.start > 1 and doc[c.end - 1].lower_ in _HW_TAIL:
         prev = doc[c.end - 2].text
         if any(ch.isalpha() for ch in prev) and any(ch.isdigit() for ch in prev) or prev in ("Hopper", "Blackwell"):
@@ -414,7 +413,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                     doc[c.start].lower_ in lower_words or (c.start > 0 and doc[c.start - 1].lower_ in ("an", "a"))):
                 continue  # "Oracle selecting per part …", "an oracle": a common word in a paper, not the company
             if c.label == "Organization" and c.end < n and doc[c.end].lower_ in _ORG_EXTENSION \
-                    and doc[c.end].is_title and not doc[c.end - 1].whitespace_.count("\n"):
+                    and doc[c.end].is_title and "\n" not in doc[c.end - 1].whitespace_:
                 # "Salesforce Ventures", "RIKEN Center for Computational Science": the listed
                 # company's arm or unit is an organisation of its own (seventh blind audit)
                 end = c.end + 1
@@ -452,8 +451,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             # heading line "License Concerns": the section's subject, not a name (sixth
             # blind audit: 4 such nodes, all judged junk)
             continue
-        if src not in ("gazetteer", "abbreviation") and sum(1 for t in doc[c.start:c.end - 1] if t.whitespace_) >= 2 \
-                and all(t.is_upper or not t.is_alpha for t in doc[c.start:c.end]):
+        if src not in ("gazetteer", "abbreviation") and all(t.is_upper or not t.is_alpha for t in doc[c.start:c.end]) \
+                and sum(1 for t in doc[c.start:c.end - 1] if t.whitespace_) >= 2:
             continue  # "PROPOSED MULTI-SCALE INFORMATION LEARNING NETWORK STRUCTURE": a heading in capitals
         if src not in ("gazetteer",) and text.rstrip("s") in _GENERIC_ACRONYMS:
             continue  # "KB", "CAD models", "LiDAR", "LLMs": kinds of things, not names
@@ -466,7 +465,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 continue
         elif c.label in ("Dataset", "Benchmark") and src == "pattern" and c.end - c.start > 1:
             # "the YCB dataset" → "YCB", "WikiQA benchmark" → "WikiQA" (ANNOTATION.md:
-            # a generic head after a name is outside); "PASCAL VOC detection dataset" stays
+            # a generic head after a name is outside), and so is a task word before it
+            # ("PASCAL VOC detection dataset" → "PASCAL VOC")
             if doc[c.end - 1].lower_ in _DS_HEADS and doc[c.end - 1].text != "Corpus" and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 2].text):
                 c.end -= 1
             elif doc[c.end - 1].lower_ in _DS_HEADS and c.end - c.start > 2 and doc[c.end - 2].lower_ in _TASK_HEADS \
@@ -476,7 +476,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 c.end -= 2
             listed = listed_data.get(doc[c.start:c.end].text.lower())
             if listed is not None:
-                c.label, c.gid = listed  # the trimmed name is a listed one: its type and id
+                c.label, c.gid = listed  # a name the gazetteer also found here: its type and id
         elif c.label == "Hardware":
             if not _hardware_bounds(doc, c, src, text, by_id, mention_toks):
                 continue
