@@ -247,7 +247,20 @@ def test_a_name_used_as_a_hyphenated_modifier_is_no_end(nlp):
 
     assert ("outperforms", "SeaFormer", "Transformer") not in facts(
         "SeaFormer outperforms Transformer-based counterparts on ADE20K.")
-    assert ("outperforms", "SeaFormer", "Transformer") in facts("SeaFormer outperforms Transformer on ADE20K.")
+    assert ("outperforms", "SeaFormer", "SegFormer") in facts("SeaFormer outperforms SegFormer on ADE20K.")
+
+
+def test_a_method_class_is_no_end_of_a_comparison_or_evaluation(nlp):
+    """"a baseline CNN", "the Transformer" in a comparison stand for an unnamed model
+    (blind audits: 18 of 21 such facts judged wrong or partly); a named model is kept."""
+    def facts(text):
+        doc = nlp(text)
+        ms = doc._.kg_mentions
+        return {(r["label"], text[ms[r["head"]]["start"]:ms[r["head"]]["end"]] if r["head"] is not None else None,
+                 text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]]) for r in doc._.kg_relations}
+
+    assert not {f for f in facts("SeaFormer outperforms Transformer on ADE20K.") if f[0] == "outperforms"}
+    assert facts("BERT outperforms ELMo on GLUE.") >= {("outperforms", "BERT", "ELMo"), ("evaluatedOn", "BERT", "GLUE")}
 
 
 def test_a_cited_method_named_in_passing_is_not_proposed(nlp):
