@@ -1,244 +1,175 @@
-"""Fit each relation rule's confidence on SciREX full papers (not SciER) → rule_precision.json.
+"""Fit each relation rule's confidence from blind judged facts → rule_precision.json.
 
-Distant supervision: a SciREX paper's n-ary result tuples (Method, Dataset, Metric,
-Task; Apache-2.0, ``../shared/devsets/scirex_full``) give gold ``evaluatedOn`` (Method
-→ Dataset) and ``usedFor`` (Method → Task) facts of the paper, with every coreferent
-mention of each end as its surface forms. The extractor runs on the full text of the
-first ``--papers`` papers of SciREX's *train* split (:func:`devsets.split_of`); each
-predicted relation is judged correct when it matches a gold fact
-(:func:`relation_diag.judged_relations`). A rule's confidence is its Laplace-smoothed
-precision ``(correct + 1) / (n + 2)``; rules seen fewer than ``--min-n`` times take the
-pooled precision of their relation label. SciER is never read here, so the ECE that
-``eval_extractor.py`` reports on SciER dev measures the confidences on data not used
-to fit them. SciREX tuples list only a paper's headline results, so a stated fact
-missing from them counts as wrong: the fitted confidences lean low.
+Data: ``benchmarks/data/judged_facts.jsonl``, one line per fact that a blind reader
+judged against ``../shared/ANNOTATION.md`` in the fourth to ninth audits (every fact of
+builds of unseen AI news, arXiv abstracts and SciREX paper bodies, each build made by
+code that had not seen its corpus). A line holds no text: ``{"audit", "corpus",
+"label", "sentences": [{"genre", "patterns"}], "verdict"}``, one ``sentences`` item
+per distinct evidence sentence with the rules that found the fact there and the kind of
+text (:func:`kg.extract.genre.doc_genre`). "partly" counts wrong.
+
+Fit (a hierarchy of shrunken precisions, each level pulled towards the one above with
+the weight of ``--weight`` judged facts): all facts → genre → label in that genre →
+rule (all genres) → rule in that genre. Only facts stated in one sentence are fitted:
+the build combines the sentences of a fact by noisy-or (:mod:`kg.build.merge`), so a
+rule's confidence is the precision of one statement. The table gives every fitted rule
+a value in each genre (``"genres"``), every label one per genre (``"label_genres"``)
+and each genre its base (``"genre_base"``); :func:`kg.extract.relations.confidence.calibrated`
+reads it.
+
+The script also prints the leave-one-audit-out check of the method: fit on all audits
+but one, predict the held-out audit's facts (noisy-or over their sentences), and report
+ECE (10 bins), AUC and Brier score. The weight 16 was chosen on that check over audits
+4-8 before audit 9 was judged; fitted on 4-8, the confidences had ECE 0.061 on audit 9
+(the confidences shipped then: 0.156).
 
 Usage::
 
-    python benchmarks/fit_confidence.py [--papers 40] [--devsets DIR] [--out kg/extract/data/rule_precision.json]
+    python benchmarks/fit_confidence.py [--weight 16] [--out kg/extract/data/rule_precision.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
-import warnings
+from collections import defaultdict
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
-
-import devsets  # noqa: E402
-from relation_diag import judged_relations, per_rule, reliability  # noqa: E402
-
 OUT = ROOT / "kg" / "extract" / "data" / "rule_precision.json"
-RELS = (("Material", "evaluatedOn", "Dataset"), ("Task", "usedFor", "Task"))
-#: Expert audit of 150 random relations of a build of unseen AI news, abstracts and
-#: papers (issue 17, blind; "partly" counted wrong): precision per rule where given,
-#: (correct, judged) per relation label. Neither source is SciER.
-AUDIT_RULES = {"proposes/we-propose": 0.70, "developedBy/org-subject": 0.80, "evaluatedOn/eval-sentence": 0.50,
-               "evaluatedOn/eval-sentence-self": 0.38, "outperforms/outperform-verb": 0.40,
-               "runsOn/on-hardware": 0.25, "basedOn/based-on": 0.25}
-# (the audit's "trainedOn/trained-on": 0.0 judged a rule that relations/training.py has
-# since replaced; SciER, measure only, finds the new one right 2 of 2 on dev)
-AUDIT_LABELS = {"proposes": (25, 35), "developedBy": (20, 28), "usedFor": (7, 9), "evaluatedOn": (25, 54),
-                "outperforms": (4, 11), "runsOn": (2, 8), "basedOn": (1, 4)}
-#: Blind expert verdicts on facts of SciREX paper bodies (audits b2 and b3 of session 6;
-#: "partly" counted wrong), replayed with the rules of this commit: (correct, judged) of
-#: the audited facts each rule still produces. Only the SciREX part: the audits' SciER
-#: documents are papers of the frozen split and are not used to fit anything.
-AUDIT_SCIREX_RULES = {"evaluatedOn/eval-anaphor": (12, 15), "evaluatedOn/eval-sentence": (4, 6),
-                      "evaluatedOn/eval-sentence-main": (0, 2), "evaluatedOn/eval-sentence-self": (6, 8),
-                      "usedFor/method-for-task": (2, 3)}
+JUDGED = HERE / "data" / "judged_facts.jsonl"
+GENRES = ("news", "abstract", "body")
 
 
-def scirex_gold(paper: dict) -> dict:
-    """One SciREX paper → a kg gold document with ``evaluatedOn``/``usedFor`` facts.
+def load_judged(path: Path = JUDGED) -> list[dict]:
+    """The judged facts (see the module docstring), each with ``"correct"`` (bool) added.
 
-    Entities are all coreference mentions of the clusters its result tuples name
-    (``id`` = cluster name, so surface forms pool per cluster); relations pair each
-    tuple's Method with its Material (``evaluatedOn``) and Task (``usedFor``).
+    Raises
+    ------
+    ValueError
+        On a line that is not a JSON object with the expected keys (message names
+        the file and line).
     """
-    text, offsets = devsets.detokenize(paper["words"])
-    ents, index = [], {}
-    wanted = {}
-    for t in paper["n_ary_relations"]:
-        wanted[t["Method"]] = "Method"
-        wanted[t["Material"]] = "Dataset"
-        wanted[t["Task"]] = "Task"
-    for name, label in sorted(wanted.items()):
-        for s, e in paper["coref"].get(name, ()):
-            if offsets[s] is None or offsets[e - 1] is None:
-                continue
-            a, b = offsets[s][0], offsets[e - 1][1]
-            index.setdefault(name, len(ents))
-            ents.append({"start": a, "end": b, "text": text[a:b], "label": label, "id": name,
-                         "name": name.replace("_", " ")})
-        if name not in index:  # no mention: the cluster name itself is the surface form
-            index[name] = len(ents)
-            ents.append({"start": 0, "end": 0, "text": name.replace("_", " "), "label": label, "id": name})
-    rels = set()
-    for t in paper["n_ary_relations"]:
-        for key, label, _ in RELS:
-            rels.add((label, index[t["Method"]], index[t[key]]))
-    return {"id": paper["doc_id"], "text": text, "entities": ents,
-            "relations": [{"label": lab, "head": h, "tail": tl} for lab, h, tl in sorted(rels)],
-            "meta": {"annotated_relations": ["evaluatedOn", "usedFor"]}}
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            d = json.loads(line)
+            d["correct"] = d["verdict"] == "correct"
+            assert d["sentences"] and all(s["genre"] in GENRES and s["patterns"] for s in d["sentences"])
+        except (ValueError, KeyError, TypeError, AssertionError) as e:
+            raise ValueError(f"{path}:{n}: not a judged fact ({e!r})") from None
+        out.append(d)
+    return out
 
 
-def fit(judged: list[dict], min_n: int = 5) -> dict:
-    """Confidence per ``label/pattern`` and per label from judged relations.
+def fit(facts: Iterable[dict], weight: float = 16) -> dict:
+    """Fit the confidence table from judged facts (single-sentence ones only).
 
-    Returns ``{"rules": {key: {"n", "correct", "precision", "confidence"}},
-    "labels": {label: confidence}}`` (confidence = (correct+1)/(n+2); a rule with
-    n < ``min_n`` gets its label's pooled value).
+    Returns ``{"base", "genre_base": {genre: p}, "labels": {label: p}, "label_genres":
+    {"label@genre": p}, "rules": {"label/pattern": {"judged": [correct, n], "confidence": p}},
+    "genres": {"label/pattern@genre": p}, "weight"}``; every value is
+    ``(correct + weight * parent) / (n + weight)`` with its parent level's value.
     """
-    rules = per_rule(judged)
-    pooled: dict[str, list[int]] = {}
-    for k, v in rules.items():
-        p = pooled.setdefault(k.split("/")[0], [0, 0])
-        p[0] += v["n"]
-        p[1] += v["correct"]
-    labels = {lab: round((c + 1) / (n + 2), 3) for lab, (n, c) in sorted(pooled.items())}
-    for k, v in rules.items():
-        v["confidence"] = round((v["correct"] + 1) / (v["n"] + 2), 3) if v["n"] >= min_n else labels[k.split("/")[0]]
-    return combine_audit({"rules": rules, "labels": labels})
+    cnt: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    total = [0, 0]
+    for f in facts:
+        if len(f["sentences"]) != 1:
+            continue
+        s = f["sentences"][0]
+        g, lab, ok = s["genre"], f["label"], int(f["correct"])
+        total[0] += ok
+        total[1] += 1
+        keys = [("g", g), ("lg", lab, g), ("l", lab)]
+        keys += [k for p in s["patterns"] for k in (("r", lab, p), ("rg", lab, p, g))]
+        for k in keys:
+            cnt[k][0] += ok
+            cnt[k][1] += 1
+    if not total[1]:
+        raise ValueError("no single-sentence judged fact to fit")
+    base = total[0] / total[1]
+
+    def shrink(key: tuple, parent: float) -> float:
+        c, n = cnt.get(key, (0, 0))
+        return round((c + weight * parent) / (n + weight), 3)
+
+    genre_base = {g: shrink(("g", g), base) for g in GENRES}
+    labels = sorted({k[1] for k in cnt if k[0] == "l"})
+    label_genres = {f"{lab}@{g}": shrink(("lg", lab, g), genre_base[g]) for lab in labels for g in GENRES}
+    label_pooled = {lab: shrink(("l", lab), base) for lab in labels}
+    rules, genres = {}, {}
+    for k in sorted(k for k in cnt if k[0] == "r"):
+        _, lab, p = k
+        rules[f"{lab}/{p}"] = {"judged": list(cnt[k]), "confidence": shrink(k, label_pooled[lab])}
+        for g in GENRES:
+            # the rule pooled over genres, pulled towards its label in this genre, then
+            # the rule's own verdicts in this genre
+            rule_here = shrink(k, label_genres[f"{lab}@{g}"])
+            genres[f"{lab}/{p}@{g}"] = shrink(("rg", lab, p, g), rule_here)
+    return {"base": round(base, 3), "genre_base": genre_base, "labels": label_pooled,
+            "label_genres": label_genres, "rules": rules, "genres": genres, "weight": weight}
 
 
-#: Blind verdicts of the fourth to eighth audits (sessions 7 and 8: main at aef7b25,
-#: f5cf2f7, 68c2f48, 5d4a687 and b8ed947; all facts of builds of 40 + 40 + 35 + 40 + 37
-#: unseen AI news items, 50 + 40 + 35 + 45 + 44 unseen arXiv abstracts and the bodies of
-#: 5 x 16 unseen SciREX papers), replayed with the rules of this commit: each judged fact
-#: the rules still produce counts once for every ``label/pattern`` of its evidence, in
-#: the genre of its document (:func:`kg.extract.genre.doc_genre`); "partly" counts
-#: wrong. 484 of the 595 judged facts are still produced. The eighth audit measured the
-#: confidences fitted on the fourth to seventh (ECE 0.217 out of sample); these ones,
-#: fitted on all five, have no out-of-sample measure yet.
-AUDIT_REPLAY = {
-    "basedOn/based-on@abstract": (4, 6), "basedOn/based-on@body": (8, 14), "basedOn/based-on@news": (1, 1),
-    "developedBy/by-org@news": (1, 1), "developedBy/org-possessive@news": (41, 47),
-    "developedBy/org-subject@news": (23, 25), "developedBy/org-version-of@news": (2, 2),
-    "evaluatedOn/eval-anaphor@abstract": (12, 13), "evaluatedOn/eval-anaphor@body": (43, 54),
-    "evaluatedOn/eval-linked@abstract": (13, 14), "evaluatedOn/eval-linked@body": (9, 14),
-    "evaluatedOn/eval-linked@news": (2, 2), "evaluatedOn/eval-sentence-main@abstract": (3, 5),
-    "evaluatedOn/eval-sentence-main@body": (3, 4), "evaluatedOn/eval-sentence-self@abstract": (14, 20),
-    "evaluatedOn/eval-sentence-self@body": (6, 10), "evaluatedOn/eval-sentence-self@news": (1, 1),
-    "evaluatedOn/eval-sentence@abstract": (19, 24), "evaluatedOn/eval-sentence@body": (23, 27),
-    "evaluatedOn/eval-sentence@news": (7, 9), "evaluatedOn/method-verb-on@body": (3, 3),
-    "outperforms/better-than@abstract": (0, 2), "outperforms/better-than@body": (0, 3),
-    "outperforms/better-than@news": (2, 2), "outperforms/outperform-verb@abstract": (9, 10),
-    "outperforms/outperform-verb@body": (0, 4), "outperforms/outperform-verb@news": (6, 8),
-    "partOf/part-of@body": (2, 2), "proposes/named@abstract": (4, 4), "proposes/named@body": (6, 7),
-    "proposes/title@abstract": (46, 52), "proposes/we-propose-appositive@abstract": (1, 1),
-    "proposes/we-propose@abstract": (64, 72), "proposes/we-propose@body": (15, 19),
-    "proposes/we-propose@news": (1, 3), "runsOn/trained-on-hardware-self@body": (0, 1),
-    "trainedOn/train-context@abstract": (0, 1), "trainedOn/trained-on@body": (0, 1),
-    "usedFor/method-based-task@body": (1, 1), "usedFor/method-for-task@abstract": (18, 20),
-    "usedFor/method-for-task@body": (12, 17), "usedFor/method-noun-for-task@abstract": (2, 2),
-    "usedFor/method-noun-for-task@body": (2, 2), "usedFor/sota-on-task@abstract": (3, 4),
-    "usedFor/sota-on-task@body": (2, 3), "usedFor/study-task@abstract": (1, 2), "usedFor/study-task@body": (2, 2),
-    "usedFor/task-using-method@abstract": (1, 2), "usedFor/task-using-method@news": (1, 1),
-}
-_POOLED = ("; pooled with the blind expert audits (combine_audit: judged precision shrunk towards the "
-           "SciREX / issue-17 prior, then per genre towards the rule's value)")
-#: Weight, in judged facts, of the prior (SciREX distant precision and the issue-17
-#: audit's value) against a rule's own judged verdicts, and of a rule's value against
-#: its verdicts in one genre.
-PRIOR_WEIGHT = 4
+def fact_confidence(table: dict, fact: dict) -> float:
+    """A judged fact's confidence under ``table``: each sentence's best rule (its value
+    in the genre, else its label's there, else the genre's base; the extractor's
+    :func:`kg.extract.relations.confidence.calibrated` also caps an unjudged rule at the
+    code's prior, which the judged file does not record), combined by noisy-or."""
+    from kg.build.merge import combine_confidences
+
+    def one(p: str, g: str) -> float:
+        lab = fact["label"]
+        v = table["genres"].get(f"{lab}/{p}@{g}", table["label_genres"].get(f"{lab}@{g}"))
+        return table["genre_base"][g] if v is None else v
+
+    return combine_confidences(max(one(p, s["genre"]) for p in s["patterns"]) for s in fact["sentences"])
 
 
-def combine_audit(table: dict) -> dict:
-    """Pool the SciREX fit with the blind expert audits (:data:`AUDIT_RULES`,
-    :data:`AUDIT_LABELS`, :data:`AUDIT_SCIREX_RULES`, :data:`AUDIT_REPLAY`).
+def scores(pairs: Sequence[tuple[float, bool]]) -> dict:
+    """``{"n", "ece", "auc", "brier", "mean", "precision"}`` of (confidence, correct) pairs
+    (ECE over 10 equal-width bins, weighted by bin size)."""
+    bins: dict[int, list] = defaultdict(list)
+    for c, ok in pairs:
+        bins[min(9, int(c * 10))].append((c, ok))
+    ece = sum(abs(sum(o for _, o in b) - sum(c for c, _ in b)) for b in bins.values()) / len(pairs)
+    pos = [c for c, ok in pairs if ok]
+    neg = [c for c, ok in pairs if not ok]
+    auc = (sum((p > q) + 0.5 * (p == q) for p in pos for q in neg) / (len(pos) * len(neg))
+           if pos and neg else math.nan)
+    return {"n": len(pairs), "ece": round(ece, 3), "auc": round(auc, 3),
+            "brier": round(sum((c - ok) ** 2 for c, ok in pairs) / len(pairs), 4),
+            "mean": round(sum(c for c, _ in pairs) / len(pairs), 3),
+            "precision": round(sum(ok for _, ok in pairs) / len(pairs), 3)}
 
-    Judged verdicts follow ``../shared/ANNOTATION.md``, which defines a correct fact;
-    SciREX's tuples list only a paper's headline results, so a stated fact missing
-    from them counts as wrong and its precision is a lower bound (eval-anaphor: 0.11
-    there, 15 of 15 judged right). A rule's confidence is therefore its judged
-    precision, shrunk towards a prior worth :data:`PRIOR_WEIGHT` facts:
-    ``(correct + w * prior) / (judged + w)``, the prior being the mean of the SciREX
-    value and the issue-17 audit's value where they exist (else the label's). Its
-    confidence in one genre (``"genres"``, ``"label/pattern@genre"``) is its verdicts
-    in that genre shrunk the same way towards the rule's confidence. Values are clipped
-    to [0.05, 0.95]; the SciREX-only value stays in ``"scirex"``.
-    """
-    audit_labels = {lab: (c + 1) / (n + 2) for lab, (c, n) in AUDIT_LABELS.items()}
-    judged: dict[str, list[int]] = {}
-    for k, (c, n) in list(AUDIT_SCIREX_RULES.items()) + [(k.split("@")[0], v) for k, v in AUDIT_REPLAY.items()]:
-        j = judged.setdefault(k, [0, 0])
-        j[0] += c
-        j[1] += n
-    labels = dict(table["labels"])
-    for lab, a in audit_labels.items():
-        labels[lab] = round((labels[lab] + a) / 2 if lab in labels else a, 3)
-    rules = table["rules"]
-    for k in set(judged) | set(AUDIT_RULES):
-        rules.setdefault(k, {"n": 0, "correct": 0, "precision": None})
-    for k, v in rules.items():
-        lab = k.split("/")[0]
-        v["scirex"] = v.get("scirex", v.get("confidence") if v["n"] else None)
-        priors = [x for x in (v["scirex"], AUDIT_RULES.get(k)) if x is not None]
-        prior = sum(priors) / len(priors) if priors else labels.get(lab, audit_labels.get(lab, 0.5))
-        c, n = judged.get(k, (0, 0))
-        v["judged"] = [c, n]
-        conf = (c + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)
-        v["confidence"] = round(min(0.95, max(0.05, conf)), 3)
-    genres = {}
-    for k, (c, n) in sorted(AUDIT_REPLAY.items()):
-        base = rules[k.split("@")[0]]["confidence"]
-        genres[k] = round(min(0.95, max(0.05, (c + PRIOR_WEIGHT * base) / (n + PRIOR_WEIGHT))), 3)
-    return {"rules": rules, "labels": labels, "genres": genres}
+
+def leave_one_audit_out(facts: list[dict], weight: float) -> dict[int, dict]:
+    """:func:`scores` of each audit's facts under a table fitted on the other audits."""
+    out = {}
+    for a in sorted({f["audit"] for f in facts}):
+        table = fit((f for f in facts if f["audit"] != a), weight)
+        out[a] = scores([(fact_confidence(table, f), f["correct"]) for f in facts if f["audit"] == a])
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the fit and write the JSON file (see the module docstring)."""
+    """Fit, print the leave-one-audit-out check, write the table."""
+    sys.path.insert(0, str(ROOT))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--papers", type=int, default=40)
-    ap.add_argument("--min-n", type=int, default=5)
+    ap.add_argument("--judged", type=Path, default=JUDGED)
+    ap.add_argument("--weight", type=float, default=16)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--devsets", type=Path, default=devsets.DEFAULT_DEVSETS)
-    ap.add_argument("--reuse-counts", action="store_true",
-                    help="refit from the counts already in --out (no extraction run)")
     args = ap.parse_args(argv)
-    warnings.filterwarnings("ignore", message=r".*\[W036\]")
-    from kg.extract import extract_records, load_pipeline
-    from kg.model import Record
-
-    if args.reuse_counts:
-        old = json.loads(args.out.read_text(encoding="utf-8"))
-        rules = {k: {"n": v["n"], "correct": v["correct"], "precision": v["precision"]}
-                 for k, v in old["rules"].items() if v["n"]}
-        judged = [{"label": k.split("/")[0], "pattern": k.split("/", 1)[1], "correct": i < v["correct"]}
-                  for k, v in rules.items() for i in range(v["n"])]
-        table = fit(judged, args.min_n)
-        table["source"] = old["source"].split("; pooled with")[0] + _POOLED
-        args.out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
-        print(f"written {args.out}")
-        return 0
-    full = devsets._load_scirex_full(args.devsets)
-    ids = [pid for pid in sorted(full) if devsets.split_of("scirex_full", f"scirex_full-{pid}-s0000") == "train"]
-    gold = [scirex_gold(full[pid]) for pid in ids[: args.papers]]
-    nlp = load_pipeline()
-    pred = [ex.to_json() for ex in extract_records((Record(id=d["id"], text=d["text"]) for d in gold), nlp=nlp)]
-    judged = judged_relations(zip(gold, pred))
-    table = fit(judged, args.min_n)
-    table["source"] = (f"benchmarks/fit_confidence.py: SciREX full papers, train split, first {len(gold)} "
-                       "by id; distant supervision from their result tuples; (correct+1)/(n+2)" + _POOLED)
-    args.out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
-    # in-sample check on the fitting papers: the fitted confidences against SciREX's
-    # distant labels (which miss stated facts, so accuracy here is a lower bound)
-    from kg.extract.relations.confidence import calibrated
-    refit = [{**j, "confidence": calibrated(j["label"], j["pattern"], j["confidence"] or 0.0, table)} for j in judged]
-    ece, _ = reliability(refit)
-    for k, v in table["rules"].items():
-        prec = "  n/a" if v["precision"] is None else f"{v['precision']:.3f}"
-        print(f"  {k:40} n={v['n']:4}  P={prec}  confidence={v['confidence']:.3f}")
-    print(f"ECE of the fitted confidences on the {len(gold)} SciREX papers (in-sample, distant labels): "
-          f"{ece:.3f} over {len(refit)} relations")
+    facts = load_judged(args.judged)
+    for a, s in leave_one_audit_out(facts, args.weight).items():
+        print(f"audit {a} held out: {s}")
+    table = fit(facts, args.weight)
+    table["source"] = (f"benchmarks/fit_confidence.py: {len(facts)} blind judged facts of audits "
+                       f"{min(f['audit'] for f in facts)}-{max(f['audit'] for f in facts)} "
+                       f"(benchmarks/data/judged_facts.jsonl), single-sentence facts, shrinkage weight {args.weight:g}")
+    args.out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"written {args.out}")
     return 0
 

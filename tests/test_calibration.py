@@ -29,14 +29,61 @@ def _relations(nlp, text, names):
     return out
 
 
-def test_table_is_fitted_on_scirex_and_holds_probabilities():
+def test_table_is_fitted_on_judged_facts_and_holds_probabilities():
     table = json.loads(RULE_PRECISION_FILE.read_text(encoding="utf-8"))
-    assert "SciREX" in table["source"] and "SciER" not in table["source"]
+    assert "judged facts" in table["source"] and "SciER" not in table["source"]
     assert table["rules"], "no rule fitted"
     for key, v in table["rules"].items():
         assert "/" in key
         assert 0.0 <= v["confidence"] <= 1.0
-        assert 0 <= v["correct"] <= v["n"]
+        assert 0 <= v["judged"][0] <= v["judged"][1]
+    for key in table["rules"]:
+        assert all(f"{key}@{g}" in table["genres"] for g in ("news", "abstract", "body"))
+
+
+def test_the_shipped_table_is_what_the_fit_gives():
+    # the table is reproducible from the judged facts in the repository
+    from fit_confidence import fit, load_judged
+
+    shipped = load_rule_precision()
+    table = fit(load_judged(), shipped["weight"])
+    assert table["genres"] == shipped["genres"] and table["rules"] == shipped["rules"]
+
+
+def test_the_fit_shrinks_a_rule_towards_its_label_in_the_genre():
+    from fit_confidence import fit
+
+    def fact(pattern, genre, ok, n_sent=1):
+        return {"label": "evaluatedOn", "correct": ok,
+                "sentences": [{"genre": genre, "patterns": [pattern]}] * n_sent}
+
+    facts = ([fact("a", "body", True)] * 2 + [fact("a", "body", False)] * 8
+             + [fact("b", "news", True)] * 9 + [fact("b", "news", False)]
+             + [fact("a", "body", False, n_sent=2)] * 50)   # not single-sentence: not fitted
+    t = fit(facts, weight=4)
+    assert t["base"] == 0.55   # 11 of 20 single-sentence facts
+    assert t["genres"]["evaluatedOn/a@body"] < t["label_genres"]["evaluatedOn@body"] < t["base"]
+    assert t["genres"]["evaluatedOn/b@news"] > t["label_genres"]["evaluatedOn@news"] > t["base"]
+    # a rule never judged in a genre takes its own value pulled towards that genre's label
+    assert t["label_genres"]["evaluatedOn@news"] > t["genres"]["evaluatedOn/a@news"] > t["genres"]["evaluatedOn/a@body"]
+
+
+def test_a_fact_stated_twice_is_more_confident_than_once(nlp, tmp_path):
+    # two news items state one fact (BERT beat ELMo on GLUE: Devlin et al., 2019)
+    from kg.build.merge import combine_confidences
+    from kg.pipeline import run_build
+
+    src = tmp_path / "in"
+    src.mkdir()
+    text = "BERT outperforms ELMo on GLUE."
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    (src / "b.txt").write_text("BERT was released by Google. " + text, encoding="utf-8")
+    g = run_build([src], tmp_path / "out", nlp=nlp).graph
+    (edge,) = [d for _, t, d in g.edges(data=True) if d["relation"] == "evaluatedOn" and t == "glue"]
+    ev = [e["confidence"] for e in edge["evidence"]]
+    assert len(ev) == 2
+    assert edge["confidence"] == combine_confidences(ev) > max(ev)
+    assert combine_confidences([0.6, 0.5]) == 0.8 and combine_confidences([0.95] * 3) == 0.99
 
 
 def test_relations_carry_their_rules_measured_precision(nlp):
@@ -47,8 +94,8 @@ def test_relations_carry_their_rules_measured_precision(nlp):
     table = load_rule_precision()
     # one sentence, no paper voice: news, whose fitted value (if any) comes before the rule's
     key = f"evaluatedOn/{r['pattern']}"
-    expected = table.get("genres", {}).get(key + "@news", table["rules"][key]["confidence"])
-    assert r["confidence"] == pytest.approx(expected)
+    assert r["confidence"] == pytest.approx(calibrated("evaluatedOn", r["pattern"], 0.0, table, "news"))
+    assert r["confidence"] == pytest.approx(table["genres"].get(key + "@news", table["label_genres"]["evaluatedOn@news"]))
 
 
 def test_a_rules_confidence_depends_on_the_kind_of_text(nlp):

@@ -42,7 +42,8 @@ Attributes:
 
   - ``relation``: same as the key
   - ``count``: support, the number of evidence items (int)
-  - ``confidence``: max confidence over the evidence (float in [0, 1])
+  - ``confidence``: noisy-or of the evidence sentences' confidences
+    (:func:`kg.build.merge.combine_confidences`; float in [0, 0.99])
   - ``evidence``: list of mappings ``{"doc": doc node id, "start": int, "end": int,
     "sentence": str, "pattern": str, "confidence": float}``, sorted by
     ``(doc, start, pattern)``; ``start``/``end`` are character offsets of the

@@ -1,12 +1,10 @@
-"""Calibrated confidence of relations: each rule's measured precision.
+"""Calibrated confidence of relations: each rule's judged precision.
 
 ``kg/extract/data/rule_precision.json`` is written by ``benchmarks/fit_confidence.py``
-from SciREX full papers (train split, distant supervision from their result tuples;
-never SciER). It maps ``"label/pattern"`` to ``{"n", "correct", "precision",
-"confidence"}`` (confidence = (correct + 1) / (n + 2)) and each fitted label to a pooled
-confidence. A relation whose rule was fitted takes that rule's confidence, else its
-label's pooled value; a relation of a label the fit does not cover (``proposes``,
-``developedBy``, ``runsOn``, ``trainedOn`` …) keeps the rule's own prior from the code.
+from blind judged facts (``benchmarks/data/judged_facts.jsonl``: audits of builds of
+unseen AI news, arXiv abstracts and paper bodies; never SciER). A rule's confidence is
+the precision of one sentence it finds, by kind of text; the build combines the
+sentences of a fact by noisy-or (:func:`kg.build.merge.combine_confidences`).
 """
 
 from __future__ import annotations
@@ -20,27 +18,33 @@ RULE_PRECISION_FILE = Path(__file__).resolve().parent.parent / "data" / "rule_pr
 
 @lru_cache(maxsize=4)
 def load_rule_precision(path: Path = RULE_PRECISION_FILE) -> dict:
-    """The fitted table ``{"rules": {...}, "labels": {...}}``; empty maps if the file is missing."""
+    """The fitted table (see ``benchmarks/fit_confidence.py``: ``"genres"``,
+    ``"label_genres"``, ``"genre_base"``, ``"rules"``, ``"labels"``); empty maps if the
+    file is missing."""
     if not path.exists():
         return {"rules": {}, "labels": {}}
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 def calibrated(label: str, pattern: str, prior: float, table: dict | None = None, genre: str | None = None) -> float:
-    """The confidence of a ``label`` relation found by rule ``pattern``.
+    """The confidence (0-1) of one sentence's ``label`` relation found by rule ``pattern``.
+
+    Lookup order, first found: with a ``genre`` the rule in that genre
+    (``"label/pattern@genre"``), else (a rule never judged) the lower of the label's value
+    in that genre and ``prior``, else (a label never judged) ``prior``; without a genre
+    (or one the table lacks) the rule over all genres, the label, ``prior``.
 
     Parameters
     ----------
     label, pattern : str
         Relation label and rule name as in ``doc._.kg_relations``.
     prior : float
-        The rule's confidence in the code, used when the fit does not cover ``label``.
+        The rule's confidence in the code, used when the table knows neither.
     table : dict, optional
         A table as :func:`load_rule_precision` returns (default: the shipped file).
     genre : str, optional
         ``"news"``, ``"abstract"`` or ``"body"`` (:func:`kg.extract.genre.doc_genre`):
-        a rule's precision differs by kind of text, and the table's ``"genres"`` map
-        (``"label/pattern@genre"``) holds the fitted value where judged verdicts exist.
+        a rule's precision differs by kind of text.
 
     Examples
     --------
@@ -49,11 +53,24 @@ def calibrated(label: str, pattern: str, prior: float, table: dict | None = None
     (0.61, 0.4)
     >>> calibrated("runsOn", "on-hardware", 0.85, t)
     0.85
-    >>> t["genres"] = {"usedFor/method-for-task@body": 0.45}
-    >>> calibrated("usedFor", "method-for-task", 0.8, t, "body"), calibrated("usedFor", "method-for-task", 0.8, t, "news")
-    (0.45, 0.61)
+    >>> t.update(genres={"usedFor/method-for-task@body": 0.45}, label_genres={"usedFor@body": 0.5},
+    ...          genre_base={"body": 0.6})
+    >>> [calibrated("usedFor", p, 0.8, t, "body") for p in ("method-for-task", "study-task")]
+    [0.45, 0.5]
+    >>> calibrated("usedFor", "new-rule", 0.3, t, "body"), calibrated("runsOn", "on-hardware", 0.85, t, "body")
+    (0.3, 0.85)
+    >>> calibrated("usedFor", "method-for-task", 0.8, t, "news")
+    0.61
     """
     t = load_rule_precision() if table is None else table
+    if genre is not None and genre in t.get("genre_base", {}):
+        v = t.get("genres", {}).get(f"{label}/{pattern}@{genre}")
+        if v is not None:
+            return float(v)
+        v = t.get("label_genres", {}).get(f"{label}@{genre}")
+        if v is not None:   # a rule never judged: its label here, or the code's lower prior
+            return min(float(v), prior)
+        return prior
     if genre is not None:
         g = t.get("genres", {}).get(f"{label}/{pattern}@{genre}")
         if g is not None:
