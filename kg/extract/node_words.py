@@ -68,6 +68,8 @@ _JUNK = (
     re.compile(r"^[A-Za-z][\w.-]*:(?:19|20)\d\d\b|etal:|^[a-z]+[A-Z][a-z]+\d\d$"),
     # a Semantic Scholar / DBLP key: "Pennington2014GloveGV", "Chen2017EnhancedLF", "BowmanAPM15"
     re.compile(r"^[A-Z][a-z]+(?:(?:19|20)\d\d[A-Za-z0-9]*[A-Z]{2}|[A-Z]{2,5}\d\d)$"),
+    # an author-year key: "Bowman2015", "Zaremba2014", "Chen2017_ESIM" (CITE_KEY)
+    re.compile(r"^[A-Z][a-z]+(?:19|20)\d\d(?:[a-z]|_\w+)?$"),
     re.compile(r"[=∏∑∫√≤≥±×÷∈∀∃∂∇\u2061-\u2064]"),  # a formula: "∏=i1M⁢ρti"
     # memory types and interconnects are not hardware nodes (ANNOTATION.md): "HBM3E", "GDDR6X", "NVLink"
     re.compile(r"^(?:HBM\d?[A-Ze]?|G?DDR\d[A-Z]?|LPDDR\d[A-Zx]?|NVLink|NVSwitch|InfiniBand|PCIe(?: ?\d(?:\.\d)?)?)$",
@@ -76,6 +78,9 @@ _JUNK = (
     re.compile(r"^(?:[kMGTP]?W|[kMGTP]i?B(?:/s)?|[KMGTP]?bps|(?:[GTPE]|giga|tera|peta|exa)?FLOP/?s|[kMG]Hz|ms|ns|μs|mAh|Wh|kWh|MWh|GWh|tok/s)$",
                re.I),
 )
+#: An author-year citation key as one token ("Bowman2015", "Chen2017_ESIM"): never part
+#: of a name (ninth blind audit: 2 such nodes judged junk, 7 facts with one at an end).
+CITE_KEY = re.compile(r"^[A-Z][a-z]+(?:19|20)\d\d(?:[a-z]|_\w+)?$")
 #: Shapes of text broken by PDF extraction, rejected for coined-shape names only.
 _PDF_JUNK = (
     re.compile(r"[ðÞ¼½¾⇡⌦✓⇥]"),  # "PðAÞ", "iUðxiÞ": mis-decoded math

@@ -87,7 +87,7 @@ from kg.extract.name_evidence import (  # noqa: F401
 )
 from kg.extract.doccache import doc_text
 from kg.extract.node_words import (  # noqa: F401
-    _ALWAYS_GENERIC, _ANAPHORIC, _BENCHMARK_NOUNS, _DATA_NOUNS, _DEMONYMS, _DS_HEADS, FRAMEWORK_IDS,
+    _ALWAYS_GENERIC, _ANAPHORIC, _BENCHMARK_NOUNS, CITE_KEY, _DATA_NOUNS, _DEMONYMS, _DS_HEADS, FRAMEWORK_IDS,
     _GENERIC_ACRONYMS, _GENERIC_ENTRIES, _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY,
     _METHOD_TAIL, _MONTHS, _NOT_IN_NAMES, _OBJECTIVE_WORDS, _ORG_EXTENSION, _ORG_GENERIC_WORDS, ORG_HEADS,
     _ORG_LAST, _OUTLET_LAST, _PARTICIPLE_END, _PDF_JUNK, _PERSON_TITLES, _QUANTITY, _SIZE, _SOFTWARE_HEADS,
@@ -368,6 +368,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     out = []
     for c in cands:
         src = c.source.split(":")[0]
+        if c.end - c.start > 1 and CITE_KEY.match(doc[c.end - 1].text):
+            c.end, c.gid = c.end - 1, (c.gid if src == "gazetteer" else None)  # "ESIM Chen2017_ESIM" → "ESIM"
         if c.source == "pattern:shape" and shape_count.get(doc[c.start:c.end].text, 0) < 2:
             continue
         if framework_toks and any(i in framework_toks for i in range(c.start, c.end)):
