@@ -22,6 +22,7 @@ def test_a_named_subject_is_the_evaluated_method_even_in_a_we_sentence(nlp):
     text = ("We propose RetinaNet, a simple dense detector. "
             "In our experiments, Faster R-CNN reaches 36.2 AP on COCO.")
     got = _rels(nlp, text, [("RetinaNet", "Method"), ("Faster R-CNN", "Method"), ("COCO", "Dataset")])
+    assert ("proposes", None, "RetinaNet") in _triples(got)
     assert ("evaluatedOn", "Faster R-CNN", "COCO", "eval-linked") in got
     assert ("evaluatedOn", "RetinaNet", "COCO") not in _triples(got)
 
@@ -94,17 +95,3 @@ def test_method_noun_for_task_and_task_with_method(nlp):
     text = "Figure 1: Semantic segmentation with PointRend on Cityscapes images."
     got = _rels(nlp, text, [("PointRend", "Method"), ("Semantic segmentation", "Task"), ("Cityscapes", "Dataset")])
     assert ("usedFor", "PointRend", "Semantic segmentation", "task-using-method") in got
-
-
-def test_a_listed_model_proposed_by_one_rule_alone_is_no_proposal(nlp):
-    """A published model the gazetteer lists is seldom what a new paper proposes
-    (blind audits 4-9: 10 of 39 such proposals correct); "called X" or a second rule
-    still make it one."""
-    def proposed(text, names):
-        got = _rels(nlp, text, names)
-        return {t[2] for t in _triples(got) if t[0] == "proposes"}
-
-    names = [("GPT-3", "Method"), ("Codex", "Method")]
-    assert not proposed("We propose GPT-3 and Codex as solvers for the puzzles.", names)
-    assert proposed("We present a simple framework. Our method, called Mask R-CNN, extends Faster R-CNN.",
-                    [("Mask R-CNN", "Method"), ("Faster R-CNN", "Method")]) == {"Mask R-CNN"}

@@ -182,7 +182,7 @@ class NameRules:
         """A paper title that starts with its method's name: "Full-Resolution
         Residual Networks for Semantic Segmentation", "Learning a Discriminative
         Feature Network for …" → a Method (only when the body speaks for the
-        authors: "we", "our", "this paper", and uses the name again as written)."""
+        authors: "we", "our", "this paper")."""
         first, sep, body = doc_text(doc).partition("\n")
         if not sep or len(first) > 200 or not _SELF_BODY.search(body):
             return []
@@ -201,12 +201,6 @@ class NameRules:
         head = words[-1].lower().rstrip("s")
         if self.lex.head_noun_type.get(head) != "Method" and self.lex.head_noun_type.get(words[-1].lower()) != "Method":
             return []
-        name = " ".join(words)
-        if name not in body:
-            # "Language Models for Image Captioning", "Recent Neural Methods for …": a
-            # title phrase the text never uses again as written is a description
-            # (blind audits 4-9: 1 of 7 such nodes judged a name)
-            return []
-        start = first.find(name)
-        sp = doc.char_span(start, start + len(name), alignment_mode="contract")
+        start = first.find(" ".join(words))
+        sp = doc.char_span(start, start + len(" ".join(words)), alignment_mode="contract")
         return [_Cand(sp.start, sp.end, "Method", "pattern:title")] if sp is not None and len(sp) else []

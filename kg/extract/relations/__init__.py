@@ -212,7 +212,6 @@ class RelationExtractor(ProposesRules, OutperformsRules, EvaluatedRules, Hardwar
         rels[:] = [r for r in rels if not any(
             e is not None and ms_by_i[e].label == "Method" and _dataset_like(ms_by_i[e], c)
             for e in (r["head"], r["tail"] if r["label"] in _METHOD_TAILS else None))]
-        rels[:] = [r for r in rels if r["label"] != "proposes" or not _listed_not_own(r, rels, ms)]
         # a method class ("CNN", "the Transformer", "an autoencoder") stands in for an
         # unnamed specific model in evaluations and comparisons: no such fact
         rels[:] = [r for r in rels if not _class_end(r, ms_by_i, self.lex["method_classes"])]
@@ -265,32 +264,6 @@ def _class_end(rel: dict, ms_by_i: dict, classes: frozenset) -> bool:
         if i is not None and ms_by_i[i].gid in classes:
             return True
     return False
-
-
-def _listed_not_own(rel: dict, rels: list[dict], ms: list) -> bool:
-    """Whether proposal ``rel`` is of a method the gazetteer lists (a published model:
-    "GPT-3", "Codex", "BLIP-2") that one rule alone proposes and the document does not
-    define by an abbreviation or name with "called/named" (pattern ``named``).
-
-    A new paper's method is seldom in the gazetteer, which lists published models;
-    such a proposal is mostly a baseline or the model a method builds on ("we propose
-    SOD-YOLO, based on YOLOv8"). Blind audits 4-9, proposals whose tail only the
-    gazetteer found: 10 of 39 correct, most of the 10 confirmed by a second rule,
-    ``named`` or the document's own abbreviation.
-    """
-    ms_by_i = {m.i: m for m in ms}
-    tail = ms_by_i[rel["tail"]]
-    if not tail.source.startswith("gazetteer"):
-        return False
-
-    def key(m):
-        return m.gid or m.span.text.lower()
-
-    k = key(tail)
-    if any(m.source == "abbreviation" and key(m) == k for m in ms):
-        return False
-    patterns = {r["pattern"] for r in rels if r["label"] == "proposes" and key(ms_by_i[r["tail"]]) == k}
-    return "named" not in patterns and len(patterns) < 2
 
 
 #: Words after a hyphen that turn the name before them into a modifier ("Transformer-based").
