@@ -277,6 +277,29 @@ def test_plural_acronyms_end_before_the_s(nlp):
     assert {"GAN", "LSTM"} <= texts and not texts & {"GANs", "LSTMs"}, ents
 
 
+def test_a_plural_of_a_name_the_text_also_writes_is_that_name(nlp, tmp_path):
+    # ninth blind audit: "ReasoNets" and "LReLUs" (from "(LReLUs)") judged wrong boundaries
+    from kg.pipeline import run_build
+
+    text = ("We use leaky rectified linear units (LReLUs) in all layers. ReasoNets read a passage "
+            "several times, and a ReasoNet decides when to stop.")
+    texts = {t for t, _ in _ents(nlp, text)}
+    assert "ReasoNet" in texts and "ReasoNets" not in texts and "LReLUs" not in texts, texts
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    labels = {d.get("label") for _, d in run_build([src], tmp_path / "out", nlp=nlp).graph.nodes(data=True)}
+    assert {"LReLU", "ReasoNet"} <= labels and not labels & {"LReLUs", "ReasoNets"}, labels
+
+
+def test_an_author_year_citation_key_is_no_name(nlp):
+    ents = _ents(nlp, "We reimplement an architecture for entailment called ESIM Chen2017_ESIM and test on "
+                      "the SNLI dataset Bowman2015 and on MultiNLI.")
+    texts = {t for t, _ in ents}
+    assert "ESIM" in texts and not any("2015" in t or "2017" in t for t in texts), ents
+    assert is_junk("Zaremba2014") and not is_junk("CIFAR-10")
+
+
 def test_hardware_classes_and_generic_model_kinds_are_no_nodes(nlp):
     ents = _ents(nlp, "Researchers found that photonic processors and a quantum computer beat microcontrollers; "
                       "the startup's analog AI chip runs DNNs, while NVIDIA's H100 runs BERT.")
