@@ -377,3 +377,21 @@ def test_datasets_introduced_as_a_set_or_version_are_not_proposed(nlp):
     got = _proposed(nlp, "Entity Questions for Retrievers\nWe first construct EntityQuestions, a set of simple, "
                          "entity-rich questions based on facts from Wikidata. In this paper we show experiments.")
     assert "EntityQuestions" not in got, got
+
+
+def test_getting_data_and_a_cited_systems_results_are_no_evaluation_of_ours(nlp):
+    """ninth blind audit: "we obtained X" and "the system of [reference] achieving … on
+    X" in a paper body gave the paper's own method 6 evaluations judged wrong/partly."""
+    def evaluated(sentence):
+        text = ("section: Introduction We propose a new approach for generating text from data. "
+                "Our approach is simple. " + sentence + " The model is small." * 100)
+        doc = nlp(text)
+        ms = doc._.kg_mentions
+        return {text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]] for r in doc._.kg_relations
+                if r["label"] == "evaluatedOn"}
+
+    assert not evaluated("We obtained an Amazon review dataset from the Stanford Network Analysis Project.")
+    assert not evaluated("The Yelp reviews dataset is obtained from the Yelp Dataset Challenge in 2015.")
+    assert not evaluated("Neural systems have shown strong results, with the system of [reference] achieving "
+                         "BLEU scores in the 60s on WEATHERGOV.")
+    assert evaluated("Our approach obtains 91.2% accuracy on the Yelp reviews dataset.")
