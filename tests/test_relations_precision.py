@@ -395,3 +395,4 @@ def test_getting_data_and_a_cited_systems_results_are_no_evaluation_of_ours(nlp)
     assert not evaluated("Neural systems have shown strong results, with the system of [reference] achieving "
                          "BLEU scores in the 60s on WEATHERGOV.")
     assert evaluated("Our approach obtains 91.2% accuracy on the Yelp reviews dataset.")
+    assert evaluated("The results in Table [reference] show a gain of 0.7 dB on Set5.") == {"Set5"}

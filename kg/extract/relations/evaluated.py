@@ -136,7 +136,10 @@ def _dataset_like(m, c) -> bool:
 
 #: a citation marker: "[12]", "[3, 4]", "(Devlin et al., 2019)", "(Wang and Li, 2018)"
 _CITATION = re.compile(r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\([A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? (?:19|20)\d\d"
-                       r"|\[reference\]")  # SciREX writes every citation as "[reference]"
+                       # SciREX writes every citation as "[reference]", and table and figure
+                       # numbers too ("Table [reference]"): those are no citation
+                       r"|(?<!Table )(?<!Tables )(?<!Figure )(?<!Fig\. )(?<!Section )(?<!Sec\. )(?<!Eq\. )"
+                       r"(?<!Equation )(?<!Appendix )\[reference\]")
 
 
 def _cited(m, c) -> bool:
