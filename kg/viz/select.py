@@ -28,9 +28,9 @@ DEFAULT_TOP: int = 300
 RESULT_RELATIONS: tuple[str, ...] = ("ofMethod", "onDataset", "withMetric")
 
 #: Views show relations whose confidence is at least this (``--min-confidence``): the
-#: calibrated confidence is the rule's measured precision (kg/extract/data/
-#: rule_precision.json); at 0.2 the views hide rules measured below 1 in 5 correct
-#: (e.g. ``usedFor/propose-to-task``). The RDF keeps every relation with its confidence.
+#: calibrated confidence is the rule's judged precision (kg/extract/data/
+#: rule_precision.json); at 0.2 the views hide rules trusted below 1 in 5 (the inferred
+#: trainedOn rule, prior 0.05). The RDF keeps every relation with its confidence.
 DEFAULT_MIN_CONFIDENCE = 0.2
 
 #: Every relation a view may select.
