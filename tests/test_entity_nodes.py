@@ -310,6 +310,22 @@ def test_an_author_year_citation_key_is_no_name(nlp):
     assert is_junk("Zaremba2014") and not is_junk("CIFAR-10")
 
 
+def test_listed_chips_in_the_plural_and_variants_with_a_number(nlp):
+    # tenth blind audit: "FCN-8" for "FCN-8s" judged partly; chips in the plural were missed
+    ents = _ents(nlp, "Llama was trained on 2,048 A100s, and our model beats FCN-8s on PASCAL VOC.")
+    assert ("A100", "Hardware") in ents and ("FCN-8s", "Method") in ents, ents
+    assert not {t for t, _ in ents} & {"A100s", "FCN-8"}, ents
+
+
+def test_modifiers_and_common_words_are_no_names(nlp):
+    # tenth blind audit: "Open-Weight", "single-GPU" judged junk/generic; "a silicon
+    # moonshot" is not the company Moonshot
+    text = ("Open-Weight models with single-GPU training are popular, and the open weight release "
+            "was a single run. The company called its chip a silicon moonshot.")
+    texts = {t for t, _ in _ents(nlp, text)}
+    assert not texts & {"Open-Weight", "single-GPU", "moonshot"}, texts
+
+
 def test_hardware_classes_and_generic_model_kinds_are_no_nodes(nlp):
     ents = _ents(nlp, "Researchers found that photonic processors and a quantum computer beat microcontrollers; "
                       "the startup's analog AI chip runs DNNs, while NVIDIA's H100 runs BERT.")

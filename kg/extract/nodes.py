@@ -122,6 +122,18 @@ def _lower_words(doc: Doc) -> set[str]:
     return out
 
 
+def _common_compound(doc: Doc, c: Any, lower_words: set[str]) -> bool:
+    """A hyphenated compound made only of words the document writes in lower case and
+    generic acronyms ("Open-Weight", "single-GPU"): a modifier, not a name (tenth blind
+    audit: 2 such ``pattern:head-noun`` nodes judged junk or generic; names such as
+    "Frank-Wolfe", "RGB-D" or "ResNet-50" have a part that is neither)."""
+    toks = doc[c.start:c.end]
+    if c.label == "Task" or len(toks) != 3 or toks[1].text != "-":
+        return False  # (task names are common words: "single-image activity recognition")
+    parts = [t.text for t in toks if t.text != "-"]
+    return all((p.isalpha() and p.lower() in lower_words) or p in _GENERIC_ACRONYMS for p in parts)
+
+
 def _retype_stock(doc: Doc, cands: list[Any]) -> None:
     """Retype stock-NER spans in place by their own words and neighbours: a Person
     ending in an organisation word ("Kestrel AI") or a news outlet's word ("South China
@@ -411,6 +423,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 # "hinge loss", "cross-entropy loss", "the cross-entropy objective": a
                 # training objective, not an evaluation measure (blind audits: 2 of 2 wrong)
                 continue
+            if c.label == "Organization" and text.islower() and not name.islower():
+                continue  # "a silicon moonshot": a company is written with its capitals (tenth blind audit)
             if name.startswith("The ") and doc[c.start].text == "the":
                 continue  # "the stack" is no mention of the dataset "The Stack"
             if c.label == "Metric" and c.end - c.start == 1 and (
@@ -436,6 +450,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             if paper and c.label == "Organization" and c.end < n and doc[c.end].is_title and doc[c.end].is_alpha \
                     and doc[c.end].lower_ not in ORG_HEADS and not doc[c.end].is_sent_start:
                 continue  # "Google News", "Amazon Mechanical Turk", "Stanford CoreNLP": a product's name
+        if c.source.startswith("pattern:") and _common_compound(doc, c, lower_words):
+            continue  # "Open-Weight models", "single-GPU training": a modifier, not a name
         if src not in ("gazetteer", "abbreviation", "ner") and c.end - c.start == 1:
             w = doc[c.start].text
             if w in _MONTHS or (w[:1].isupper() and w[1:].islower() and w.isalpha() and w.lower() in lower_words):

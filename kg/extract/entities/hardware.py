@@ -14,6 +14,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from kg.extract.entities.common import _HAS_DIGIT, _Cand
+from kg.gazetteer import match_key
 
 _VENDORS = ("nvidia", "amd", "intel", "google", "apple", "qualcomm", "graphcore",
             "cerebras", "huawei", "tesla", "samsung", "arm", "habana", "sambanova")
@@ -31,6 +32,10 @@ _HW_HEADS = {"gpu", "gpus", "tpu", "tpus", "chip", "chips", "processor", "proces
 
 # Predicates of :meth:`ContextRules._token_mask` (module level: memo keys). Each is
 # the first test of the rule that uses it, on the token's string.
+
+
+def _is_model_plural(text: str) -> bool:
+    return len(text) > 2 and text.endswith("s") and any(ch.isdigit() for ch in text)
 
 
 def _is_hw_head_word(low: str) -> bool:
@@ -75,6 +80,23 @@ class HardwareRules:
                     out.append(_Cand(j, i + 1, "Hardware", "pattern:hardware"))
             if low in ("tpu", "tpus") and i + 1 < len(doc) and re.match(r"^v\d", doc[i + 1].lower_):
                 out.append(_Cand(i, i + 2, "Hardware", "pattern:hardware"))
+        return out
+
+    def _hardware_plurals(self, doc: Doc) -> list[_Cand]:
+        """A listed chip written in the plural ("8 H100s", "thousands of MI300Xs"): the
+        gazetteer's rulers match only the singular. Candidates of source ``gazetteer``
+        with the entry's id; the mention ends before the "s" (ANNOTATION.md)."""
+        if not self.gazetteer_index:
+            return []
+        by_key = self.gazetteer_index[1]
+        out = []
+        for i in self._token_indices(doc, "ORTH", _is_model_plural):
+            try:
+                e = by_key.get(match_key(doc[i].text[:-1]))
+            except ValueError:
+                continue
+            if e is not None and e.type == "Hardware":
+                out.append(_Cand(i, i + 1, "Hardware", "gazetteer", gid=e.id))
         return out
 
     def _hardware_phrases(self, doc: Doc) -> list[_Cand]:

@@ -110,6 +110,7 @@ class NameRules:
         out.extend(self._proposed_names(doc))
         out.extend(self._title_case_methods(doc))
         out.extend(self._hardware(doc))
+        out.extend(self._hardware_plurals(doc))
         out.extend(self._hardware_phrases(doc))
         out.extend(self._title_method(doc))
         out.extend(self._dataset_phrases(doc))
