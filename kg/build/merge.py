@@ -318,8 +318,8 @@ def combine_confidences(confidences: Iterable[float]) -> float:
     sentence were judged correct 305 of 496 times (0.61), in two 71 of 82 (0.87), in
     three or more 17 of 17; the noisy-or of two single-sentence confidences near 0.6 is
     0.84. Fitting rules on single-sentence facts and combining by noisy-or had lower
-    ECE, Brier score and higher AUC than the maximum in a leave-one-audit-out check
-    (``benchmarks/fit_confidence.py``).
+    pooled ECE and Brier score and higher AUC than the maximum in a leave-one-audit-out
+    check over audits 4-8 (``benchmarks/fit_confidence.py``).
 
     >>> combine_confidences([0.6]), combine_confidences([0.6, 0.6]), combine_confidences([0.9] * 5)
     (0.6, 0.84, 0.99)

@@ -85,9 +85,10 @@ def _strip_possessive(text: str) -> str:
     return text
 
 
-#: A plural of an acronym or model number ("CNNs", "LReLUs", "H100s"; not "ResNets",
-#: "DARTS"): the same shape as the extractor's mention trimming.
-_PLURAL_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2}|.*\d)[A-Za-z0-9-]*[A-Z0-9]s$")
+#: A plural of an acronym or model number: two capitals or a digit before a final
+#: lower-case "s" ("CNNs", "RNN-LMs", "LReLUs", "H100s"; not "ResNets", "DARTS"). The
+#: extractor ends mentions before that "s" (:mod:`kg.extract.entities`).
+PLURAL_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2}|.*\d)[A-Za-z0-9-]*[A-Z0-9]s$")
 
 
 def _singular(short: str) -> str:
@@ -98,7 +99,7 @@ def _singular(short: str) -> str:
     >>> _singular("LReLUs"), _singular("R-GCNs"), _singular("DARTS"), _singular("ResNets")
     ('LReLU', 'R-GCN', 'DARTS', 'ResNets')
     """
-    return short[:-1] if _PLURAL_ACRONYM.match(short) else short
+    return short[:-1] if PLURAL_ACRONYM.match(short) else short
 
 
 def resolve_document(

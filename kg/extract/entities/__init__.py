@@ -42,6 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.doccache import doc_text
+from kg.resolve import PLURAL_ACRONYM as _PLURAL_ACRONYM  # "CNNs" → "CNN"
 from kg.extract.boundaries import fix_boundaries
 from kg.extract.entities.common import (  # noqa: F401 (re-exported)
     _TYPED_BY_HEAD,
@@ -173,12 +174,9 @@ def _spaced_urls(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _SPACED_URL.finditer(text)]
 
 
-#: A plural of an acronym or model number: two capitals or a digit before a final
-#: lower-case "s" ("CNNs", "RNN-LMs", "LBPs", "H100s"; not "ResNets", "DARTS").
 #: A number of one or two digits with an "s" after a hyphen or letters ending a
 #: method's name ("FCN-8s", "Feats2s"): a variant, not a plural (chips are: "H100s").
 _NAME_SUFFIX_S = re.compile(r"(?:-|[A-Za-z])\d{1,2}s$")
-_PLURAL_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2}|.*\d)[A-Za-z0-9-]*[A-Z0-9]s$")
 
 
 def _looks_named(text: str) -> bool:

@@ -71,10 +71,6 @@ def calibrated(label: str, pattern: str, prior: float, table: dict | None = None
         if v is not None:   # a rule never judged: its label here, or the code's lower prior
             return min(float(v), prior)
         return prior
-    if genre is not None:
-        g = t.get("genres", {}).get(f"{label}/{pattern}@{genre}")
-        if g is not None:
-            return float(g)
     rule = t["rules"].get(f"{label}/{pattern}")
     if rule is not None:
         return float(rule["confidence"])
