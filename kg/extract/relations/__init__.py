@@ -78,6 +78,7 @@ from kg.extract.relations.proposes import ProposesRules
 from kg.extract.relations.results import ResultRules
 from kg.extract.relations.training import TrainingRules
 from kg.extract.relations.used_for import UsedForRules
+from kg.resolve import _singular, safe_key
 
 #: relations whose tail is a method too
 _METHOD_TAILS = ("basedOn", "outperforms")
@@ -244,7 +245,8 @@ def make_relation_extractor(nlp: Language, name: str, co_mentions: bool) -> Rela
 
 #: For each label, the ends ("head", "tail") that may not be a method class.
 _CLASS_FREE_ENDS = {"evaluatedOn": ("head",), "trainedOn": ("head",), "runsOn": ("head",),
-                    "outperforms": ("head", "tail"), "basedOn": ("head",), "proposes": ("tail",)}
+                    "outperforms": ("head", "tail"), "basedOn": ("head",), "proposes": ("tail",),
+                    "usedFor": ("head",)}
 
 
 def _class_end(rel: dict, ms_by_i: dict, classes: frozenset) -> bool:
@@ -253,15 +255,20 @@ def _class_end(rel: dict, ms_by_i: dict, classes: frozenset) -> bool:
     ``gradient-descent``) at an end that must be a specific model.
 
     "a baseline CNN outperforms …", "a fine-tuned seq2seq model reaches … on XSum",
-    "we propose a sampling-based RBM" are about an unnamed model, not the class; the
-    class is fine as what a model is based on ("FastSpeech, based on the Transformer")
-    and as the head of usedFor ("CNNs for image classification"). Blind audits 4-8
-    (judged facts replayed with the rules of 2026-12-03): 21 facts had such an end,
-    3 correct.
+    "we propose a sampling-based RBM", "CNNs for depth estimation" are about an
+    unnamed model, not the class; the class is fine as what a model is based on
+    ("FastSpeech, based on the Transformer"). A mention is a class by its gazetteer
+    id or, unlisted, by the canonical key of its text ("softmax", "Markov random
+    field", "LVLMs"). Blind audits 4-8 (judged facts replayed with the rules of
+    2026-12-03): 21 facts with such an end, 3 correct; audits 4-11 as judged: 44
+    usedFor facts with a class head, 23 correct (named heads: 51 of 70).
     """
     for end in _CLASS_FREE_ENDS.get(rel["label"], ()):
         i = rel[end]
-        if i is not None and ms_by_i[i].gid in classes:
+        if i is None:
+            continue
+        m = ms_by_i[i]
+        if m.gid in classes or (not m.gid and safe_key(_singular(m.span.text)) in classes):
             return True
     return False
 
