@@ -171,8 +171,9 @@ def _retype_stock(doc: Doc, cands: list[Any]) -> None:
     surnames = {doc[i].text for c in cands if c.source == "ner" and c.label == "Person" and c.end - c.start > 1
                 for i in (c.start, c.end - 1)}  # "Wang Xiaochuan": the surname may come first
     for c in cands:
-        if c.source == "ner" and c.label == "Organization" and c.end - c.start == 1 and doc[c.start].text in surnames:
-            c.label = "Person"
+        if c.source == "ner" and c.label in ("Organization", "Location") and c.end - c.start == 1 \
+                and doc[c.start].text in surnames:
+            c.label = "Person"  # also "Murati", "Leyen" read as places (eleventh blind audit)
 
 
 def _drop_stock(doc: Doc, cands: list[Any], paper: bool, lower_words: set[str]) -> list[Any]:
@@ -194,6 +195,11 @@ def _drop_stock(doc: Doc, cands: list[Any], paper: bool, lower_words: set[str]) 
         c.source == "ner" and c.label == "Organization" and any(t.lower_ in ("'s", "’s") for t in doc[c.start:c.end - 1])
     )]  # "AI's Future Role": a possessive inside is a phrase, not a name (seventh blind audit)
     cands = [c for c in cands if not (c.source == "ner" and len(doc[c.start:c.end].text) < 2)]  # "K" of "128K"
+    cands = [c for c in cands if not (
+        c.source == "ner" and c.label == "Organization" and c.end - c.start > 1
+        and any(t.text == "AI" for t in doc[c.start:c.end])
+        and all(t.text == "AI" or t.lower_ in lower_words for t in doc[c.start:c.end])
+    )]  # "Voice AI", "Massive AI", "AI Scientist": common words the text also writes in lower case, and "AI"
     if not paper:
         # a lone capitalised word the stock NER reads as an organisation ("Normalization",
         # "Value", "Key", "Ultra") needs a typing context or a second mention

@@ -76,6 +76,13 @@ class HardwareRules:
                     (_HAS_DIGIT.search(t.text) and not _HW_COUNT.match(t.text)) or t.lower_ in _VENDORS
                     for t in doc[j:i]
                 )
+                # a bare number is a model number only after a vendor ("NVIDIA 3090 GPU";
+                # ANNOTATION.md); "576 GPUs", "200 million GPUs" count chips (eleventh
+                # blind audit: both judged junk)
+                if has_model and not any(t.lower_ in _VENDORS or (t.text[:1].isupper() and not _HAS_DIGIT.search(t.text))
+                                         or re.search(r"[A-Za-z]", t.text) and _HAS_DIGIT.search(t.text)
+                                         for t in doc[j:i]):
+                    has_model = False
                 if j < i and has_model:
                     out.append(_Cand(j, i + 1, "Hardware", "pattern:hardware"))
             if low in ("tpu", "tpus") and i + 1 < len(doc) and re.match(r"^v\d", doc[i + 1].lower_):

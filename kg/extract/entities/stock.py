@@ -15,6 +15,10 @@ from kg.extract.entities.shapes import name_shape
 STOCK_MAP = {"ORG": "Organization", "PERSON": "Person", "GPE": "Location", "LOC": "Location"}
 #: Last words of journal and proceedings names: venues are not organisations.
 _VENUE_HEADS = {"communications", "transactions", "journal", "proceedings", "letters"}
+#: Job titles written before a name ("CTO Mira Murati").
+_JOB_TITLES = {"CEO", "CTO", "CFO", "COO", "CSO", "CPO", "President", "Chairman", "Chairwoman", "Founder",
+               "Co-founder", "Cofounder", "Director", "Professor", "Prof.", "Dr.", "Secretary", "Minister",
+               "Senator", "Governor", "Commissioner"}
 _ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für", "at", "on", "in", "&"}
 
 
@@ -40,6 +44,10 @@ class StockRules:
                 e = e[1:]
                 if not len(e):
                     continue
+            if len(e) >= 3 and e[0].text in _JOB_TITLES and all(t.is_title and t.is_alpha for t in e[1:]):
+                # "CTO Mira Murati", "CEO Sam Altman" read as one organisation: the
+                # title is outside, the rest is the person (eleventh blind audit)
+                e, typ = e[1:], "Person"
             if len(e) == 1 and name_shape(e.text, self.lex) in ("mixed", "caps") and not (typ == "Organization" and len(e.text) > 4 and e.text.isupper()):
                 continue  # "GPT-3"/"TernaryBERT"/"EMA" tagged ORG: leave it to the name patterns
             if e[0].text[:1].islower():
