@@ -77,6 +77,11 @@ _JUNK = (
     # a unit of measure: "kW", "TB/s", "GB/s", "TFLOPS", "GHz", "ms"
     re.compile(r"^(?:[kMGTP]?W|[kMGTP]i?B(?:/s)?|[KMGTP]?bps|(?:[GTPE]|giga|tera|peta|exa)?FLOP/?s|[kMG]Hz|ms|ns|μs|mAh|Wh|kWh|MWh|GWh|tok/s)$",
                re.I),
+    # "TOPS" (tera operations per second), also before a head: "10 TOPS NPU" (twelfth blind audit)
+    re.compile(r"^[GTP]OPS\b"),
+    re.compile(r"[$^\\]"),  # LaTeX: "$L^2$-accurate"
+    re.compile(r"^\d+(?:\.\d+)?[KMBT]-?tokens?$", re.I),  # a corpus size: "11T-token"
+    re.compile(r"_[a-z]"),  # a code or figure identifier: "FC_body", "bert_base" (ANNOTATION.md: no code)
 )
 #: An author-year citation key as one token ("Bowman2015", "Chen2017_ESIM"): never part
 #: of a name (ninth blind audit: 2 such nodes judged junk, 7 facts with one at an end).

@@ -76,6 +76,8 @@ class NameRules:
             typ, rule = self._context_type(doc, sp.start, sp.end)
             if typ is None and shape == "mixed":
                 typ, rule = self.default_unknown, "shape"
+            if rule in ("shape", "model-like") and self._hardware_family(core):
+                typ, rule = "Hardware", "hardware-family"
             if typ is None:
                 continue
             end = sp.end
@@ -92,8 +94,13 @@ class NameRules:
                 prev = doc[tok.i - 2] if doc[tok.i - 2].lemma_.lower() in self.lex["naming_verbs"] else None
             if (prev is not None and prev.lemma_.lower() in self.lex["naming_verbs"] and tok.text[:1].isupper()
                     and tok.is_alpha and not tok.is_stop and tok.text not in self.lex.stop_names):
-                t = self._head_type(prev.head) if prev.head.i != prev.i else None
-                out.append(_Cand(tok.i, tok.i + 1, t if t in ("Method", "Dataset", "Benchmark") else "Method", "pattern:named"))
+                t = self._named_type(prev)
+                end = tok.i + 1  # "code-named Arrow Lake": the capitalised words that follow
+                while end < min(len(doc), tok.i + 3) and doc[end].pos_ == "PROPN" and doc[end].is_alpha \
+                        and doc[end].text[:1].isupper() and not doc[end].is_stop:
+                    end += 1
+                out.append(_Cand(tok.i, end, t if t in ("Method", "Dataset", "Benchmark", "Hardware") else "Method",
+                                 "pattern:named"))
                 continue
             # "our Vega method", "the Persia system", "Vega v2": a capitalised word
             # typed by the head noun or version number after it

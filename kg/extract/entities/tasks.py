@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.entities.common import _AMBIGUOUS_TASK_HEADS, _DERIVED_ADJ, _GENERIC_TASK_MODS, _Cand
+from kg.extract.entities.common import _AMBIGUOUS_TASK_HEADS, _DERIVED_ADJ, _GENERIC_TASK_MODS, _Cand, _headline_tokens
 
 # Predicate of :meth:`ContextRules._token_mask` (module level: a memo key): the
 # first test of the rule that uses it, on the token's string.
@@ -121,7 +121,9 @@ class TaskRules:
             if not _task_phrase_is_name(toks):
                 continue
             out.append(_Cand(toks[0].i, head.i + 1, "Task", "pattern:task-phrase"))
-        # "the X task" where X is a name: "the Text-to-SQL task"
+        # "the X task" where X is a name: "the Text-to-SQL task"; not in a title-case
+        # headline ("AI Evolves to Tackle Complex Tasks")
+        headline = None
         for i in self._token_indices(doc, "LOWER", _is_task_word):
             tok = doc[i]
             if tok.lower_ in ("task", "tasks") and i > 0:
@@ -133,8 +135,10 @@ class TaskRules:
                     j > 0 and doc[j - 1].text == "-" and not doc[j - 1].whitespace_
                 )
                 name = doc[j:i]
+                if headline is None and j < i:
+                    headline = _headline_tokens(doc)
                 if j < i and not broken and any(any(c.isupper() for c in t.text) for t in name) \
-                        and _task_name_ok(name):
+                        and _task_name_ok(name) and not any(k in headline for k in range(j, i + 1)):
                     out.append(_Cand(j, i, "Task", "pattern:task-name"))
         return out
 
