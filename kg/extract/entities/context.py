@@ -37,6 +37,11 @@ def _citation_key(doc, start: int, text: str) -> bool:
     return doc[start - 1].lower_ in ("in", "by", "see", "cf", "cf.", "/", "[", "(")
 
 
+#: Nouns whose named instances are none of kg's types ("the formal language called
+#: Lean", "a library called X"; ANNOTATION.md: libraries and frameworks are not Method).
+_NOT_NAMED_KINDS = frozenset({"language", "tool", "toolkit", "library", "package", "platform", "app", "application",
+                              "program", "programme", "project", "initiative", "product", "feature", "service",
+                              "format", "website", "game", "company", "firm", "fund", "event", "conference"})
 _YEAR_SET = re.compile(r"^(?:[A-Z][A-Za-z]*[A-Z]|CoNLL|SemEval|WMT|NIST|DUC|TAC|TREC|MT)[-'’ ]?(?:19|20)?\d{2}[a-z]?$")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}
 #: "keep walking" for :meth:`EntityTyper._up_chain`
@@ -72,18 +77,21 @@ class ContextRules:
         """The type of what naming verb ``verb`` names ("a detector called X", "its
         chip family, code-named X" → Hardware): the phrase it modifies, or, when the
         parser hangs it from the clause's verb, the noun right before it (over
-        "code-", commas)."""
+        "code-", commas). ``""`` (not None) when that noun is a kind that is none of
+        kg's types (:data:`_NOT_NAMED_KINDS`: "the formal language called Lean")."""
         doc = verb.doc
-        if verb.head.i != verb.i and verb.head.pos_ != "VERB":
-            t = self._phrase_type(verb.head)
-            if t is not None:
-                return t
-        k = verb.i - 1
-        while k > 0 and (doc[k].text in ("-", ",") or doc[k].lower_ in ("code", "also", "internally")):
-            k -= 1
-        if k < verb.i - 1 and doc[k].pos_ in ("NOUN", "PROPN"):
-            return self._phrase_type(doc[k])
-        return None
+        noun = verb.head if verb.head.i != verb.i and verb.head.pos_ != "VERB" else None
+        if noun is None:
+            k = verb.i - 1
+            while k > 0 and (doc[k].text in ("-", ",") or doc[k].lower_ in ("code", "also", "internally")):
+                k -= 1
+            if k < verb.i - 1 and doc[k].pos_ in ("NOUN", "PROPN"):
+                noun = doc[k]
+        if noun is None:
+            return None
+        if noun.lemma_.lower() in _NOT_NAMED_KINDS:
+            return ""  # "the formal language called Lean", "a tool called X": no node type of ours
+        return self._phrase_type(noun)
 
     def _copula_type(self, root: Token) -> str | None:
         """"X is a text-based QA dataset", "X is a systolic array architecture": the
@@ -239,7 +247,8 @@ class ContextRules:
         head = root.head
         if root.dep_ in ("appos", "oprd", "attr", "compound", "nmod", "npadvmod", "dobj", "pobj", "conj") and head.i != root.i:
             if head.lemma_.lower() in lex["naming_verbs"] and head.head.i != head.i:
-                return (self._named_type(head) or "Method"), "named"
+                t = self._named_type(head)
+                return (t or "Method", "named") if t != "" else (None, "")
             if root.dep_ in ("appos", "oprd", "attr") or (root.dep_ in ("dobj", "pobj", "compound", "nmod") and head.i == start - 1):
                 t = self._head_type(head)
                 if t and head.pos_ in ("NOUN", "PROPN") and head.i < start:
@@ -254,7 +263,7 @@ class ContextRules:
             if tok is not None and tok.lemma_.lower() in lex["naming_verbs"]:
                 # "its next chip family, code-named Arrow Lake": the named thing's phrase
                 t = self._named_type(tok)
-                return (t or "Method"), "named"
+                return (t or "Method", "named") if t != "" else (None, "")
         # d) proposal: "we propose X"
         # (up the head chain through object/apposition/conjunct links to the first
         # verb; memoised, as a 2,000-name list is one chain)

@@ -95,6 +95,8 @@ class NameRules:
             if (prev is not None and prev.lemma_.lower() in self.lex["naming_verbs"] and tok.text[:1].isupper()
                     and tok.is_alpha and not tok.is_stop and tok.text not in self.lex.stop_names):
                 t = self._named_type(prev)
+                if t == "":
+                    continue  # "the formal language called Lean": no node of ours
                 end = tok.i + 1  # "code-named Arrow Lake": the capitalised words that follow
                 while end < min(len(doc), tok.i + 3) and doc[end].pos_ == "PROPN" and doc[end].is_alpha \
                         and doc[end].text[:1].isupper() and not doc[end].is_stop:
