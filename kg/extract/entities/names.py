@@ -181,7 +181,20 @@ class NameRules:
                 continue
             if all(t.text in self.lex.stop_names for t in doc[a:b - 1]):
                 continue
-            out.append(_Cand(a, b, "Method", "pattern:title-case"))
+            # "the Multi-scale Context-Aware Network": a capitalised hyphen compound
+            # with a lower-case second part starts the name (twelfth blind audit)
+            k, first = a, a
+            while k >= 2 and doc[k - 1].text == "-" and not doc[k - 1].whitespace_ and not doc[k - 2].whitespace_ \
+                    and doc[k - 2].is_alpha and not doc[k - 2].is_stop:
+                k -= 2
+                if doc[k].is_title and not doc[k].is_sent_start and k not in headline:
+                    first = k
+            k = first
+            if k >= 3 and doc[k - 1].is_alpha and doc[k - 1].is_lower and doc[k - 2].text == "-" \
+                    and not doc[k - 2].whitespace_ and not doc[k - 3].whitespace_ and doc[k - 3].is_title \
+                    and doc[k - 3].is_alpha and not doc[k - 3].is_sent_start and k - 3 not in headline:
+                first = k - 3  # "Multi-scale Context-Aware Network"
+            out.append(_Cand(first, b, "Method", "pattern:title-case"))
             for conj in doc[b - 1].conjuncts:
                 r = by_tok.get(conj.i)
                 if r is not None and r != (a, b) and self._head_type(doc[r[1] - 1]) in (None, "Method", "Task"):
