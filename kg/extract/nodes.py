@@ -155,6 +155,9 @@ def _retype_stock(doc: Doc, cands: list[Any]) -> None:
         if c.source == "ner" and c.label in ("Location", "Person") and c.end - c.start > 1 \
                 and doc[c.end - 1].lower_ in _OUTLET_LAST:
             c.label = "Organization"  # "South China Morning Post": a news outlet, not a place
+        elif c.source == "ner" and c.label == "Person" and c.end - c.start > 1 \
+                and doc[c.end - 1].lower_ in ORG_HEADS | {"cloud"} and doc[c.end - 1].lower_ != "research":
+            c.label = "Organization"  # "Krutrim Cloud", "Sequoia Capital": a company word ends it (thirteenth audit)
     for c in cands:
         if c.source != "ner" or c.label not in ("Organization", "Location"):
             continue

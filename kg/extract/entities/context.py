@@ -42,7 +42,7 @@ def _citation_key(doc, start: int, text: str) -> bool:
 _NOT_NAMED_KINDS = frozenset({"language", "tool", "toolkit", "library", "package", "platform", "app", "application",
                               "program", "programme", "project", "initiative", "product", "feature", "service",
                               "format", "website", "game", "company", "firm", "fund", "event", "conference"})
-_YEAR_SET = re.compile(r"^(?:[A-Z][A-Za-z]*[A-Z]|CoNLL|SemEval|WMT|NIST|DUC|TAC|TREC|MT)[-'’ ]?(?:19|20)?\d{2}[a-z]?$")
+_YEAR_SET = re.compile(r"^(?!FY|CY|H[12]\b)(?:[A-Z][A-Za-z]*[A-Z]|CoNLL|SemEval|WMT|NIST|DUC|TAC|TREC|MT)[-'’ ]?(?:19|20)?\d{2}[a-z]?$")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}
 #: "keep walking" for :meth:`EntityTyper._up_chain`
 _GO_ON = object()

@@ -86,7 +86,15 @@ class HardwareRules:
                                          for t in doc[j:i]):
                     has_model = False
                 if j < i and has_model:
-                    out.append(_Cand(j, i + 1, "Hardware", "pattern:hardware"))
+                    # ANNOTATION.md: a generic head after an alphanumeric name is outside
+                    # ("Mach-1 AI accelerator" → "Mach-1"); a purely numeric model after its
+                    # vendor keeps it ("NVIDIA 3090 GPU")
+                    end = i + 1
+                    if any(re.search(r"[A-Za-z]", t.text) and t.lower_ not in _VENDORS for t in doc[j:i]):
+                        end = i
+                        while end - 1 > j and doc[end - 1].text == "AI":
+                            end -= 1
+                    out.append(_Cand(j, end, "Hardware", "pattern:hardware"))
             if low in ("tpu", "tpus") and i + 1 < len(doc) and re.match(r"^v\d", doc[i + 1].lower_):
                 out.append(_Cand(i, i + 2, "Hardware", "pattern:hardware"))
         return out

@@ -41,7 +41,10 @@ class BasedOnRules:
                     bases = [m for m in methods if m.span.end_char <= pos and pos - m.span.end_char < 25]
                 else:
                     bases = [m for m in methods if m.span.start_char >= pos + len(phrase) and m.span.start_char - pos - len(phrase) < 40][:1]
-                derived = [m for m in methods if m.span.end_char <= pos and m not in bases]
+                # not a compared mention: "Tagspace, a model similar to ours, but based on
+                # Wsabie" (thirteenth blind audit: the base went to "ours")
+                derived = [m for m in methods if m.span.end_char <= pos and m not in bases
+                           and not (m.span.root.dep_ == "pobj" and m.span.root.head.lower_ in ("to", "than", "like", "over"))]
                 if derived and not phrase.startswith("as ") and self._class_phrase(derived[-1]):
                     continue  # "SSL approaches based on Siamese networks": a class of methods
                 trig = doc.char_span(pos, pos + len(phrase), alignment_mode="expand")

@@ -4,7 +4,12 @@ not a method in an "on/in/for/including …" phrase or in a clause below the ver
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.relations.base import _margin_after, _result, _under_prep
+
+#: Words that end the list of methods compared after "better than" ("…, but worse than X").
+_CONTRAST = re.compile(r"\b(?:worse|but|while|whereas|although|though|lower|inferior|except|unlike)\b|;", re.I)
 
 
 def _in_clause_below(m, verb) -> bool:
@@ -53,7 +58,10 @@ class OutperformsRules:
             k = low.find(phrase)
             if k >= 0:
                 pos = sent.start_char + k + len(phrase)
-                after = [m for m in methods if m.span.start_char >= pos and m.span.start_char - pos < 60]
+                # "better than char-CNN and, a bit worse than VDCNN": a contrast ends the
+                # compared list (thirteenth blind audit)
+                after = [m for m in methods if m.span.start_char >= pos and m.span.start_char - pos < 60
+                         and not _CONTRAST.search(sent.text[pos - sent.start_char:m.span.start_char - sent.start_char])]
                 before = [m for m in methods if m.span.end_char <= sent.start_char + k]
                 winners = [before[-1].i] if before else ([main] if main is not None and self_ref else [])
                 for lo in after[:3]:
