@@ -304,7 +304,9 @@ class DatasetRules:
                     break
                 if words[0].is_sent_start or all(t.text in self.lex.stop_names for t in words) or not any(
                     ch.isalpha() for ch in words.text
-                ):  # "the 2014 and 2015 datasets": years, not names
+                ) or all(t.lower_ in _LANGUAGES for t in words):
+                    # "the 2014 and 2015 datasets": years; "Japanese and English datasets":
+                    # languages (fourteenth blind audit), not names
                     ok = False
                     break
                 new.append(_Cand(a, b, label, "pattern:coordinated-dataset", rank=-1))
