@@ -1,7 +1,7 @@
 """Fit each relation rule's confidence from blind judged facts → rule_precision.json.
 
 Data: ``benchmarks/data/judged_facts.jsonl``, one line per fact that a blind reader
-judged against ``../shared/ANNOTATION.md`` in the fourth to twelfth audits (every fact of
+judged against ``../shared/ANNOTATION.md`` in the fourth to fourteenth audits (every fact of
 builds of unseen AI news, arXiv abstracts and SciREX paper bodies, each build made by
 code that had not seen its corpus). A line holds no text: ``{"audit", "corpus",
 "label", "sentences": [{"genre", "patterns"}], "verdict"}``, one ``sentences`` item
