@@ -162,7 +162,8 @@ _OUTLET_LAST = {"post", "times", "journal", "news", "herald", "tribune", "gazett
 #: "CEO Jensen Huang"); ANNOTATION.md: the name only.
 _PERSON_TITLES = {"ceo", "cto", "cfo", "coo", "cso", "vp", "svp", "evp", "president", "chairman", "chairwoman",
                   "founder", "co-founder", "cofounder", "director", "professor", "prof", "prof.", "dr", "dr.",
-                  "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "sir", "chief", "head", "senator", "minister"}
+                  "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "sir", "chief", "head", "senator", "minister",
+                  "cpo", "secretary", "governor", "commissioner"}
 #: Participles before "by X" that make a place the stock NER read an investor or owner
 #: ("a round led by Temasek", "backed by Silver Lake"; fifth and sixth blind audits: 3
 #: investors and companies typed Location).

@@ -10,18 +10,15 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.entities.common import _HAS_DIGIT, _Cand, _headline_tokens
+from kg.extract.entities.hardware import _HW_HEADS
 from kg.extract.entities.shapes import name_shape
+from kg.extract.node_words import _PERSON_TITLES
 
 STOCK_MAP = {"ORG": "Organization", "PERSON": "Person", "GPE": "Location", "LOC": "Location"}
 #: Last words of journal and proceedings names: venues are not organisations.
 _VENUE_HEADS = {"communications", "transactions", "journal", "proceedings", "letters"}
 #: Head nouns that make a vendor's named product a chip ("Intel's Meteor Lake chips").
-_CHIP_HEADS = {"chip", "chips", "processor", "processors", "gpu", "gpus", "cpu", "cpus", "npu", "npus",
-               "accelerator", "accelerators", "soc", "socs", "superchip", "superchips"}
-#: Job titles written before a name ("CTO Mira Murati").
-_JOB_TITLES = {"CEO", "CTO", "CFO", "COO", "CSO", "CPO", "President", "Chairman", "Chairwoman", "Founder",
-               "Co-founder", "Cofounder", "Director", "Professor", "Prof.", "Dr.", "Secretary", "Minister",
-               "Senator", "Governor", "Commissioner"}
+_CHIP_HEADS = _HW_HEADS | {"soc", "socs", "superchip", "superchips"}
 _ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für", "at", "on", "in", "&"}
 
 
@@ -53,7 +50,7 @@ class StockRules:
             if typ == "Organization" and k > 0 and doc[k].text in ("'s", "’s") and e.end < len(doc) \
                     and doc[e.end].lower_ in _CHIP_HEADS:
                 typ = "Hardware"  # "Intel's previous Meteor Lake chips": a vendor's product line (twelfth blind audit)
-            if len(e) >= 3 and e[0].text in _JOB_TITLES and all(t.is_title and t.is_alpha for t in e[1:]):
+            if len(e) >= 3 and e[0].lower_ in _PERSON_TITLES and all(t.is_title and t.is_alpha for t in e[1:]):
                 # "CTO Mira Murati", "CEO Sam Altman" read as one organisation: the
                 # title is outside, the rest is the person (eleventh blind audit)
                 e, typ = e[1:], "Person"

@@ -10,11 +10,6 @@ _OPTIMIZERS = {"SGD", "Adam", "AdamW", "RMSProp", "RMSprop", "Adagrad", "AdaGrad
 _TRAIN_LEMMAS = {"train", "pretrain", "pre-train", "fine-tune", "finetune", "training"}
 
 
-def ms_generic(i: int, methods) -> bool:
-    """Whether the method mention with index ``i`` among ``methods`` is generic."""
-    return any(m.i == i and m.generic for m in methods)
-
-
 class HardwareRules:
     """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
 
@@ -40,7 +35,7 @@ class HardwareRules:
             # (thirteenth blind audit: the K40 went to the paper's own model)
             verb = next((a for a in hw.span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
             named_subj = [i for i in (self._subjects(verb, methods, None) if verb is not None else [])
-                          if i != main and not ms_generic(i, methods)]
+                          if i != main and not c.ms_by_i[i].generic]
             if named_subj:
                 hs = [i for i in named_subj if i not in beaten]
             elif training and main is not None and self_ref:
