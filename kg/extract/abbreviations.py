@@ -111,8 +111,10 @@ def find_abbreviations(text: str) -> list[dict]:
             continue
         # words before the parenthesis, within the same sentence-ish window
         before = text[max(0, m.start() - 300) : m.start()]
+        # (a separator not found gives 0, not rfind's -1 plus its length: a long form
+        # that starts the text keeps its first character)
         cut = max(
-            max(before.rfind(sep) + len(sep) for sep in (". ", "; ", ": ", "? ", "! ")),
+            max((k + len(sep) if (k := before.rfind(sep)) >= 0 else 0) for sep in (". ", "; ", ": ", "? ", "! ")),
             before.rfind("\n") + 1,
         )
         before = before[cut:]
