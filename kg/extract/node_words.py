@@ -102,11 +102,17 @@ _DS_HEADS = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "databa
 #: Software libraries and frameworks (ANNOTATION.md: not Method; kg has no type for
 #: them, so they are left out — and their span is claimed, so no shape rule re-adds them).
 FRAMEWORK_IDS = {"pytorch", "tensorflow", "keras", "caffe", "caffe2", "theano", "jax", "mxnet", "deepspeed",
-                 "scikit-learn", "vllm", "paddlepaddle", "chainer", "torch", "flax", "megatron-lm", "fairseq",
-                 "detectron2", "mmdetection", "huggingface-transformers", "tensorrt", "onnx", "openvino",
-                 "llama-cpp", "ollama", "langchain", "llamaindex", "horovod", "xgboost", "lightgbm", "dynet",
-                 "torchvision", "opencv", "numpy", "scipy", "spacy", "nltk", "gensim", "cuda", "cudnn", "fairscale",
-                 "ivy"}
+                 "scikit-learn", "vllm", "paddlepaddle", "chainer", "torch7", "megatron-lm", "fairseq",
+                 "detectron2", "mmdetection", "hugging-face-transformers", "tensorrt", "onnx", "openvino",
+                 "llama-cpp", "ollama", "langchain", "llamaindex", "horovod", "xgboost", "lightgbm", "catboost",
+                 "opencv", "numpy", "scipy", "spacy", "nltk", "cuda", "cudnn", "fairscale", "ivy", "ray-framework",
+                 "mindspore", "tensorflow-lite", "tensorflow-js", "core-ml", "tvm", "xla", "triton",
+                 "pytorch-lightning", "persia", "fedml", "flower-framework", "pysyft", "tensorflow-federated",
+                 "openmmlab-toolbox", "allennlp", "mujoco", "stable-baselines3", "pytorch-geometric", "dgl", "mlx",
+                 "torchinductor", "sglang"}
+#: Listed frameworks whose name also starts a model's name ("Megatron-Turing NLG"): no
+#: software prefix (:func:`kg.extract.nodes.refine`, "TensorRT-LLM", "Keras 3").
+_PREFIX_NOT_SOFTWARE = {"megatron-lm", "ivy", "triton", "persia"}
 #: Common words numbered as items of a figure or table ("Ours-5", "Network-1", "Layer-3").
 _ITEM_WORDS = {"ours", "network", "pseudo", "layer", "model", "method", "baseline", "stage", "block", "step",
                "table", "figure", "fig", "eq", "section", "level", "conv", "res", "top", "variant", "setting",
