@@ -76,11 +76,26 @@ def test_frameworks_are_not_methods(nlp):
 
 
 def test_a_coined_shape_needs_context_or_repetition(nlp):
-    # once, with nothing that types it: not a node; repeated in the document: a node
-    once = _ents(nlp, "Table 3 lists QuillStack next to the other entries.")
+    # in a paper: once, with nothing that types it, not a node; repeated, a node
+    once = _ents(nlp, "In this paper, Table 3 lists QuillStack next to the other entries.")
     assert "QuillStack" not in dict(once), once
-    twice = _ents(nlp, "Table 3 lists QuillStack next to the other entries. QuillStack is smaller.")
+    twice = _ents(nlp, "In this paper, Table 3 lists QuillStack next to the other entries. QuillStack is smaller.")
     assert dict(twice).get("QuillStack") == "Method", twice
+
+
+def test_a_coined_shape_in_news_needs_a_model_word(nlp):
+    # news: a repeated coined shape is as often a chip, a company or software; it is a
+    # Method only with a model word near it (blind audits 5-15)
+    chip = _ents(nlp, "Oracle said AmpereOne VMs would come last year. AmpereOne availability is still awaited.")
+    assert "AmpereOne" not in dict(chip), chip
+    model = _ents(nlp, "Microsoft dropped Florence-2, a unified vision model. Florence-2 is small.")
+    assert dict(model).get("Florence-2") == "Method", model
+
+
+def test_a_listed_frameworks_versions_and_products_are_software(nlp):
+    ents = dict(_ents(nlp, "Keras 3 introduces a multi-backend architecture, and NVIDIA released TensorRT-LLM."))
+    assert "Keras 3" not in ents and "TensorRT-LLM" not in ents, ents
+    assert dict(_ents(nlp, "Megatron-Turing NLG 530B is a language model.")).get("Megatron-Turing NLG 530B") == "Method"
 
 
 def test_stock_ner_debris_is_not_a_person_or_organization(nlp):

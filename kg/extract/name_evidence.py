@@ -173,8 +173,11 @@ def is_venue(text: str) -> bool:
     if m and m.group("v").lower() in VENUES:
         return True
     low = t.lower()
+    # events are no organisations either ("International Mathematics Olympiad", "AI
+    # Safety Summit"; 12th and 15th blind audits: 2 Olympiads typed Organization)
     return low.startswith(("conference on", "workshop on", "symposium on", "proceedings of")) or low.endswith(
-        (" conference", " workshop", " symposium", "information processing systems")
+        (" conference", " workshop", " symposium", "information processing systems", "olympiad", " summit",
+         " expo", " hackathon")
     )
 
 

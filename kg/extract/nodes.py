@@ -71,6 +71,7 @@ this module offered before the split still imports from it.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from typing import Any
@@ -90,7 +91,7 @@ from kg.extract.name_evidence import (  # noqa: F401
 from kg.extract.doccache import doc_text
 from kg.extract.node_words import (  # noqa: F401
     _ALWAYS_GENERIC, _ANAPHORIC, _BENCHMARK_NOUNS, CITE_KEY, _DATA_NOUNS, _DEMONYMS, _DS_HEADS, FRAMEWORK_IDS,
-    _GENERIC_ACRONYMS, _GENERIC_ENTRIES, _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY,
+    _PREFIX_NOT_SOFTWARE, _GENERIC_ACRONYMS, _GENERIC_ENTRIES, _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY,
     _METHOD_TAIL, _MONTHS, _NOT_IN_NAMES, _OBJECTIVE_WORDS, _ORG_EXTENSION, _ORG_GENERIC_WORDS, ORG_HEADS,
     _ORG_LAST, _OUTLET_LAST, _PARTICIPLE_END, _PDF_JUNK, _PERSON_TITLES, _QUANTITY, _SIZE, _SOFTWARE_HEADS,
     _TASK_HEADS, _VARIANTS, VENUES,
@@ -345,6 +346,49 @@ def _loose_metric(doc: Doc, c: Any, sent: tuple[int, int], metric_sents: set, nu
     return not numeric[sent]
 
 
+#: Words that say a name near them is a model or technique ("a text model called
+#: Helium", "LINGO-2 is a vision-language-action model", "a new approach called X").
+_MODEL_WORDS = {"model", "llm", "agent", "algorithm", "network", "architecture", "approach", "technique",
+                "method", "chatbot", "transformer", "slm", "vlm"}
+
+
+def _model_word_near(doc: Doc, start: int, end: int, window: int = 8) -> bool:
+    """True if a word of :data:`_MODEL_WORDS` (by lemma) stands within ``window``
+    tokens of ``doc[start:end]`` in its sentence."""
+    sent = doc[start].sent
+    lo, hi = max(sent.start, start - window), min(sent.end, end + window)
+    return any(doc[k].lemma_.lower() in _MODEL_WORDS or doc[k].lower_ in _MODEL_WORDS
+               for k in range(lo, hi) if not start <= k < end)
+
+
+def _task_long_form(long: str) -> bool:
+    """True for a long form that reads as a problem's name in sentence case, ending in
+    "learning" or a task head ("Non-exemplar class-incremental learning", "few-shot
+    object detection")."""
+    words = long.split()
+    return len(words) >= 2 and long[1:] == long[1:].lower() and (
+        words[-1].lower() == "learning" or words[-1].lower() in _TASK_HEADS)
+
+
+_SOFTWARE_PREFIX = re.compile(r"[\s-]")
+_SOFTWARE_MEMO: dict[int, frozenset[str]] = {}
+
+
+def _software_names(by_id: dict) -> frozenset[str]:
+    """Names and aliases, as written, of the listed software (:data:`FRAMEWORK_IDS`)
+    that may start a product's name ("TensorRT" of "TensorRT-LLM"), memoised per
+    gazetteer index ``by_id`` (id → entry)."""
+    key = id(by_id)
+    names = _SOFTWARE_MEMO.get(key)
+    if names is None:
+        names = frozenset(
+            form for gid in FRAMEWORK_IDS - _PREFIX_NOT_SOFTWARE if (e := by_id.get(gid)) is not None
+            for form in (e.name, *e.aliases) if " " not in form and "-" not in form)
+        _SOFTWARE_MEMO.clear()
+        _SOFTWARE_MEMO[key] = names
+    return names
+
+
 def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[Any]:
     """Apply the node rules (module docstring) to ``cands`` (``_Cand`` objects).
 
@@ -396,6 +440,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                   and reads_as_name(doc, c.start, c.end, headline)}
     framework_toks = {i for c in cands if c.source == "gazetteer" and c.gid in FRAMEWORK_IDS
                       for i in range(c.start, c.end)}
+    software = _software_names(by_id)
     # a coined shape no context types ("pattern:shape") counts when the document
     # repeats it; once, it is too often debris, a dataset or a person
     shape_count: dict[str, int] = {}
@@ -424,7 +469,13 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     # a task phrase ("answer prediction", "segment detection") said once in a long text
     # or a news item is mostly a description (blind audits 4-9 of bodies and news:
     # 11 of 31 such nodes judged good, 5 of 5 of those said twice or more)
-    once_ok = doc_genre(doc) == "abstract"
+    genre = doc_genre(doc)
+    # short forms of lower-case problem names ("Non-exemplar class-incremental learning
+    # (NECIL)"): "a more efficient NECIL method" names the task the method is for, not
+    # the method (fifteenth blind audit: 2 such Method nodes and a proposal judged wrong)
+    task_shorts = {ab["short_text"] for ab in doc._.kg_abbreviations or ()
+                   if _task_long_form(ab["long_text"])}
+    once_ok = genre == "abstract"
     said = Counter(doc[c.start:c.end].text.lower() for c in {(c.start, c.end): c for c in cands}.values())
     out = []
     for c in cands:
@@ -438,9 +489,19 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         if framework_toks and any(i in framework_toks for i in range(c.start, c.end)):
             continue  # "PyTorch", "vLLM": software, not a Method (nor anything else here)
         text = doc[c.start:c.end].text
+        if c.label == "Method" and _SOFTWARE_PREFIX.split(text, 1)[0] in software and len(_SOFTWARE_PREFIX.split(text, 1)) > 1:
+            continue  # "TensorRT-LLM", "Keras 3": a listed framework's product or version (15th blind audit)
         if src != "gazetteer" and (is_venue(text) or is_junk(text)):
             continue
         if c.source == "pattern:shape" and any(r.search(text) for r in _PDF_JUNK):
+            continue
+        if task_shorts and c.label == "Method" and c.source.startswith("pattern:") and text in task_shorts:
+            continue
+        if genre == "news" and c.label == "Method" and c.source in ("pattern:shape", "pattern:named") \
+                and not _model_word_near(doc, c.start, c.end):
+            # news: a coined shape or a "called X" with no model word near is as often a
+            # chip, a company, a program or software as a model (blind audits 5-15:
+            # 10 of 32 such Method nodes judged good, 9 of the 10 with a model word near)
             continue
         if (c.source == "pattern:shape" or src == "statistical") and any(
             i in person_toks for i in range(c.start, c.end)
