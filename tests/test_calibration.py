@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from relation_helpers import relations_given
-from kg.extract.relations.confidence import RULE_PRECISION_FILE, calibrated, load_rule_precision
+from kg.extract.relations.confidence import MIN_RULE_PRECISION, RULE_PRECISION_FILE, calibrated, load_rule_precision
 from kg.paths import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -100,9 +100,9 @@ def test_relations_carry_their_rules_measured_precision(nlp):
 
 def test_a_rules_confidence_depends_on_the_kind_of_text(nlp):
     # the same sentence in an abstract and in a paper body: the fitted genre values differ
-    sentence = "Experiments on COCO show that our method outperforms prior work."
-    abstract = f"FooNet: Fast Detection\nWe propose FooNet, a fast detector. {sentence}"
-    body = "section: Experiments " + sentence + " We propose FooNet. " + "The detector is fast. " * 200
+    sentence = "We propose FooNet, a fast detector. Experiments on COCO show that FooNet outperforms prior work."
+    abstract = sentence
+    body = "section: Method " + sentence + " The detector is fast." * 200
     confs = []
     for text in (abstract, body):
         doc = relations_given(nlp, text, [("FooNet", "Method"), ("COCO", "Dataset")], first_only=True)
@@ -113,6 +113,24 @@ def test_a_rules_confidence_depends_on_the_kind_of_text(nlp):
     for lab, pat in shared:
         assert confs[0][(lab, pat)] == pytest.approx(table.get(f"{lab}/{pat}@abstract", confs[0][(lab, pat)]))
         assert confs[1][(lab, pat)] == pytest.approx(table.get(f"{lab}/{pat}@body", confs[1][(lab, pat)]))
+
+
+def test_rules_judged_mostly_wrong_in_a_kind_of_text_state_no_facts_there(nlp):
+    # "our method" evaluated in a paper body: rule eval-sentence-self, judged right
+    # less than half of the time in bodies (rule_precision.json), is dropped there
+    # and kept in an abstract
+    sentence = "Experiments on COCO show that our method outperforms prior work."
+    abstract = f"FooNet: Fast Detection\nWe propose FooNet, a fast detector. {sentence}"
+    body = "section: Experiments " + sentence + " We propose FooNet. " + "The detector is fast. " * 200
+    table = load_rule_precision()["genres"]
+    assert table["evaluatedOn/eval-sentence-self@body"] < MIN_RULE_PRECISION <= table["evaluatedOn/eval-sentence-self@abstract"]
+    found = []
+    for text in (abstract, body):
+        doc = relations_given(nlp, text, [("FooNet", "Method"), ("COCO", "Dataset")], first_only=True)
+        found.append({(r["label"], r["pattern"]) for r in doc._.kg_relations})
+        assert all(r["confidence"] >= MIN_RULE_PRECISION for r in doc._.kg_relations)
+    assert ("evaluatedOn", "eval-sentence-self") in found[0]
+    assert ("evaluatedOn", "eval-sentence-self") not in found[1]
 
 
 def test_training_data_rule_is_trusted_less_than_evaluation(nlp):

@@ -13,6 +13,10 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+#: Sentence facts whose calibrated confidence is below this are dropped at extraction:
+#: the rule's judged precision in that kind of text says it is more often wrong than right.
+MIN_RULE_PRECISION = 0.5
+
 RULE_PRECISION_FILE = Path(__file__).resolve().parent.parent / "data" / "rule_precision.json"
 
 

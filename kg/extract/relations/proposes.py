@@ -67,6 +67,13 @@ class ProposesRules:
                                     or _under_prep(m, tok, ("across", "among", "between", "against")):
                                 continue
                             found.append(m)
+                    # "we present DreamSR, a novel SR model", "a novel Sector-Shaped
+                    # Diffusion Model (S2DM)": a listed or abbreviated name that only
+                    # says what kind the new thing is, beside a coined name or itself
+                    # listed, is not proposed (fifteenth blind audit: 3 such proposals wrong)
+                    kinds = [m for m in found if _kind_modifier(m)]
+                    if kinds and (len(kinds) < len(found) or all(m.gid or m.span.text.isupper() for m in kinds)):
+                        found = [m for m in found if m not in kinds]
                     # "we develop four architectures, including CNN, CNN-LSTM and
                     # ResNet-1D": three or more listed names are what the paper
                     # compares, not what it proposes (seventh blind audit: 5 of 5 wrong)
@@ -273,6 +280,20 @@ _COMPARE_VERBS = {"compare", "evaluate", "benchmark", "assess", "test", "analyze
 #: Nouns of studies: "a comparative study of X", "an evaluation of X" are about X, not a proposal of it.
 _STUDY_NOUNS = {"study", "comparison", "survey", "review", "analysis", "evaluation", "overview", "investigation",
                 "benchmark", "benchmarking", "assessment"}
+
+
+def _kind_modifier(m) -> bool:
+    """True if Method mention ``m`` modifies the head noun of an indefinite phrase
+    outside it ("a novel SR model", "a long CoT verifier", "a Sector-Shaped Diffusion
+    Model"): it names the kind of what is introduced, not the thing."""
+    doc = m.span.doc
+    if m.end >= len(doc) or doc[m.end].pos_ not in ("NOUN", "PROPN") or not (
+            doc[m.end].is_lower or doc[m.end].lower_.rstrip("s") in ("model", "network", "framework", "architecture")):
+        return False  # the name is the phrase's head, or a list goes on
+    k = m.start - 1
+    while k >= 0 and m.start - k <= 5 and doc[k].pos_ in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT") and doc[k].text not in (",", "(", ":", ";"):
+        k -= 1  # "a novel", "a long", "a simple yet effective"
+    return k >= 0 and doc[k].lower_ in ("a", "an")
 
 
 def _compares(verb) -> bool:
