@@ -26,6 +26,7 @@ Merging rules:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -148,6 +149,11 @@ class GraphBuilder:
         ``family`` from :func:`kg.resolve.entity_families` (set by the caller)."""
         typ = max(votes.items(), key=lambda kv: (kv[1], -_TYPE_ORDER.get(kv[0], 99)))[0]
         gaz = self.gaz_name.get(eid) or aliased_gaz.get(eid)
+        if gaz:
+            # a listed name written with its generic head ("Movie Review dataset",
+            # "neural architecture search method"): the label is the name without it
+            # (ANNOTATION.md: "SQuAD dataset" → "SQuAD")
+            gaz = _GENERIC_TAIL.sub("", gaz) or gaz
         label = gaz or max(names.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
         attrs: dict[str, Any] = {
             "kind": "entity", "type": typ, "label": label,
@@ -287,6 +293,10 @@ def fits_types(head_type: str | None, tail_type: str | None, rel: str) -> bool:
     ``Method``, :func:`kg.model.base_type`)."""
     dom, rng = RELATION_TYPES.get(rel, ((), ()))
     return base_type(head_type) in dom and base_type(tail_type) in rng
+
+
+#: A lower-case generic head ending a listed name.
+_GENERIC_TAIL = re.compile(r"(?<=\S) (?:dataset|datasets|benchmark|method|approach)$")
 
 
 def node_type_of(label: str, source: str) -> str:

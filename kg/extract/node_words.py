@@ -62,6 +62,8 @@ _JUNK = (
     re.compile(r"-(?:like|style|variant|based|driven|free|aware|specific)$", re.I),  # "GloVe-like": an adjective
     re.compile(r"-[a-z]$"),  # "MobileNet-v", "ResNet-18-i": a name cut off
     re.compile(r"^\d+-[a-z]+$"),  # "2-crf", "50-gcn"
+    re.compile(r"^[-–]"),  # "-Supervised Classification": a name cut after a hyphen (16th blind audit)
+    re.compile(r"^W\d+A\d+$"),  # "W8A8", "W4A16": a quantisation bit-width setting, not a method
     re.compile(r"[()\[\]%]"),  # "IoU(%": a fragment with a bracket or unit
     re.compile(r"^[A-Za-z]+name$"),  # "SIFTname": a LaTeX macro label
     # a BibTeX citation key left in the text: "Guo:2016", "chen-manning:2014:EMNLP", "smithJohnson07"
@@ -138,7 +140,8 @@ _DEMONYMS = {"american", "british", "chinese", "european", "french", "german", "
              "saudi", "arab", "asian", "african", "western", "us", "u.s.", "uk", "eu", "big"}
 #: Words that stand in organisation names but never make one alone ("Data Center", "Cloud AI").
 _ORG_GENERIC_WORDS = {"tech", "data", "center", "centre", "cloud", "digital", "global", "international", "national",
-                      "the", "and", "of", "&", "new", "open", "smart", "computing", "compute", "network", "networks"}
+                      "the", "and", "of", "&", "new", "open", "smart", "computing", "compute", "network", "networks",
+                      "fund", "board", "advisory", "committee"}
 #: Verbs whose subject is an organisation in AI text ("Kestrel AI released the weights").
 _ORG_SUBJECT_VERBS = {"release", "announce", "develop", "launch", "publish", "build", "train", "introduce",
                       "acquire", "unveil", "open-source", "invest", "partner", "fund", "sponsor", "host", "hire",
@@ -180,7 +183,8 @@ _LOCATIVE = {"in", "from", "across", "throughout", "near", "within"}
 #: Last words of a title-case phrase that make it a heading or a kind, not a name
 #: ("Proposed Method", "Error Detection Model", "Previous Tensor Factorization
 #: Approaches"): 1 of 9 ``pattern:title-case`` nodes was good in three blind audits.
-_GENERIC_TITLE_HEADS = {"method", "model", "approach", "module", "setup", "setting"}
+_GENERIC_TITLE_HEADS = {"method", "model", "approach", "module", "setup", "setting", "architecture", "framework",
+                        "pipeline"}
 
 
 #: A quantity with a unit ("1.19Mhz", "16GB", "300W").
@@ -199,7 +203,8 @@ _DATA_NOUNS = {"dataset", "corpus", "collection", "treebank", "data-set"}
 
 #: Acronyms of kinds of things, not names ("KB", "CAD", "LLM", "LiDAR"), with or without a plural "s".
 _GENERIC_ACRONYMS = {"KB", "KG", "CAD", "LiDAR", "LIDAR", "LLM", "LM", "MLLM", "VLM", "NN", "DNN", "API", "SDK",
-                     "GPU", "CPU", "RGB", "RGB-D", "IoT", "AI", "ML", "NLP", "CV", "Code-LLM", "CLLM"}
+                     "GPU", "CPU", "RGB", "RGB-D", "IoT", "AI", "ML", "NLP", "CV", "Code-LLM", "CLLM", "E2E", "FPGA",
+                     "ASIC", "NPU", "SoC"}
 
 #: Function words that end a name at a title's start ("Learning a X", "Towards X").
 _TITLE_STOP = {"a", "an", "the", "of", "for", "with", "on", "in", "to", "and", "or", "via", "from", "by", "towards",

@@ -171,6 +171,8 @@ def _retype_stock(doc: Doc, cands: list[Any]) -> None:
         elif c.label == "Location" and c.start > 1 and doc[c.start - 1].lower_ == "in" \
                 and doc[c.start - 2].lemma_.lower() in ("investment", "stake", "invest", "round"):
             c.label = "Organization"  # "an investment in Waabi": a company
+        elif c.label == "Location" and _after_company_noun(doc, c.start):
+            c.label = "Organization"  # "the discounters Lidl and Kaufland" (16th blind audit)
     # a lone stock-NER organisation that is the surname of a person the text names in
     # full ("Alexandr Wang … Wang said") is that person
     surnames = {doc[i].text for c in cands if c.source == "ner" and c.label == "Person" and c.end - c.start > 1
@@ -179,6 +181,24 @@ def _retype_stock(doc: Doc, cands: list[Any]) -> None:
         if c.source == "ner" and c.label in ("Organization", "Location") and c.end - c.start == 1 \
                 and doc[c.start].text in surnames:
             c.label = "Person"  # also "Murati", "Leyen" read as places (eleventh blind audit)
+
+
+#: Nouns of companies before a name or a list of names ("the discounters Lidl and
+#: Kaufland", "chipmaker Cerebras"): what follows is an organisation, not a place.
+_COMPANY_NOUNS = {"company", "firm", "startup", "start-up", "discounter", "retailer", "chipmaker", "rival",
+                  "competitor", "supplier", "vendor", "provider", "operator", "carrier", "investor", "maker",
+                  "manufacturer", "subsidiary", "brand", "insurer", "automaker", "giant", "unicorn", "lender",
+                  "conglomerate", "distributor", "publisher", "broadcaster", "developer"}
+
+
+def _after_company_noun(doc: Doc, start: int) -> bool:
+    """True if the name at token ``start`` follows a company noun (:data:`_COMPANY_NOUNS`,
+    by lemma), directly or over a list of capitalised names ("discounters Lidl and
+    Kaufland"), within six tokens."""
+    k = start - 1
+    while k >= 0 and start - k <= 6 and (doc[k].text in (",", "and", "&") or (doc[k].is_title and doc[k].pos_ == "PROPN")):
+        k -= 1
+    return k >= 0 and doc[k].pos_ == "NOUN" and doc[k].lemma_.lower() in _COMPANY_NOUNS
 
 
 def _drop_stock(doc: Doc, cands: list[Any], paper: bool, lower_words: set[str]) -> list[Any]:
@@ -191,6 +211,10 @@ def _drop_stock(doc: Doc, cands: list[Any], paper: bool, lower_words: set[str]) 
         c.source == "ner" and c.end - c.start == 1 and c.label in ("Person", "Organization")
         and doc[c.start].lower_ in lower_words and doc[c.start].text[1:].islower()
     )]  # "Quantum" (AI campus) where the text also writes "quantum": a capitalised common word
+    cands = [c for c in cands if not (
+        c.source == "ner" and c.label == "Location" and c.end < len(doc) and doc[c.end].is_digit
+        and len(doc[c.end].text) <= 2 and doc[c.end - 1].whitespace_
+    )]  # "Hermes 3", "Hermes 3 models": a name with a version number, not a place (16th blind audit)
     cands = [c for c in cands if not (
         c.source == "ner" and c.label in ("Organization", "Location")
         and all(t.lower_ in ORG_HEADS or t.lower_ in _ORG_GENERIC_WORDS or t.lower_ in _DEMONYMS
@@ -216,6 +240,7 @@ def _drop_stock(doc: Doc, cands: list[Any], paper: bool, lower_words: set[str]) 
             c.source == "ner" and c.label == "Organization" and c.end - c.start == 1
             and doc[c.start].text.istitle() and doc[c.start].is_alpha
             and counts.get(doc[c.start].text, 0) < 2 and not _org_evidence(doc, c, False)
+            and not _after_company_noun(doc, c.start)
         )]
     if not paper:
         # a lone stock-NER person word is a person only as part of a full name the
@@ -370,6 +395,11 @@ def _task_long_form(long: str) -> bool:
         words[-1].lower() == "learning" or words[-1].lower() in _TASK_HEADS)
 
 
+#: Words after a task's name that make it a training objective ("feature matching loss").
+_LOSS_WORDS = {"loss", "losses", "objective", "objectives", "regularizer", "regulariser", "penalty"}
+#: "Image-to-image", "Text-to-video": a listed X-to-Y task name, often a modifier.
+_X_TO_Y = re.compile(r"^[A-Za-z]+-to-[A-Za-z]+$")
+
 _SOFTWARE_PREFIX = re.compile(r"[\s-]")
 _SOFTWARE_MEMO: dict[int, frozenset[str]] = {}
 
@@ -497,6 +527,15 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             continue
         if task_shorts and c.label == "Method" and c.source.startswith("pattern:") and text in task_shorts:
             continue
+        if c.label == "Task" and c.end < n and doc[c.end].lower_ in _LOSS_WORDS:
+            continue  # "the feature matching loss": a training technique, not a task (16th blind audit)
+        if c.label == "Task" and _X_TO_Y.match(text) and c.end < n and doc[c.end].pos_ == "NOUN" \
+                and doc[c.end].is_lower and doc[c.end].lemma_ not in ("task", "problem", "setting", "challenge"):
+            continue  # "image-to-image mappings", "text-to-video model": a modifier (audits 11-16: 6 boundary)
+        if c.source == "pattern:task-phrase" and (doc[c.start].tag_ in ("JJR", "JJS", "RBR") or any(
+                t.lower_.endswith("-based") or (t.text == "-" and i + 1 < c.end and doc[i + 1].lower_ == "based")
+                for i, t in enumerate(doc[c.start:c.end], start=c.start))):
+            continue  # "faster test-time inference", "TDOA-based segmentation": a description (16th blind audit)
         if genre == "news" and c.label == "Method" and c.source in ("pattern:shape", "pattern:named") \
                 and not _model_word_near(doc, c.start, c.end):
             # news: a coined shape or a "called X" with no model word near is as often a
@@ -607,6 +646,10 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             listed = listed_data.get(doc[c.start:c.end].text.lower())
             if listed is not None:
                 c.label, c.gid = listed  # a name the gazetteer also found here: its type and id
+        elif c.label in ("Dataset", "Benchmark") and src == "gazetteer" and c.end - c.start > 1 \
+                and doc[c.end - 1].text in ("dataset", "datasets", "benchmark", "benchmarks") \
+                and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 2].text):
+            c.end -= 1  # a listed "Movie Review dataset", "MR dataset": the generic head stays outside
         elif c.label == "Hardware":
             if not _hardware_bounds(doc, c, src, text, by_id, mention_toks):
                 continue

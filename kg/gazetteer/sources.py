@@ -302,7 +302,7 @@ def _walk_tasks(tasks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 _PWC_NOT_DATASET = re.compile(
-    r"\bresults?\b|\bdatasets\b|^supervised$|^social media$|^google dataset$|\btest$", re.I
+    r"\bresults?\b|\bdatasets\b|^supervised$|^social media$|^google dataset$|\btest$|-based$", re.I
 )
 
 

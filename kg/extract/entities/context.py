@@ -139,6 +139,19 @@ class ContextRules:
             memo[(key, c.i)] = val
         return val
 
+    def _plural_family(self, doc: Doc, text: str) -> bool:
+        """True if the letters before the number of ``text`` ("DPN" of "DPN-92") are
+        written in the plural in the document ("DPNs"): a family of models with sizes,
+        not a test set named by year (16th blind audit: "DPN-92", "DPN-98" typed Dataset)."""
+        m = re.match(r"[A-Za-z]+", text)
+        if m is None:
+            return False
+        memo = self._doc_memo(doc)
+        key = ("plurals",)
+        if key not in memo:
+            memo[key] = {t.text[:-1] for t in doc if len(t.text) > 2 and t.text.endswith("s") and t.text[:-1].isupper()}
+        return m.group(0) in memo[key]
+
     def _doc_memo(self, doc: Doc) -> dict:
         """A memo dict for the current document (only the last one is kept)."""
         if self._sent_memo[0] is not doc:
@@ -298,6 +311,8 @@ class ContextRules:
             return "Method", "model-like"
         # e'') test sets named by year: "NIST05", "MT08", "DUC2001", "CoNLL-2003", "WMT14"
         if _YEAR_SET.match(span.text) and sum(c.isalpha() for c in span.text) <= 12 and not _citation_key(doc, start, span.text):
+            if self._plural_family(doc, span.text):
+                return "Method", "model-like"  # "DPN-92" of the "DPNs": a model size, not a test set
             return "Dataset", "year-named"
         # g) "on X" / "experiments on X" in an evaluation sentence
         if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across"):

@@ -211,7 +211,10 @@ _DATA_HEADS = frozenset({"dataset", "corpus", "benchmark", "collection", "databa
 #: unnamed-method pairs read as evaluations, all judged partly)
 _NON_TEST_ROLE = re.compile(
     r"\bas (?:(?:our|the|a|an)\s+)?(?:[\w-]+\s+){0,2}(?:training|train|development|dev|validation|pre-?training|tuning)"
-    r"\s+(?:data|sets?|corpus|corpora|datasets?|splits?)\b", re.I)
+    r"\s+(?:data|sets?|corpus|corpora|datasets?|splits?)\b"
+    # "we use IEMOCAP as the source dataset to train the source model" (16th blind audit)
+    r"|\bas (?:(?:our|the|a|an)\s+)?(?:[\w-]+\s+){0,2}(?:data|datasets?|sets?|corpus|corpora)\s+(?:to|for)\s+(?:pre-?)?train",
+    re.I)
 
 
 def _data_prep(d, partners: dict) -> str | None:

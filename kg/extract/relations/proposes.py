@@ -40,7 +40,8 @@ class ProposesRules:
             survey = _SURVEY.search(title_line) is not None
             for m in ms:
                 if (m.label == "Method" and not m.generic and m.span.end_char <= colon and not survey
-                        and _starts_title(m, title_line) and not _inside_longer_name(m)):
+                        and _starts_title(m, title_line) and not _inside_longer_name(m)
+                        and m.span[-1].lower_ not in _CLASS_PLURALS):
                     add("proposes", None, m.i, doc[m.start:m.end].sent, "title", 0.8)
                     proposed.append(m.i)
         doc_proposes = any(
@@ -57,7 +58,7 @@ class ProposesRules:
                 if lem == "describe" and c.genre == "body":
                     continue  # "we first describe REINFORCE": a paper's body describes what it builds on
                 if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok) \
-                        and not _compares(tok):
+                        and not _compares(tok) and not _past_event(tok):
                     found = []
                     for m in by_sent[id(sent)]:
                         if m.label == "Method" and not m.generic and m.start > tok.i and self._in_subtree(m, tok):
@@ -82,7 +83,7 @@ class ProposesRules:
                             add("proposes", None, m.i, sent, "we-propose", 0.9)
                             proposed.append(m.i)
                 if _is_propose(tok, self.lex) and _self_subject(tok, self.lex) and not self._negated(tok) \
-                        and not _compares(tok):
+                        and not _compares(tok) and not _past_event(tok):
                     found = [m for m in by_sent[id(sent)]
                              if (m.label == "Method" and not m.generic and m.start > tok.i and m.start > 0
                                  and not _under_study(m, tok)
@@ -257,6 +258,10 @@ def _names_a_method(tok) -> bool:
 #: the sixth blind audit)
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|primer)\b", re.I)
 
+#: Plural heads that make a title's phrase a class of methods the paper studies
+#: ("Neural Policy Gradient Methods: Global Optimality …"; 16th blind audit), not a name.
+_CLASS_PLURALS = {"methods", "approaches", "algorithms", "techniques", "models"}
+
 #: words a title may start with before the name it proposes ("The Lottery Ticket …")
 _TITLE_DETERMINERS = ("", "the", "a", "an")
 
@@ -280,6 +285,23 @@ _COMPARE_VERBS = {"compare", "evaluate", "benchmark", "assess", "test", "analyze
 #: Nouns of studies: "a comparative study of X", "an evaluation of X" are about X, not a proposal of it.
 _STUDY_NOUNS = {"study", "comparison", "survey", "review", "analysis", "evaluation", "overview", "investigation",
                 "benchmark", "benchmarking", "assessment"}
+
+
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _past_event(verb) -> bool:
+    """True if proposal verb ``verb`` tells of an earlier release, not the document's
+    own: "When we released GPT-Neo in early 2021, …" (a "when/after/since/before"
+    clause, a year, "previously", "earlier"; 16th blind audit: a 2021 model proposed by
+    a 2025 text)."""
+    for c in verb.children:
+        if c.dep_ in ("advmod", "mark") and c.lower_ in ("when", "after", "since", "before", "previously",
+                                                          "earlier", "formerly", "once") and c.i < verb.i + 6:
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("in", "during") and any(_YEAR.match(t.text) for t in c.subtree):
+            return True
+    return False
 
 
 def _kind_modifier(m) -> bool:
