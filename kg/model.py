@@ -61,7 +61,7 @@ def base_type(t: str | None) -> str | None:
 #: the proposed method's name. Their evidence gets ``kg:inferred true`` in the RDF.
 INFERRED_PATTERNS: frozenset[str] = frozenset({
     "eval-sentence-self", "eval-sentence-main", "eval-anaphor", "study-task", "title-name", "trained-on-self",
-    "trained-on-hardware-self",
+    "trained-on-hardware-self", "based-on-self",
 })
 
 RELATION_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

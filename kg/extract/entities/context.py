@@ -247,8 +247,6 @@ class ContextRules:
             nxt = doc[end]
             t = self._head_type(nxt)
             if t and nxt.pos_ in ("NOUN", "PROPN") and (root.head.i == nxt.i or root.head.i >= end):
-                if t == "Method" and nxt.tag_ == "NNS" and span.text.isupper() and len(span.text) <= 5:
-                    return None, ""  # "the mainstream DML methods", "RL algorithms": a class of methods
                 return t, "head-noun"
         # a') a coined name in a sentence where the authors propose something:
         #     "we propose federated ... for face recognition, FedFR"; not one right

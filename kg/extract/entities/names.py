@@ -115,12 +115,6 @@ class NameRules:
             if _VERSION.match(nxt.text):
                 out.append(_Cand(tok.i, tok.i + 2, "Method", "pattern:version"))
             elif t in ("Method", "Dataset", "Benchmark") and nxt.lower_ not in ("system", "group", "team", "lab"):
-                before = doc[tok.i - 1] if tok.i > 0 else None
-                if before is not None and before.is_title and before.is_alpha and not before.is_sent_start \
-                        and before.pos_ in ("ADJ", "PROPN", "NOUN") and "\n" not in before.whitespace_:
-                    continue  # "Large Language Models": a word inside a capitalised phrase (15th blind audit)
-                if t == "Method" and nxt.tag_ == "NNS":
-                    continue  # "the mainstream DML methods": a class of methods, not a name
                 out.append(_Cand(tok.i, tok.i + 1, t, "pattern:head-noun"))
         out.extend(self._proposed_names(doc))
         out.extend(self._title_case_methods(doc))
