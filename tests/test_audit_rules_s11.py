@@ -53,6 +53,25 @@ def _pipeline_rels(nlp, text: str) -> set[tuple[str, str | None, str]]:
         ("We report BLEU on NIST05 and MT08.", ("NIST05", "Dataset"), None),
         # descriptions with a comparative or "-based" are no task names
         ("Our method enables faster test-time inference.", None, ("faster test-time inference", "Task")),
+        # "Large Language Models" in a title is a generic phrase, no "Language" method
+        ("Understanding and Defending Against Jailbreaks in Large Language Models\nWe study jailbreaks.",
+         None, ("Language", "Method")),
+        # a title-case task phrase of the title the text never repeats is no task
+        ("CDER: Collaborative Evidence Retrieval for Document-level Relation Extraction\n"
+         "We propose CDER for relation extraction.", ("relation extraction", "Task"),
+         ("Collaborative Evidence Retrieval", "Task")),
+        ("MDMMT-2: Multidomain Multimodal Transformer for Video Retrieval\nWe study video retrieval with it.",
+         ("Video Retrieval", "Task"), None),
+        # lower-case descriptors before a dataset's head stay outside; a supercomputer's head too
+        ("Our method yields an F-measure of 82.54% on ICDAR 2015 incidental text detection benchmark.",
+         ("ICDAR 2015", "Benchmark"), None),
+        ("They used the Department of Energy's Summit supercomputer.", ("Summit", "Hardware"), None),
+        # citation keys glued to a name; count compounds
+        ("Network quantization such as HashedNet Chen2015CompressingNN uses few weights.", ("HashedNet", "Method"), None),
+        ("Horizon's 4,000-GPU engine is a leap.", None, ("4,000-GPU", "Method")),
+        # a company with a CEO is no place; a country with a president is
+        ("The deal includes the hiring of Enfabrica's CEO, Rochan Sankar.", None, ("Enfabrica", "Location")),
+        ("France's president spoke.", ("France", "Location"), None),
     ],
 )
 def test_node_rules_of_the_session_11_audits(nlp, text, present, absent):
@@ -73,6 +92,11 @@ def test_node_rules_of_the_session_11_audits(nlp, text, present, absent):
         # an earlier release told in a "when" clause or with a year is not the text's proposal
         ("When we released GPT-Neo in early 2021 it was the most powerful open model.", None, "GPT-Neo"),
         ("We release FooLM, a model trained in 2024 on web data.", "FooLM", None),
+        # what the proposal is for, or a listed kind of it, is not proposed (17th blind audit)
+        ("To address these challenges, we propose a pack-based MIL framework.", None, "MIL"),
+        ("We propose GS-Net, a generalizable, plug-and-play 3DGS module that densifies ellipsoids.", "GS-Net", "3DGS"),
+        ("We propose EAR, a query Expansion And Reranking approach for passage retrieval.", "EAR", "Reranking"),
+        ("We propose a novel training scheme for adaptive SimulMT by augmenting the corpus.", None, "SimulMT"),
     ],
 )
 def test_proposal_rules_of_the_session_11_audits(nlp, text, proposed, not_proposed):
@@ -107,3 +131,14 @@ def test_data_described_or_for_training_is_no_evaluation_of_our_method(nlp, sent
     kept = relations_given(nlp, "We propose FooNet for speech recognition. We evaluate our method on IEMOCAP.",
                            [("FooNet", "Method"), ("IEMOCAP", "Dataset")])
     assert [r for r in kept._.kg_relations if r["label"] == "evaluatedOn"]
+
+
+def test_weak_triggers_alone_state_no_evaluation_of_our_method(nlp):
+    names = [("FooNet", "Method"), ("IMDb", "Dataset"), ("PropBank", "Dataset")]
+    weak = ("We propose FooNet. The vocabulary contains all words in the IMDb dataset, which results in 75K words. "
+            "We set the maximum length according to PropBank conventions.")
+    doc = relations_given(nlp, weak, names)
+    assert not [r for r in doc._.kg_relations if r["label"] == "evaluatedOn"], doc._.kg_relations
+    strong = "We propose FooNet. Our results on IMDb show a gain of 2 points."
+    doc = relations_given(nlp, strong, names[:2])
+    assert [r for r in doc._.kg_relations if r["label"] == "evaluatedOn"], doc._.kg_relations

@@ -296,7 +296,7 @@ def fits_types(head_type: str | None, tail_type: str | None, rel: str) -> bool:
 
 
 #: A lower-case generic head ending a listed name.
-_GENERIC_TAIL = re.compile(r"(?<=\S) (?:dataset|datasets|benchmark|method|approach)$")
+_GENERIC_TAIL = re.compile(r"(?<=\S) (?:dataset|datasets|benchmark|method|approach|supercomputer)$")
 
 
 def node_type_of(label: str, source: str) -> str:

@@ -23,6 +23,7 @@ from kg.extract.doccache import doc_text
 from kg.extract.entities.common import _DERIVED_ADJ, _STRIP, _VERSION, _Cand, _headline_tokens
 from kg.extract.entities.context import _has_self_subject, _is_propose_verb
 from kg.extract.entities.shapes import name_shape
+from kg.extract.node_words import _GENERIC_ENTRIES
 
 #: A whole word of :meth:`EntityTyper._names` (a maximal run of characters other than
 #: whitespace, "/" and brackets) that holds an ASCII capital or a non-ASCII character.
@@ -76,7 +77,7 @@ class NameRules:
             typ, rule = self._context_type(doc, sp.start, sp.end)
             if typ is None and shape == "mixed":
                 typ, rule = self.default_unknown, "shape"
-            if rule in ("shape", "model-like") and self._hardware_family(core):
+            if rule in ("shape", "model-like", "year-named") and self._hardware_family(core):
                 typ, rule = "Hardware", "hardware-family"
             if typ is None:
                 continue
@@ -115,6 +116,8 @@ class NameRules:
             if _VERSION.match(nxt.text):
                 out.append(_Cand(tok.i, tok.i + 2, "Method", "pattern:version"))
             elif t in ("Method", "Dataset", "Benchmark") and nxt.lower_ not in ("system", "group", "team", "lab"):
+                if tok.i > 0 and f"{doc[tok.i - 1].lower_} {tok.lower_} {nxt.lower_}" in _GENERIC_ENTRIES:
+                    continue  # "Large Language Models" in a title: a generic phrase (15th and 17th audits: "Language" junk)
                 out.append(_Cand(tok.i, tok.i + 1, t, "pattern:head-noun"))
         out.extend(self._proposed_names(doc))
         out.extend(self._title_case_methods(doc))

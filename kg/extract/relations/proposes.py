@@ -65,7 +65,8 @@ class ProposesRules:
                             # skip methods inside "based on X"/"using X" sub-phrases
                             if not _direct_object_path(m, tok, self.lex) or _inside_longer_name(m) \
                                     or self._modifies_non_method(m) or _under_study(m, tok) \
-                                    or _under_prep(m, tok, ("across", "among", "between", "against")):
+                                    or _under_prep(m, tok, ("across", "among", "between", "against", "for")) \
+                                    or _after_for(m):
                                 continue
                             found.append(m)
                     # "we present DreamSR, a novel SR model", "a novel Sector-Shaped
@@ -304,6 +305,17 @@ def _past_event(verb) -> bool:
     return False
 
 
+def _after_for(m) -> bool:
+    """True if Method mention ``m`` follows "for" over at most two modifiers ("a training
+    scheme for adaptive SimulMT"): what the proposal is for, also where the parser loses
+    the preposition (17th blind audit)."""
+    doc = m.span.doc
+    k = m.start - 1
+    while k >= 0 and m.start - k <= 3 and doc[k].pos_ in ("ADJ", "NOUN", "ADV") and doc[k].is_lower:
+        k -= 1
+    return k >= 0 and doc[k].lower_ == "for"
+
+
 def _kind_modifier(m) -> bool:
     """True if Method mention ``m`` modifies the head noun of an indefinite phrase
     outside it ("a novel SR model", "a long CoT verifier", "a Sector-Shaped Diffusion
@@ -313,8 +325,9 @@ def _kind_modifier(m) -> bool:
             doc[m.end].is_lower or doc[m.end].lower_.rstrip("s") in ("model", "network", "framework", "architecture")):
         return False  # the name is the phrase's head, or a list goes on
     k = m.start - 1
-    while k >= 0 and m.start - k <= 5 and doc[k].pos_ in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT") and doc[k].text not in (",", "(", ":", ";"):
-        k -= 1  # "a novel", "a long", "a simple yet effective"
+    while k >= 0 and m.start - k <= 9 and doc[k].pos_ in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT", "CCONJ", "VERB") \
+            and doc[k].text not in ("(", ":", ";"):
+        k -= 1  # "a novel", "a simple yet effective", "a generalizable, plug-and-play", "a pack-based"
     return k >= 0 and doc[k].lower_ in ("a", "an")
 
 
