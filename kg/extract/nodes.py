@@ -548,7 +548,9 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         if c.label == "Task" and c.end < n and doc[c.end].lower_ in _LOSS_WORDS:
             continue  # "the feature matching loss": a training technique, not a task (16th blind audit)
         if c.label == "Task" and _X_TO_Y.match(text) and c.end < n and doc[c.end].pos_ == "NOUN" \
-                and doc[c.end].is_lower and doc[c.end].lemma_ not in ("task", "problem", "setting", "challenge"):
+                and doc[c.end].is_lower and doc[c.end].lemma_ not in ("task", "problem", "setting", "challenge",
+                                                                      "benchmark", "dataset", "data", "corpus",
+                                                                      "leaderboard", "competition"):
             continue  # "image-to-image mappings", "text-to-video model": a modifier (audits 11-16: 6 boundary)
         if c.source == "pattern:task-phrase" and (doc[c.start].tag_ in ("JJR", "JJS", "RBR") or any(
                 t.lower_.endswith("-based") or (t.text == "-" and i + 1 < c.end and doc[i + 1].lower_ == "based")
@@ -654,17 +656,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             # "the YCB dataset" → "YCB", "WikiQA benchmark" → "WikiQA" (ANNOTATION.md:
             # a generic head after a name is outside), and so is a task word before it
             # ("PASCAL VOC detection dataset" → "PASCAL VOC")
-            k = c.end - 2  # the last word of the name before lower-case descriptors and the head
-            while k > c.start and ((doc[k].is_lower and (doc[k].is_alpha or "-" in doc[k].text)) or doc[k].text == "-"):
-                k -= 1
             if doc[c.end - 1].lower_ in _DS_HEADS and doc[c.end - 1].text != "Corpus" and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 2].text):
                 c.end -= 1
-            elif doc[c.end - 1].lower_ in _DS_HEADS and c.end - 2 > k >= c.start and (
-                    any(ch.isdigit() for ch in doc[c.start:k + 1].text) or sum(ch.isupper() for ch in doc[k].text) >= 2):
-                # "ICDAR 2015 incidental text detection benchmark" → "ICDAR 2015", "SQuAD
-                # question-answering dataset" → "SQuAD" (17th blind audit: 2 such tails);
-                # "the Twitter sarcasm dataset" keeps its words (a plain word is no dataset's name)
-                c.end = k + 1
             elif doc[c.end - 1].lower_ in _DS_HEADS and c.end - c.start > 2 and doc[c.end - 2].lower_ in _TASK_HEADS \
                     and any(ch.isupper() or ch.isdigit() for ch in doc[c.end - 3].text):
                 # "the COCO detection benchmark" → "COCO", "ImageNet classification dataset"
