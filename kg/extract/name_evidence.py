@@ -22,8 +22,11 @@ from kg.extract.node_words import (
     _JUNK,
     _LOCATIVE,
     _ORG_SUBJECT_VERBS,
+    _PREFIX_NOT_SOFTWARE,
+    _TASK_HEADS,
     _TITLE_STOP,
     _VENUE_RE,
+    FRAMEWORK_IDS,
     ORG_HEADS,
     VENUES,
 )
@@ -255,3 +258,73 @@ def _loc_evidence(doc: Doc, c: Any) -> bool:
     if root.dep_ == "compound" or (c.end < len(doc) and doc[c.end].pos_ in ("NOUN", "PROPN")):
         return False
     return k >= 0 and doc[k].lower_ in _LOCATIVE
+
+
+#: Nouns of companies before a name or a list of names ("the discounters Lidl and
+#: Kaufland", "chipmaker Cerebras"): what follows is an organisation, not a place.
+_COMPANY_NOUNS = {"company", "firm", "startup", "start-up", "discounter", "retailer", "chipmaker", "rival",
+                  "competitor", "supplier", "vendor", "provider", "operator", "carrier", "investor", "maker",
+                  "manufacturer", "subsidiary", "brand", "insurer", "automaker", "giant", "unicorn", "lender",
+                  "conglomerate", "distributor", "publisher", "broadcaster", "developer"}
+
+
+def after_company_noun(doc: Doc, start: int) -> bool:
+    """True if the name at token ``start`` follows a company noun (:data:`_COMPANY_NOUNS`,
+    by lemma), directly or over a list of capitalised names ("discounters Lidl and
+    Kaufland"), within six tokens."""
+    k = start - 1
+    while k >= 0 and start - k <= 6 and (doc[k].text in (",", "and", "&") or (doc[k].is_title and doc[k].pos_ == "PROPN")):
+        k -= 1
+    return k >= 0 and doc[k].pos_ == "NOUN" and doc[k].lemma_.lower() in _COMPANY_NOUNS
+
+
+#: Words that say a name near them is a model or technique ("a text model called
+#: Helium", "LINGO-2 is a vision-language-action model", "a new approach called X").
+_MODEL_WORDS = {"model", "llm", "agent", "algorithm", "network", "architecture", "approach", "technique",
+                "method", "chatbot", "transformer", "slm", "vlm"}
+
+
+def model_word_near(doc: Doc, start: int, end: int, window: int = 8) -> bool:
+    """True if a word of :data:`_MODEL_WORDS` (by lemma) stands within ``window``
+    tokens of ``doc[start:end]`` in its sentence."""
+    sent = doc[start].sent
+    lo, hi = max(sent.start, start - window), min(sent.end, end + window)
+    return any(doc[k].lemma_.lower() in _MODEL_WORDS or doc[k].lower_ in _MODEL_WORDS
+               for k in range(lo, hi) if not start <= k < end)
+
+
+def task_long_form(long: str) -> bool:
+    """True for a long form that reads as a problem's name in sentence case, ending in
+    "learning" or a task head ("Non-exemplar class-incremental learning", "few-shot
+    object detection")."""
+    words = long.split()
+    return len(words) >= 2 and long[1:] == long[1:].lower() and (
+        words[-1].lower() == "learning" or words[-1].lower() in _TASK_HEADS)
+
+
+_SOFTWARE_PREFIX = re.compile(r"[\s-]")
+_SOFTWARE_MEMO: dict[int, frozenset[str]] = {}
+
+
+def software_names(by_id: dict) -> frozenset[str]:
+    """Names and aliases, as written, of the listed software (:data:`FRAMEWORK_IDS`)
+    that may start a product's name ("TensorRT" of "TensorRT-LLM"), memoised per
+    gazetteer index ``by_id`` (id → entry)."""
+    key = id(by_id)
+    names = _SOFTWARE_MEMO.get(key)
+    if names is None:
+        names = frozenset(
+            form for gid in FRAMEWORK_IDS - _PREFIX_NOT_SOFTWARE if (e := by_id.get(gid)) is not None
+            for form in (e.name, *e.aliases) if " " not in form and "-" not in form)
+        _SOFTWARE_MEMO.clear()
+        _SOFTWARE_MEMO[key] = names
+    return names
+
+
+
+
+def software_product(text: str, software: frozenset[str]) -> bool:
+    """True if ``text`` is a listed framework's name followed by more ("TensorRT-LLM",
+    "Keras 3"): ``software`` as :func:`software_names` returns it."""
+    parts = _SOFTWARE_PREFIX.split(text, 1)
+    return len(parts) > 1 and parts[0] in software

@@ -212,3 +212,7 @@ _GENERIC_ACRONYMS = {"KB", "KG", "CAD", "LiDAR", "LIDAR", "LLM", "LM", "MLLM", "
 #: Function words that end a name at a title's start ("Learning a X", "Towards X").
 _TITLE_STOP = {"a", "an", "the", "of", "for", "with", "on", "in", "to", "and", "or", "via", "from", "by", "towards",
                "toward", "at", "is", "are", "we"}
+#: Words after a task's name that make it a training objective ("feature matching loss").
+_LOSS_WORDS = {"loss", "losses", "objective", "objectives", "regularizer", "regulariser", "penalty"}
+#: "Image-to-image", "Text-to-video": a listed X-to-Y task name, often a modifier.
+_X_TO_Y = re.compile(r"^[A-Za-z]+-to-[A-Za-z]+$")

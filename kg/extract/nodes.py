@@ -85,16 +85,17 @@ from kg.extract.genre import (  # noqa: F401
     BODY_CHARS, _citations, citation_tokens, cited_after, doc_genre, reads_as_paper,
 )
 from kg.extract.name_evidence import (  # noqa: F401
+    after_company_noun, model_word_near, software_names, software_product, task_long_form,
     _after_marker, _dataset_variant, _inner_capital, _is_heading, _org_evidence, _stock_name, _title_name_start,
     introduced_as_data, is_junk, is_venue, reads_as_name,
 )
 from kg.extract.doccache import doc_text
 from kg.extract.node_words import (  # noqa: F401
     _ALWAYS_GENERIC, _ANAPHORIC, _BENCHMARK_NOUNS, CITE_KEY, _DATA_NOUNS, _DEMONYMS, _DS_HEADS, FRAMEWORK_IDS,
-    _PREFIX_NOT_SOFTWARE, _GENERIC_ACRONYMS, _GENERIC_ENTRIES, _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY,
+    _GENERIC_ACRONYMS, _GENERIC_ENTRIES, _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY,
     _METHOD_TAIL, _MONTHS, _NOT_IN_NAMES, _OBJECTIVE_WORDS, _ORG_EXTENSION, _ORG_GENERIC_WORDS, ORG_HEADS,
-    _ORG_LAST, _OUTLET_LAST, _PARTICIPLE_END, _PDF_JUNK, _PERSON_TITLES, _QUANTITY, _SIZE, _SOFTWARE_HEADS,
-    _TASK_HEADS, _VARIANTS, VENUES,
+    _LOSS_WORDS, _ORG_LAST, _OUTLET_LAST, _PARTICIPLE_END, _PDF_JUNK, _PERSON_TITLES, _QUANTITY, _SIZE, _SOFTWARE_HEADS,
+    _TASK_HEADS, _VARIANTS, VENUES, _X_TO_Y,
 )
 
 
@@ -171,7 +172,7 @@ def _retype_stock(doc: Doc, cands: list[Any]) -> None:
         elif c.label == "Location" and c.start > 1 and doc[c.start - 1].lower_ == "in" \
                 and doc[c.start - 2].lemma_.lower() in ("investment", "stake", "invest", "round"):
             c.label = "Organization"  # "an investment in Waabi": a company
-        elif c.label == "Location" and _after_company_noun(doc, c.start):
+        elif c.label == "Location" and after_company_noun(doc, c.start):
             c.label = "Organization"  # "the discounters Lidl and Kaufland" (16th blind audit)
         elif c.label == "Location" and c.end + 1 < n and doc[c.end].text in ("'s", "’s") \
                 and doc[c.end + 1].lower_ in _PERSON_TITLES - {"governor", "senator", "minister", "secretary", "president"}:
@@ -184,24 +185,6 @@ def _retype_stock(doc: Doc, cands: list[Any]) -> None:
         if c.source == "ner" and c.label in ("Organization", "Location") and c.end - c.start == 1 \
                 and doc[c.start].text in surnames:
             c.label = "Person"  # also "Murati", "Leyen" read as places (eleventh blind audit)
-
-
-#: Nouns of companies before a name or a list of names ("the discounters Lidl and
-#: Kaufland", "chipmaker Cerebras"): what follows is an organisation, not a place.
-_COMPANY_NOUNS = {"company", "firm", "startup", "start-up", "discounter", "retailer", "chipmaker", "rival",
-                  "competitor", "supplier", "vendor", "provider", "operator", "carrier", "investor", "maker",
-                  "manufacturer", "subsidiary", "brand", "insurer", "automaker", "giant", "unicorn", "lender",
-                  "conglomerate", "distributor", "publisher", "broadcaster", "developer"}
-
-
-def _after_company_noun(doc: Doc, start: int) -> bool:
-    """True if the name at token ``start`` follows a company noun (:data:`_COMPANY_NOUNS`,
-    by lemma), directly or over a list of capitalised names ("discounters Lidl and
-    Kaufland"), within six tokens."""
-    k = start - 1
-    while k >= 0 and start - k <= 6 and (doc[k].text in (",", "and", "&") or (doc[k].is_title and doc[k].pos_ == "PROPN")):
-        k -= 1
-    return k >= 0 and doc[k].pos_ == "NOUN" and doc[k].lemma_.lower() in _COMPANY_NOUNS
 
 
 def _drop_stock(doc: Doc, cands: list[Any], paper: bool, lower_words: set[str]) -> list[Any]:
@@ -243,7 +226,7 @@ def _drop_stock(doc: Doc, cands: list[Any], paper: bool, lower_words: set[str]) 
             c.source == "ner" and c.label == "Organization" and c.end - c.start == 1
             and doc[c.start].text.istitle() and doc[c.start].is_alpha
             and counts.get(doc[c.start].text, 0) < 2 and not _org_evidence(doc, c, False)
-            and not _after_company_noun(doc, c.start)
+            and not after_company_noun(doc, c.start)
         )]
     if not paper:
         # a lone stock-NER person word is a person only as part of a full name the
@@ -378,54 +361,6 @@ def _loose_metric(doc: Doc, c: Any, sent: tuple[int, int], metric_sents: set, nu
     return not numeric[sent]
 
 
-#: Words that say a name near them is a model or technique ("a text model called
-#: Helium", "LINGO-2 is a vision-language-action model", "a new approach called X").
-_MODEL_WORDS = {"model", "llm", "agent", "algorithm", "network", "architecture", "approach", "technique",
-                "method", "chatbot", "transformer", "slm", "vlm"}
-
-
-def _model_word_near(doc: Doc, start: int, end: int, window: int = 8) -> bool:
-    """True if a word of :data:`_MODEL_WORDS` (by lemma) stands within ``window``
-    tokens of ``doc[start:end]`` in its sentence."""
-    sent = doc[start].sent
-    lo, hi = max(sent.start, start - window), min(sent.end, end + window)
-    return any(doc[k].lemma_.lower() in _MODEL_WORDS or doc[k].lower_ in _MODEL_WORDS
-               for k in range(lo, hi) if not start <= k < end)
-
-
-def _task_long_form(long: str) -> bool:
-    """True for a long form that reads as a problem's name in sentence case, ending in
-    "learning" or a task head ("Non-exemplar class-incremental learning", "few-shot
-    object detection")."""
-    words = long.split()
-    return len(words) >= 2 and long[1:] == long[1:].lower() and (
-        words[-1].lower() == "learning" or words[-1].lower() in _TASK_HEADS)
-
-
-#: Words after a task's name that make it a training objective ("feature matching loss").
-_LOSS_WORDS = {"loss", "losses", "objective", "objectives", "regularizer", "regulariser", "penalty"}
-#: "Image-to-image", "Text-to-video": a listed X-to-Y task name, often a modifier.
-_X_TO_Y = re.compile(r"^[A-Za-z]+-to-[A-Za-z]+$")
-
-_SOFTWARE_PREFIX = re.compile(r"[\s-]")
-_SOFTWARE_MEMO: dict[int, frozenset[str]] = {}
-
-
-def _software_names(by_id: dict) -> frozenset[str]:
-    """Names and aliases, as written, of the listed software (:data:`FRAMEWORK_IDS`)
-    that may start a product's name ("TensorRT" of "TensorRT-LLM"), memoised per
-    gazetteer index ``by_id`` (id → entry)."""
-    key = id(by_id)
-    names = _SOFTWARE_MEMO.get(key)
-    if names is None:
-        names = frozenset(
-            form for gid in FRAMEWORK_IDS - _PREFIX_NOT_SOFTWARE if (e := by_id.get(gid)) is not None
-            for form in (e.name, *e.aliases) if " " not in form and "-" not in form)
-        _SOFTWARE_MEMO.clear()
-        _SOFTWARE_MEMO[key] = names
-    return names
-
-
 def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[Any]:
     """Apply the node rules (module docstring) to ``cands`` (``_Cand`` objects).
 
@@ -477,7 +412,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                   and reads_as_name(doc, c.start, c.end, headline)}
     framework_toks = {i for c in cands if c.source == "gazetteer" and c.gid in FRAMEWORK_IDS
                       for i in range(c.start, c.end)}
-    software = _software_names(by_id)
+    software = software_names(by_id)
     # a coined shape no context types ("pattern:shape") counts when the document
     # repeats it; once, it is too often debris, a dataset or a person
     shape_count: dict[str, int] = {}
@@ -511,7 +446,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     # (NECIL)"): "a more efficient NECIL method" names the task the method is for, not
     # the method (fifteenth blind audit: 2 such Method nodes and a proposal judged wrong)
     task_shorts = {ab["short_text"] for ab in doc._.kg_abbreviations or ()
-                   if _task_long_form(ab["long_text"])}
+                   if task_long_form(ab["long_text"])}
     once_ok = genre == "abstract"
     said = Counter(doc[c.start:c.end].text.lower() for c in {(c.start, c.end): c for c in cands}.values())
     # (the first line's last token is ``title_end``; a text with no line break has no title)
@@ -537,7 +472,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
         if framework_toks and any(i in framework_toks for i in range(c.start, c.end)):
             continue  # "PyTorch", "vLLM": software, not a Method (nor anything else here)
         text = doc[c.start:c.end].text
-        if c.label == "Method" and _SOFTWARE_PREFIX.split(text, 1)[0] in software and len(_SOFTWARE_PREFIX.split(text, 1)) > 1:
+        if c.label == "Method" and software_product(text, software):
             continue  # "TensorRT-LLM", "Keras 3": a listed framework's product or version (15th blind audit)
         if src != "gazetteer" and (is_venue(text) or is_junk(text)):
             continue
@@ -557,7 +492,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 for i, t in enumerate(doc[c.start:c.end], start=c.start))):
             continue  # "faster test-time inference", "TDOA-based segmentation": a description (16th blind audit)
         if genre == "news" and c.label == "Method" and c.source in ("pattern:shape", "pattern:named") \
-                and not _model_word_near(doc, c.start, c.end):
+                and not model_word_near(doc, c.start, c.end):
             # news: a coined shape or a "called X" with no model word near is as often a
             # chip, a company, a program or software as a model (blind audits 5-15:
             # 10 of 32 such Method nodes judged good, 9 of the 10 with a model word near)
