@@ -64,6 +64,12 @@ def _pipeline_rels(nlp, text: str) -> set[tuple[str, str | None, str]]:
          ("Collaborative Evidence Retrieval", "Task")),
         ("MDMMT-2: Multidomain Multimodal Transformer for Video Retrieval\nWe study video retrieval with it.",
          ("Video Retrieval", "Task"), None),
+        # a listed family with a version (and a size) is one name; counts are no versions
+        ("The model surpasses Meta's Llama 3.2 1B and Alibaba's Qwen 2.5 1.5B on GSM8K.",
+         ("Llama 3.2 1B", "Method"), ("Llama", "Method")),
+        ("Anthropic released Claude 2, which beats Claude 1.3.", ("Claude 1.3", "Method"), ("Claude", "Method")),
+        ("Google's Gemma 3n models come in two sizes.", ("Gemma 3n", "Method"), None),
+        ("The Transformer 6 layers are deep.", ("Transformer", "Method"), ("Transformer 6", "Method")),
         # a listed supercomputer's generic head stays outside
         ("They used the Department of Energy's Summit supercomputer.", ("Summit", "Hardware"), None),
         # citation keys glued to a name; count compounds

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 #: Size tokens after a model family: "70B", "7b", "1.5B", "8x7B", "175M", "400M".
-_SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[BMKT]$", re.I)
+_SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[BMKT](?:\d+[BMKT])?$", re.I)  # also "2B4T" (params, tokens)
 #: A model number after a hardware family ("910D", "100", "v5e", "3"), not a year or a unit.
 _HW_MODEL = re.compile(r"^(?!(?:19|20)\d\d$)(?:\d{1,4}[A-Z]?|[vV]\d+[a-z]?)$")
 #: Capitalised variant words after a listed model family ("Gemini Ultra", "GPT-4 Turbo").
