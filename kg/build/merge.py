@@ -42,6 +42,8 @@ DOC_PREFIX = "doc:"
 RESULT_PREFIX = "result:"
 
 _RECORD_ATTRS = ("title", "source", "arxiv_id", "doi", "date", "venue", "url", "language")
+#: A lower-case generic head ending a listed name ("Movie Review dataset").
+_GENERIC_TAIL = re.compile(r"(?<=\S) (?:dataset|datasets|benchmark|method|approach|supercomputer)$")
 
 
 def doc_node_id(record_id: str) -> str:
@@ -293,10 +295,6 @@ def fits_types(head_type: str | None, tail_type: str | None, rel: str) -> bool:
     ``Method``, :func:`kg.model.base_type`)."""
     dom, rng = RELATION_TYPES.get(rel, ((), ()))
     return base_type(head_type) in dom and base_type(tail_type) in rng
-
-
-#: A lower-case generic head ending a listed name.
-_GENERIC_TAIL = re.compile(r"(?<=\S) (?:dataset|datasets|benchmark|method|approach|supercomputer)$")
 
 
 def node_type_of(label: str, source: str) -> str:

@@ -216,3 +216,6 @@ _TITLE_STOP = {"a", "an", "the", "of", "for", "with", "on", "in", "to", "and", "
 _LOSS_WORDS = {"loss", "losses", "objective", "objectives", "regularizer", "regulariser", "penalty"}
 #: "Image-to-image", "Text-to-video": a listed X-to-Y task name, often a modifier.
 _X_TO_Y = re.compile(r"^[A-Za-z]+-to-[A-Za-z]+$")
+#: Nouns after an X-to-Y task name that keep it the task ("the Text-to-SQL task/benchmark").
+_TASK_NAME_NOUNS = {"task", "problem", "setting", "challenge", "benchmark", "dataset", "data", "corpus",
+                    "leaderboard", "competition"}

@@ -27,6 +27,7 @@ from spacy.tokens import Token
 
 from kg.extract.relations.base import DATASETS, _STRONG_EVAL, _after_lemma, _ListedWith, _listed_with, _own_mention, _under_prep
 from kg.extract.relations.training import training_context, training_verb
+from kg.extract.node_words import _DS_HEADS
 
 #: prepositions that put a dataset under evaluation ("results on D", "accuracy for D")
 EVAL_PREPS = ("on", "for", "to", "over", "across", "in", "including")
@@ -195,6 +196,10 @@ def _noun_head(r):
     return r
 
 
+#: Head nouns of a definition's predicate that describe data ("X is a standard dataset").
+_DATA_HEADS = frozenset(_DS_HEADS | {"collection", "set"})
+
+
 def _acquired(d) -> bool:
     """Whether dataset mention ``d`` (or the noun phrase it heads a compound of, "the
     CIFAR-10 dataset was obtained by filtering …") is the object or passive subject
@@ -208,7 +213,6 @@ def _acquired(d) -> bool:
         c.dep_ == "attr" and c.lemma_.lower() in _DATA_HEADS for c in r.head.children)
 
 
-_DATA_HEADS = frozenset({"dataset", "corpus", "benchmark", "collection", "database", "set", "data"})
 #: "we use A and B as our training data", "CoNLL-2013 … as our development sets": a
 #: sentence that gives data a training or tuning role (fifteenth blind audit: 3 such
 #: unnamed-method pairs read as evaluations, all judged partly)

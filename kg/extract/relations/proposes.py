@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 import re
 from bisect import bisect_right
 
+from kg.extract.boundaries import _YEAR
 from kg.extract.relations.base import (
     _M,
     _TITLE_SPLIT,
@@ -286,9 +287,6 @@ _COMPARE_VERBS = {"compare", "evaluate", "benchmark", "assess", "test", "analyze
 #: Nouns of studies: "a comparative study of X", "an evaluation of X" are about X, not a proposal of it.
 _STUDY_NOUNS = {"study", "comparison", "survey", "review", "analysis", "evaluation", "overview", "investigation",
                 "benchmark", "benchmarking", "assessment"}
-
-
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def _past_event(verb) -> bool:
