@@ -50,6 +50,11 @@ _GO_ON = object()
 _PROPOSED_PATH = ("dobj", "appos", "conj", "compound", "oprd", "attr", "nmod")
 
 
+#: Words that make "X architecture" a chip architecture (see :meth:`ContextRules._context_type`).
+_CHIP_WORDS = frozenset({"gpu", "gpus", "chip", "chips", "processor", "processors", "accelerator", "accelerators",
+                         "npu", "npus", "cpu", "cpus", "silicon", "semiconductor", "graphics"})
+
+
 class ContextRules:
     """Context typing and memo helpers of :class:`kg.extract.entities.EntityTyper`.
 
@@ -247,6 +252,11 @@ class ContextRules:
             nxt = doc[end]
             t = self._head_type(nxt)
             if t and nxt.pos_ in ("NOUN", "PROPN") and (root.head.i == nxt.i or root.head.i >= end):
+                if t == "Method" and nxt.lower_ in ("architecture", "architectures") and any(
+                        w.lower_ in _CHIP_WORDS for w in self._sent_of(doc, start)):
+                    # "the CDNA 4 architecture" in a sentence about GPUs: a chip architecture
+                    # is Hardware (ANNOTATION.md; 19th audit: 5 such typed Method)
+                    return "Hardware", "head-noun"
                 return t, "head-noun"
         # a') a coined name in a sentence where the authors propose something:
         #     "we propose federated ... for face recognition, FedFR"; not one right
