@@ -26,6 +26,7 @@ ECE (10 bins), AUC and Brier score. The weight 16 was chosen on that check over 
 Usage::
 
     python benchmarks/fit_confidence.py [--weight 16] [--out kg/extract/data/rule_precision.json]
+    python benchmarks/fit_confidence.py collect BUILD_DIR SHEETS_DIR --audit N --corpus news
 """
 
 from __future__ import annotations
@@ -154,9 +155,59 @@ def leave_one_audit_out(facts: list[dict], weight: float) -> dict[int, dict]:
     return out
 
 
+def collect(build: Path, sheets: Path, audit: int, corpus: str, out: Path = JUDGED) -> int:
+    """Append the judged facts of an audit sheet to ``out`` in the format above.
+
+    ``sheets`` holds ``facts.key.jsonl`` and ``facts.verdicts.jsonl``
+    (``benchmarks/audit.py``), drawn from ``build`` (its ``graph.json`` gives each
+    fact's evidence sentences and rules, its ``extractions.jsonl`` the documents'
+    text for :func:`kg.extract.genre.doc_genre`). ``corpus`` names the audit corpus
+    ("news", "abstracts", "bodies"). Returns the number of lines written.
+    """
+    import spacy
+
+    from kg.extract.genre import doc_genre
+
+    key = {d["i"]: d for d in map(json.loads, (sheets / "facts.key.jsonl").open(encoding="utf-8"))}
+    ver = {d["i"]: d for d in map(json.loads, (sheets / "facts.verdicts.jsonl").open(encoding="utf-8"))}
+    g = json.loads((build / "graph.json").read_text(encoding="utf-8"))
+    edges = {(e["source"], e["target"], e.get("relation", e.get("key"))): e for e in g["edges"]}
+    nlp = spacy.blank("en")
+    genre = {}
+    with (build / "extractions.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            genre["doc:" + d["id"]] = doc_genre(nlp(d["text"]))
+    n = 0
+    with out.open("a", encoding="utf-8") as w:
+        for i in sorted(ver):
+            k = key[i]
+            e = edges[(k["source"], k["target"], k["relation"])]
+            by_sent: dict[tuple, set] = defaultdict(set)
+            for x in e.get("evidence", []):
+                by_sent[(x["doc"], x["sentence"])].add(x["pattern"])
+            sents = [{"genre": genre[d], "patterns": sorted(p)} for (d, _), p in sorted(by_sent.items())]
+            w.write(json.dumps({"audit": audit, "corpus": corpus, "label": k["relation"], "sentences": sents,
+                                "verdict": ver[i]["verdict"]}) + "\n")
+            n += 1
+    return n
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Fit, print the leave-one-audit-out check, write the table."""
+    """Fit, print the leave-one-audit-out check, write the table (or, with ``collect``
+    as the first argument, add an audit's judged facts: see :func:`collect`)."""
     sys.path.insert(0, str(ROOT))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["collect"]:
+        c = argparse.ArgumentParser(description=collect.__doc__.split("\n")[0])
+        c.add_argument("build", type=Path)
+        c.add_argument("sheets", type=Path)
+        c.add_argument("--audit", type=int, required=True)
+        c.add_argument("--corpus", required=True)
+        c.add_argument("--out", type=Path, default=JUDGED)
+        a = c.parse_args(argv[1:])
+        print(f"{collect(a.build, a.sheets, a.audit, a.corpus, a.out)} judged facts added to {a.out}")
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--judged", type=Path, default=JUDGED)
     ap.add_argument("--weight", type=float, default=16)
