@@ -21,6 +21,20 @@ def nlp():
     return load_pipeline()
 
 
+@pytest.fixture
+def rules_nlp(nlp):
+    """The same pipeline with the learned node filter (kg.extract.node_score) off: for
+    tests of a rule's own behaviour on one sentence, which the filter, fitted on whole
+    documents, may then drop. Restored after the test."""
+    typer = nlp.get_pipe("kg_entities")
+    before = typer.node_score
+    typer.node_score = False
+    try:
+        yield nlp
+    finally:
+        typer.node_score = before
+
+
 @pytest.fixture(scope="session")
 def sample_build_result(nlp, tmp_path_factory):
     """:class:`kg.pipeline.BuildResult` of ``kg build data/samples``."""

@@ -65,8 +65,8 @@ def _rels(nlp, text: str, names) -> set[tuple[str, str | None, str]]:
         ("OpenAI CEO Sam Altman said so.", ("Sam Altman", "Person"), "CEO Sam Altman"),
     ],
 )
-def test_node_rules_of_the_session_10_audits(nlp, text, present, absent):
-    got = _mentions(nlp, text)
+def test_node_rules_of_the_session_10_audits(rules_nlp, text, present, absent):
+    got = _mentions(rules_nlp, text)
     if present is not None:
         assert present in got, got
     if absent is not None:

@@ -105,8 +105,8 @@ def test_node_rules_of_the_session_11_audits(nlp, text, present, absent):
         ("We propose a novel training scheme for adaptive SimulMT by augmenting the corpus.", None, "SimulMT"),
     ],
 )
-def test_proposal_rules_of_the_session_11_audits(nlp, text, proposed, not_proposed):
-    got = {t for lab, h, t in _pipeline_rels(nlp, text) if lab == "proposes"}
+def test_proposal_rules_of_the_session_11_audits(rules_nlp, text, proposed, not_proposed):
+    got = {t for lab, h, t in _pipeline_rels(rules_nlp, text) if lab == "proposes"}
     if proposed is not None:
         assert proposed in got, got
     if not_proposed is not None:

@@ -32,8 +32,8 @@ def _mentions(nlp, text: str) -> set[tuple[str, str]]:
          ("Carnegie Mellon University", "Organization"), None),
     ],
 )
-def test_rules(nlp, text, present, absent):
-    got = _mentions(nlp, text)
+def test_rules(rules_nlp, text, present, absent):
+    got = _mentions(rules_nlp, text)
     if present:
         assert present in got, got
     if absent:

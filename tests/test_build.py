@@ -359,12 +359,12 @@ def test_venues_and_hyphen_fragments_are_no_tasks(nlp):
     assert ("Text-to-SQL", "Task") in got and not [m for m in got if m[0].startswith("multi")], got
 
 
-def test_title_case_method_names_and_their_conjuncts(nlp):
+def test_title_case_method_names_and_their_conjuncts(rules_nlp):
     """000-02-sadga: 'featured with Global Graph Linking, Local Graph Linking and
     DualGraph Aggregation Mechanism' — three Method names; an institute is not one."""
     text = ("The structure-aware aggregation method is featured with Global Graph Linking, "
             "Local Graph Linking and DualGraph Aggregation Mechanism. We thank the Alan Turing Institute.")
-    got = [(m[0], m[1]) for m in _mentions(nlp, text)]
+    got = [(m[0], m[1]) for m in _mentions(rules_nlp, text)]
     for name in ("Global Graph Linking", "Local Graph Linking", "DualGraph Aggregation Mechanism"):
         assert (name, "Method") in got, got
     assert ("Alan Turing Institute", "Method") not in got

@@ -129,6 +129,10 @@ def load_pipeline(
     from kg.extract.lexicon import LEXICON_FILE
 
     fp.update(LEXICON_FILE.read_bytes())
+    from kg.extract.node_score import NODE_SCORER_FILE
+
+    if NODE_SCORER_FILE.is_file():  # the learned node filter changes which mentions stay
+        fp.update(NODE_SCORER_FILE.read_bytes())
     if statistical:
         from kg.extract.statistical import MODEL_DIR
 

@@ -44,6 +44,8 @@ from spacy.tokens import Doc, Span
 from kg.extract.doccache import doc_text
 from kg.resolve import PLURAL_ACRONYM as _PLURAL_ACRONYM  # "CNNs" → "CNN"
 from kg.extract.boundaries import fix_boundaries
+from kg.extract.genre import doc_genre
+from kg.extract.node_score import load_node_scorer, score_mentions
 from kg.extract.entities.common import (  # noqa: F401 (re-exported)
     _TYPED_BY_HEAD,
     KG_TYPES,
@@ -84,6 +86,8 @@ class EntityTyper(ContextRules, GazetteerStatRules, NameRules, DatasetRules, Har
         self.gazetteer_index = None
         self.default_unknown = default_unknown
         self.tasks_from_noun_chunks = tasks_from_noun_chunks
+        #: apply the learned node filter (:mod:`kg.extract.node_score`) to the final mentions
+        self.node_score = True
         self._sent_memo: tuple[Doc | None, dict] = (None, {})
 
     def __call__(self, doc: Doc) -> Doc:
@@ -108,13 +112,6 @@ class EntityTyper(ContextRules, GazetteerStatRules, NameRules, DatasetRules, Har
                                                  for a, b in urls)]
         chosen = _select(cands)
         chosen = _propagate_coordination(doc, chosen)
-        ents = []
-        for c in chosen:
-            sp = Span(doc, c.start, c.end, label=c.label)
-            if c.gid:
-                sp.id_ = c.gid
-            ents.append(sp)
-        doc.set_ents(ents, default="outside")
         by_id = self.gazetteer_index[0] if self.gazetteer_index else {}
         mentions = []
         # the texts of the document's names, for plurals of them ("ReasoNets" beside "ReasoNet")
@@ -155,6 +152,21 @@ class EntityTyper(ContextRules, GazetteerStatRules, NameRules, DatasetRules, Har
                     name.islower() or (c.source == "statistical" and not _looks_named(text))
                 ),
             })
+        # the learned node score (kg.extract.node_score): mentions unlikely to be a
+        # correct node are dropped before relations see them
+        model = load_node_scorer() if self.node_score else None
+        if model is not None and mentions:
+            probs = score_mentions(full, doc_genre(doc), mentions, model)
+            keep = [p >= model["threshold"] for p in probs]
+            chosen = [c for c, k in zip(chosen, keep) if k]
+            mentions = [m for m, k in zip(mentions, keep) if k]
+        ents = []
+        for c in chosen:
+            sp = Span(doc, c.start, c.end, label=c.label)
+            if c.gid:
+                sp.id_ = c.gid
+            ents.append(sp)
+        doc.set_ents(ents, default="outside")
         doc._.kg_mentions = mentions
         return doc
 
@@ -229,8 +241,12 @@ def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
     "kg_entities",
     requires=["doc.ents", "token.dep", "token.lemma", "token.pos"],  # doc._.kg_stat_ents if present
     assigns=["doc.ents", "doc._.kg_mentions"],
-    default_config={"default_unknown": "Method", "tasks_from_noun_chunks": True},
+    default_config={"default_unknown": "Method", "tasks_from_noun_chunks": True, "node_score": True},
 )
-def make_entity_typer(nlp: Language, name: str, default_unknown: str | None, tasks_from_noun_chunks: bool) -> EntityTyper:
-    """spaCy factory for :class:`EntityTyper`."""
-    return EntityTyper(default_unknown=default_unknown, tasks_from_noun_chunks=tasks_from_noun_chunks)
+def make_entity_typer(nlp: Language, name: str, default_unknown: str | None, tasks_from_noun_chunks: bool,
+                      node_score: bool = True) -> EntityTyper:
+    """spaCy factory for :class:`EntityTyper` (``node_score``: apply the learned node
+    filter of :mod:`kg.extract.node_score`)."""
+    typer = EntityTyper(default_unknown=default_unknown, tasks_from_noun_chunks=tasks_from_noun_chunks)
+    typer.node_score = node_score
+    return typer
