@@ -48,3 +48,29 @@ def test_number_formats_and_memory_types_are_no_nodes(nlp):
     got = {t for t, _ in _mentions(nlp, text)}
     assert not got & {"FP8", "NVFP4", "MXFP4", "BF16", "FP32", "HBM4", "LPDDR", "Dynamic Random Access Memory"}, got
     assert "Blackwell" in got
+
+
+def test_a_title_names_the_method_the_text_calls_ours(nlp, tmp_path):
+    """21st audit: an abstract whose title is "DARTS: …" and whose text says only "our
+    method"/"our algorithm" gave 4 facts on an unnamed method; the title's coined name
+    is the method, and the facts' patterns say the title was used."""
+    import json
+
+    from kg.pipeline import run_build
+
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": "darts", "title": "DARTS: Differentiable Architecture Search",
+             "text": "This paper addresses the scalability challenge of architecture search. Unlike conventional "
+                     "approaches, our method is based on the continuous relaxation of the architecture "
+                     "representation. Extensive experiments on CIFAR-10 and Penn Treebank show that our algorithm "
+                     "excels in discovering high-performance architectures."},
+            {"id": "survey", "title": "Survey: Neural Architecture Search",
+             "text": "Unlike conventional approaches, our method relaxes the search space. Extensive experiments on "
+                     "CIFAR-10 show that our algorithm excels."}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    G = run_build([src], tmp_path / "out", nlp=nlp).graph
+    assert G.nodes["darts"]["type"] == "Method"
+    ev = [x["pattern"] for _, t, d in G.out_edges("darts", data=True) if t == "cifar-10" for x in d["evidence"]]
+    assert ev and all(p.endswith("+title") for p in ev), ev
+    # "Survey" names no method: that document's method stays unnamed
+    assert any(d.get("type") == "UnnamedMethod" for _, d in G.nodes(data=True))

@@ -178,17 +178,22 @@ def doc_to_extraction(doc, record: Record, index: GazetteerIndex | None = None) 
     ids, names = resolve_document(
         text, raw, doc._.kg_abbreviations or [], index, doc_id=record.id, title=title
     )
+    # an anaphor ("our method") that the title names ("DARTS: …", kg.resolve.title_name)
+    # is a named Method found by the title: its source says so, and so do the patterns of
+    # its relations ("eval-anaphor+title"), so users can filter the inference
+    titled = {i for i, m in enumerate(raw) if m["source"] == "anaphor" and not ids[i].startswith("unnamed-method-")}
     entities = tuple(
         Mention(
             start=m["start"], end=m["end"], text=text[m["start"]:m["end"]],
-            label=m["label"], id=ids[i], source=m["source"], name=names[i],
+            label=m["label"], id=ids[i], source="title" if i in titled else m["source"], name=names[i],
         )
         for i, m in enumerate(raw)
     )
     relations = tuple(
         Relation(
-            label=r["label"], head=r["head"], tail=r["tail"],
-            evidence=tuple(r["evidence"]), pattern=r["pattern"], confidence=r["confidence"],
+            label=r["label"], head=r["head"], tail=r["tail"], evidence=tuple(r["evidence"]),
+            pattern=r["pattern"] + ("+title" if r["head"] in titled or r["tail"] in titled else ""),
+            confidence=r["confidence"],
         )
         for r in doc._.kg_relations or ()
     )
