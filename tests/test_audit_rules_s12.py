@@ -30,6 +30,13 @@ def _mentions(nlp, text: str) -> set[tuple[str, str]]:
          ("Voxtral Mini", "Method"), ("Voxtral Mini", "Organization")),
         ("Microsoft Research and Carnegie Mellon University announced a partnership.",
          ("Carnegie Mellon University", "Organization"), None),
+        # a benchmark's subset and a listed chip's tier are part of the name
+        ("DeepSeek-R1 scored 71.5% on GPQA Diamond, the company said.", ("GPQA Diamond", "Benchmark"),
+         ("GPQA", "Benchmark")),
+        ("Models are evaluated on GPQA and MMLU.", ("GPQA", "Benchmark"), None),
+        ("The phone runs on the Snapdragon 8 Elite chip.", ("Snapdragon 8 Elite", "Hardware"),
+         ("Snapdragon 8", "Hardware")),
+        ("Qualcomm unveiled the Snapdragon 8 Gen 3 for Android phones.", ("Snapdragon 8 Gen 3", "Hardware"), None),
     ],
 )
 def test_rules(rules_nlp, text, present, absent):

@@ -66,6 +66,8 @@ _MODIFIERS = {"based", "like", "style", "driven", "free", "aware", "specific", "
               "level", "wise", "scale", "sized", "type", "related", "oriented", "centric", "friendly"}
 #: Size words written one space after a model name, capitalised ("BERT Large", "BERT SMALL").
 _SPACED_VARIANTS = {"large", "small", "base", "tiny", "medium", "huge", "giant", "xl", "xxl", "mini", "nano"}
+#: Capitalised subset names written after a benchmark's name ("GPQA Diamond").
+_BENCH_SUBSETS = {"Diamond", "Verified", "Lite", "Hard", "Pro", "Multimodal", "Multilingual"}
 #: A version token: "v2", "V3", "v1.1", "2.0".
 _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$|^\d+\.\d+$")
 #: A size token: "1M", "8s", "20k", "70B", "1.5B", "8x7B".
@@ -223,6 +225,8 @@ def _attached(doc: Doc, end: int, label: str) -> int:
             end += 1  # "FCN-8 s", "Sports-1 M" as pre-tokenised corpora write "FCN-8s", "Sports-1M"
         elif label == "Method" and nxt[:1].isupper() and nxt.lower() in _SPACED_VARIANTS:
             end += 1  # "BERT Large", "BERT SMALL", "ViT Base"
+        elif label == "Benchmark" and nxt in _BENCH_SUBSETS:
+            end += 1  # "GPQA Diamond", "SWE-bench Verified", "BIG-Bench Hard" (19th-21st audits: cut short)
         elif nxt in ("v", "V") and end + 1 < n and doc[end].whitespace_ == " " and (
             _INT.match(doc[end + 1].text) or _VERSION.match(doc[end + 1].text)
         ):

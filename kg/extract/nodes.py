@@ -329,6 +329,10 @@ def _model_version(doc: Doc, i: int) -> bool:
     return True
 
 
+#: Tier words after a listed chip's name ("Snapdragon 8 Elite", "M4 Max", "Core Ultra").
+_HW_TIERS = {"Elite", "Pro", "Max", "Ultra", "Plus", "Extreme"}
+
+
 def _hardware_bounds(doc: Doc, c: Any, src: str, text: str, by_id: dict, mention_toks: set[int]) -> bool:
     """Fix the boundaries of a Hardware candidate ``c`` in place (a listed family with
     a model number or a product name, a generic head after an alphanumeric name);
@@ -356,6 +360,14 @@ def _hardware_bounds(doc: Doc, c: Any, src: str, text: str, by_id: dict, mention
             # ("its Instinct MI300X" stays the listed "AMD Instinct MI300X": the
             # entry's own name holds the word)
             c.start, c.gid = c.start - 1, None
+        # "Snapdragon 8" + "Elite", "Apple M4" + "Max", "Snapdragon 8" + "Gen 3": a tier of
+        # a listed chip (20th audit: "Snapdragon 8", "AMD Ryzen" cut from the chip named)
+        end = c.end
+        while end < n and end - c.end < 3 and doc[end - 1].whitespace_ == " " and (
+                doc[end].text in _HW_TIERS or doc[end].text == "Gen" and end + 1 < n and doc[end + 1].text.isdigit()):
+            end += 2 if doc[end].text == "Gen" else 1
+        if end > c.end:
+            c.end, c.gid = end, None
     if c.end - c.start > 1 and doc[c.end - 1].lower_ in ("supercomputer", "supercomputers") \
             and doc[c.end - 2].text[:1].isupper():
         c.end -= 1  # a listed "El Capitan supercomputer": the generic head stays outside (17th blind audit)
