@@ -81,3 +81,30 @@ def test_a_title_names_the_method_the_text_calls_ours(nlp, tmp_path):
     assert ev and all(p.endswith("+title") for p in ev), ev
     # "Survey" names no method: that document's method stays unnamed
     assert any(d.get("type") == "UnnamedMethod" for _, d in G.nodes(data=True))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # two items of the beaten list never beat each other (21st audit: 2 facts)
+        ("Google's Gemini appears to be gaining its footing, with the most recent model beating GPT-4o and "
+         "Claude 3.5 in the LMSYS Chatbot Arena leaderboard.", set()),
+        ("The startup claimed Claude 3.5 outperformed both OpenAI's GPT-4 and Google's Gemini 1.5 Pro on "
+         "a series of benchmarks.", {("Claude 3.5", "GPT-4"), ("Claude 3.5", "Gemini 1.5 Pro")}),
+    ],
+)
+def test_items_of_one_list_do_not_outperform_each_other(rules_nlp, text, expected):
+    doc = rules_nlp(text)
+    ms = doc._.kg_mentions
+    got = {(text[ms[r["head"]]["start"]:ms[r["head"]]["end"]], text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]])
+           for r in doc._.kg_relations if r["label"] == "outperforms" and r["head"] is not None}
+    assert got == expected
+
+
+def test_a_release_in_an_earlier_month_is_not_proposed(rules_nlp):
+    """21st audit: a post on OLMo 2 "proposed" OLMoE from "In September, we released OLMoE"."""
+    text = "Today we release OLMo 2, our new family of models. In September, we released OLMoE, a mixture-of-experts model."
+    doc = rules_nlp(text)
+    ms = doc._.kg_mentions
+    got = {text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]] for r in doc._.kg_relations if r["label"] == "proposes"}
+    assert "OLMoE" not in got and "OLMo 2" in got, got

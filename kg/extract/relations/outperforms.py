@@ -24,6 +24,24 @@ def _in_clause_below(m, verb) -> bool:
     return False
 
 
+#: Only a coordinator between two names: "A and B", "A, B", "A/B", "A or B".
+_COORD = re.compile(r"^\s*(?:,|/|&|and|or|,\s*and|,\s*or)\s*$")
+
+
+def _coordinated(doc, ms_by_i, w: int, lo) -> bool:
+    """True if mention ``w`` (a mention index, ``ms_by_i`` maps it) and mention ``lo`` are items of one
+    list, only a coordinator between them (21st audit: "the most recent model beating
+    GPT-4o and Claude 3.5" read as GPT-4o beating Claude 3.5, and the reverse)."""
+    a = ms_by_i[w].span if w in ms_by_i else None
+    if a is None:
+        return False
+    b = lo.span
+    first, second = (a, b) if a.end_char <= b.start_char else (b, a)
+    if first.end_char > second.start_char:
+        return False
+    return _COORD.match(doc.text[first.end_char:second.start_char]) is not None
+
+
 class OutperformsRules:
     """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
 
@@ -45,6 +63,8 @@ class OutperformsRules:
             for lo in losers:
                 beaten.add(lo.i)
                 for w in winners:
+                    if w == lo.i or _coordinated(doc, c.ms_by_i, w, lo):
+                        continue  # "beating GPT-4o and Claude 3.5": two of the beaten, not a winner and a loser
                     add("outperforms", w, lo.i, sent, "outperform-verb", 0.9)
                 # margin: "Y by +12.0%"
                 val = _margin_after(doc, lo, sent, methods, [m for m in sm if m.label == "Metric"], datasets)

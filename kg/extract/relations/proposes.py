@@ -293,14 +293,22 @@ def _past_event(verb) -> bool:
     """True if proposal verb ``verb`` tells of an earlier release, not the document's
     own: "When we released GPT-Neo in early 2021, …" (a "when/after/since/before"
     clause, a year, "previously", "earlier"; 16th blind audit: a 2021 model proposed by
-    a 2025 text)."""
+    a 2025 text), or a month before a verb in the past tense ("In September, we
+    released OLMoE")."""
     for c in verb.children:
         if c.dep_ in ("advmod", "mark") and c.lower_ in ("when", "after", "since", "before", "previously",
                                                           "earlier", "formerly", "once") and c.i < verb.i + 6:
             return True
         if c.dep_ == "prep" and c.lower_ in ("in", "during") and any(_YEAR.match(t.text) for t in c.subtree):
             return True
+        if c.dep_ == "prep" and c.lower_ in ("in", "during") and verb.tag_ == "VBD" \
+                and any(t.lower_ in _MONTHS for t in c.subtree):
+            return True  # "In September, we released OLMoE" (21st audit: proposed by the OLMo 2 post)
     return False
+
+
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"}
 
 
 def _after_for(m) -> bool:
