@@ -108,3 +108,15 @@ def test_a_release_in_an_earlier_month_is_not_proposed(rules_nlp):
     ms = doc._.kg_mentions
     got = {text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]] for r in doc._.kg_relations if r["label"] == "proposes"}
     assert "OLMoE" not in got and "OLMo 2" in got, got
+
+
+def test_consumer_products_and_platforms_are_no_nodes(rules_nlp):
+    """Audits 19-21: the stock NER typed "Siri", "Reddit", "Windows", "MacBook Air", "Galaxy S"
+    and "Gboard" as organisations, people or places; the shape rules typed "iPhones" Method."""
+    text = ("Apple said Siri will use Gemini, and the MacBook Air and iPhones get new features; users on "
+            "Reddit and Windows complained. Samsung's Galaxy S24 brings genAI to Gboard, Samsung said in Seoul.")
+    got = _mentions(rules_nlp, text)
+    names = {t for t, _ in got}
+    assert not names & {"Siri", "MacBook Air", "iPhones", "Reddit", "Windows", "Galaxy S24", "Galaxy S", "Gboard",
+                        "genAI"}, got
+    assert ("Seoul", "Location") in got and ("Gemini", "Method") in got

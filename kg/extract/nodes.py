@@ -95,7 +95,7 @@ from kg.extract.node_words import (  # noqa: F401
     _GENERIC_ACRONYMS, _GENERIC_ENTRIES, _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY,
     _METHOD_TAIL, _MONTHS, _NOT_IN_NAMES, _OBJECTIVE_WORDS, _ORG_EXTENSION, _ORG_GENERIC_WORDS, ORG_HEADS,
     _LOSS_WORDS, _ORG_LAST, _OUTLET_LAST, _PARTICIPLE_END, _PDF_JUNK, _PERSON_TITLES, _QUANTITY, _SIZE, _SOFTWARE_HEADS,
-    _TASK_HEADS, _TASK_NAME_NOUNS, _VARIANTS, VENUES, _X_TO_Y,
+    _TASK_HEADS, _TASK_NAME_NOUNS, _VARIANTS, VENUES, _X_TO_Y, PRODUCT_LINES, PRODUCT_NAMES,
 )
 
 
@@ -419,6 +419,10 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     """
     n = len(doc)
     cands = [c for c in cands if _trim_space(doc, c)]
+    # consumer software, platforms and devices ("iPhones", "Siri"): products, no nodes
+    # (node_words.PRODUCT_NAMES; a listed name the gazetteer holds stays)
+    cands = [c for c in cands if c.source == "gazetteer" or not (
+        doc[c.start:c.end].text in PRODUCT_NAMES or doc[c.start].text in PRODUCT_LINES)]
     _retype_stock(doc, cands)
     paper = reads_as_paper(doc)
     cands = _citations(doc, cands, paper)
