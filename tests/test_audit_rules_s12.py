@@ -120,3 +120,14 @@ def test_consumer_products_and_platforms_are_no_nodes(rules_nlp):
     assert not names & {"Siri", "MacBook Air", "iPhones", "Reddit", "Windows", "Galaxy S24", "Galaxy S", "Gboard",
                         "genAI"}, got
     assert ("Seoul", "Location") in got and ("Gemini", "Method") in got
+
+
+def test_a_technical_report_reads_as_a_paper(nlp):
+    """A report's voice ("This technical report briefly describes …") is an abstract's:
+    with "we propose" the text reads as a paper even beside "according to"."""
+    from kg.extract.genre import doc_genre
+
+    text = ("This technical report briefly describes our Vega v2 submission on the SuperGLUE leaderboard. "
+            "We propose self-evolution learning. According to our submission record, it ranks first.")
+    assert doc_genre(nlp(text)) == "abstract"
+    assert doc_genre(nlp("According to the company, the report describes a new chip. It said sales rose.")) == "news"

@@ -43,8 +43,8 @@ _SECTION = re.compile(
 #: "Equalized Odds"), which the paper rules drop.
 _ABSTRACT_VOICE = re.compile(
     r"\b(?:we (?:propose|present|introduce|develop|design|evaluate|address|investigate|explore|analy[sz]e|study)"
-    r"|in this (?:paper|work|study)|this (?:paper|work) "
-    r"(?:propose|present|introduce|stud|investigat|address)\w*|our (?:proposed )?(?:method|approach|framework|"
+    r"|in this (?:paper|work|study)|this (?:paper|work|(?:technical )?report) (?:\w+ly )?"
+    r"(?:propose|present|introduce|describe|stud|investigat|address)\w*|our (?:proposed )?(?:method|approach|framework|"
     r"algorithm|model|architecture|methodology)s?\b|(?:extensive |our )?experiments? (?:on|show|demonstrate)|"
     r"experimental results|empirical results|we (?:evaluate|show|demonstrate) that)", re.I)
 #: The voice of news ("said", "announced", "according to", money): with it, one phrase of
