@@ -37,6 +37,10 @@ def _mentions(nlp, text: str) -> set[tuple[str, str]]:
         ("The phone runs on the Snapdragon 8 Elite chip.", ("Snapdragon 8 Elite", "Hardware"),
          ("Snapdragon 8", "Hardware")),
         ("Qualcomm unveiled the Snapdragon 8 Gen 3 for Android phones.", ("Snapdragon 8 Gen 3", "Hardware"), None),
+        # a size word that starts a class name is not the model's size (22nd audit)
+        ("Meta released Llama 3 Large Language Model to developers.", ("Llama 3", "Method"),
+         ("Llama 3 Large", "Method")),
+        ("BERT Large outperforms BERT Base on SQuAD.", ("BERT Large", "Method"), None),
     ],
 )
 def test_rules(rules_nlp, text, present, absent):

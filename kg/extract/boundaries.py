@@ -66,6 +66,9 @@ _MODIFIERS = {"based", "like", "style", "driven", "free", "aware", "specific", "
               "level", "wise", "scale", "sized", "type", "related", "oriented", "centric", "friendly"}
 #: Size words written one space after a model name, capitalised ("BERT Large", "BERT SMALL").
 _SPACED_VARIANTS = {"large", "small", "base", "tiny", "medium", "huge", "giant", "xl", "xxl", "mini", "nano"}
+#: Words after a size word that make it the start of a class name ("Large Language Model",
+#: "Small Language Models"; 22nd audit: "Llama 3 Large" for Meta's Llama 3 large language model).
+_CLASS_AFTER_SIZE = {"language", "vision", "multimodal", "reasoning", "foundation", "action", "audio", "speech"}
 #: Capitalised subset names written after a benchmark's name ("GPQA Diamond").
 _BENCH_SUBSETS = {"Diamond", "Verified", "Lite", "Hard", "Pro", "Multimodal", "Multilingual"}
 #: A version token: "v2", "V3", "v1.1", "2.0".
@@ -223,8 +226,9 @@ def _attached(doc: Doc, end: int, label: str) -> int:
             end + 1 >= n or doc[end].whitespace_ or not (doc[end + 1].text[:1].isalnum() or doc[end + 1].text == "/")
         ):
             end += 1  # "FCN-8 s", "Sports-1 M" as pre-tokenised corpora write "FCN-8s", "Sports-1M"
-        elif label == "Method" and nxt[:1].isupper() and nxt.lower() in _SPACED_VARIANTS:
-            end += 1  # "BERT Large", "BERT SMALL", "ViT Base"
+        elif label == "Method" and nxt[:1].isupper() and nxt.lower() in _SPACED_VARIANTS and not (
+                end + 1 < n and doc[end + 1].lower_ in _CLASS_AFTER_SIZE):
+            end += 1  # "BERT Large", "BERT SMALL", "ViT Base"; not "Llama 3 Large Language Model"
         elif label == "Benchmark" and nxt in _BENCH_SUBSETS:
             end += 1  # "GPQA Diamond", "SWE-bench Verified", "BIG-Bench Hard" (19th-21st audits: cut short)
         elif nxt in ("v", "V") and end + 1 < n and doc[end].whitespace_ == " " and (
