@@ -122,8 +122,9 @@ def mention_features(text: str, genre: str, mentions: Sequence[Mapping]) -> list
         t, src = m["label"], _source(m["source"])
         f = [f"type={t}", f"src={src}", f"type={t}|src={src}", f"genre={genre}",
              f"genre={genre}|src={src}", f"genre={genre}|type={t}"]
-        f += [f"shape={x}" for x in _shape(s)]
-        f += [f"type={t}|shape={x}" for x in _shape(s)[:2]]
+        shape = _shape(s)
+        f += [f"shape={x}" for x in shape]
+        f += [f"type={t}|shape={x}" for x in shape[:2]]
         if s not in counts:
             if lower_text is None:
                 lower_text = text.lower()

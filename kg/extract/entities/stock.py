@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from kg.extract.entities.common import _HAS_DIGIT, _Cand, _headline_tokens
 from kg.extract.entities.hardware import _HW_HEADS
 from kg.extract.entities.shapes import name_shape
-from kg.extract.node_words import _PERSON_TITLES, PRODUCT_LINES, PRODUCT_NAMES
+from kg.extract.node_words import _PERSON_TITLES
 
 STOCK_MAP = {"ORG": "Organization", "PERSON": "Person", "GPE": "Location", "LOC": "Location"}
 #: Last words of journal and proceedings names: venues are not organisations.
@@ -61,8 +61,6 @@ class StockRules:
                 continue  # "GPT-3"/"TernaryBERT"/"EMA" tagged ORG: leave it to the name patterns
             if e[0].text[:1].islower():
                 continue  # "node" as a place
-            if e.text in PRODUCT_NAMES or (e[0].text in PRODUCT_LINES and (len(e) == 1 or not e[0].whitespace_ or e[1].text[:1].isupper() or e[1].text[:1].isdigit())):
-                continue  # "Siri", "Reddit", "MacBook Air", "Galaxy S": a product, no node (ANNOTATION.md)
             if typ in ("Organization", "Person") and len(e) >= 2 and e[-1].text in _MODEL_VARIANT_ENDS:
                 typ = "Method"  # "Voxtral Small", "Magistral Small", "Voxtral Mini": a model's variant (19th audit: 4)
             if typ == "Organization" and any(
