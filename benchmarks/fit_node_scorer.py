@@ -12,11 +12,15 @@ writes one line to ``benchmarks/data/judged_nodes.jsonl`` with the audit number,
 node's label, type and verdict, and the features (:func:`kg.extract.node_score.mention_features`)
 of each of its mentions of the judged type, found by running the current pipeline,
 with the node filter off, over the documents of the build's ``extractions.jsonl``: a
-judged node that later rules drop or retype has no mentions and is left out of the fit. The text itself is not stored.
+judged node that later rules drop or retype has no mentions and is left out of the fit.
+The text itself is not stored.
 
-``cv`` prints five-fold cross-validated figures (nodes shuffled with seed 0) for a range of regularisation strengths and thresholds: the share of judged
-nodes kept, and the share of kept nodes that are good. ``fit`` fits on all the data with
-the chosen settings and writes ``kg/extract/data/node_scorer.json``.
+``cv`` prints five-fold cross-validated figures (nodes shuffled with seed 0) for a range
+of regularisation strengths and thresholds: the nodes dropped (wrong and right) and the
+good share of all judged nodes, everywhere and in the chosen scope, then per (genre,
+type) cell. ``fit`` fits on the audits of :data:`FIT_AUDITS` with :data:`C` and
+:data:`THRESHOLD`, chooses the scope (:func:`choose_scope`) and writes
+``kg/extract/data/node_scorer.json``.
 
 Model: L2-regularised logistic regression (scikit-learn) over the sparse binary
 features of each mention; every mention carries its node's verdict (``good`` → 1, any
@@ -45,13 +49,13 @@ DATA = ROOT / "benchmarks" / "data" / "judged_nodes.jsonl"
 #: Regularisation strength (scikit-learn's C) and the threshold, chosen by ``cv``.
 C = 1.0
 THRESHOLD = 0.5
-#: A (genre, type) cell is in the filter's scope when cross-validation drops at least
-#: this many wrong nodes there, and this many times as many wrong nodes as right ones.
 #: The audits the shipped filter is fitted on. The 23rd audit's verdicts are stored but
 #: not fitted: with them the cross-validated scope grew to Dataset mentions in abstracts
 #: (by 5 wrong to 2 right), which dropped two correct datasets of the sample corpus
 #: ("AS", "MSR"); they wait for more judged abstracts.
 FIT_AUDITS = (19, 20, 21, 22)
+#: A (genre, type) cell is in the filter's scope when cross-validation drops at least
+#: this many wrong nodes there, and this many times as many wrong nodes as right ones.
 MIN_BAD_DROPPED = 5
 MIN_BAD_PER_GOOD = 2.0
 
