@@ -43,11 +43,19 @@ _NOT_NAMED_KINDS = frozenset({"language", "tool", "toolkit", "library", "package
                               "program", "programme", "project", "initiative", "product", "feature", "service",
                               "format", "website", "game", "company", "firm", "fund", "event", "conference"})
 _YEAR_SET = re.compile(r"^(?!FY|CY|H[12]\b)(?:[A-Z][A-Za-z]*[A-Z]|CoNLL|SemEval|WMT|NIST|DUC|TAC|TREC|MT)[-'’ ]?(?:19|20)?\d{2}[a-z]?$")
+#: a citation in a phrase: "[20]", "[3, 4]", "et al.", "(Kim, 2017)"
+_CITED_WORK = re.compile(r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\bet al\b|\([A-Z][\w-]+,? (?:19|20)\d\d\)")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}
 #: "keep walking" for :meth:`EntityTyper._up_chain`
 _GO_ON = object()
 #: dependency links a "we propose X" walk goes up through
 _PROPOSED_PATH = ("dobj", "appos", "conj", "compound", "oprd", "attr", "nmod")
+
+
+#: Nouns and verbs of a margin: "gain over X" compares with X (SciER train, diagnosis:
+#: "points gain over UNet++, DeepLabv3" typed Dataset)
+_GAIN_NOUNS = frozenset({"gain", "improvement", "improve", "advantage", "margin", "speedup", "boost", "increase",
+                         "lead", "win", "edge", "superiority", "reduction"})
 
 
 #: Words that make "X architecture" a chip architecture (see :meth:`ContextRules._context_type`).
@@ -323,7 +331,9 @@ class ContextRules:
                 return "Method", "model-like"  # "DPN-92" of the "DPNs": a model size, not a test set
             return "Dataset", "year-named"
         # g) "on X" / "experiments on X" in an evaluation sentence
-        if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across"):
+        if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across") and not (
+                root.head.lower_ == "over" and root.head.head.lemma_.lower() in _GAIN_NOUNS):
+            # ("4.7 points gain over UNet++", "improvements over X": a comparison, not data)
             sent_lemmas = self._sent_fact(self._sent_of(doc, root.i), "lemmas", lambda sent: {t.lemma_.lower() for t in sent})
             if sent_lemmas & lex["eval_triggers"]:
                 return "Dataset", "evaluated-on"
@@ -341,6 +351,14 @@ def _is_propose_verb(tok: Token, lex: Lexicon) -> bool:
 def _has_self_subject(verb: Token, lex: Lexicon) -> bool:
     """True when ``verb``'s subject is the authors ("we", "this paper", "our work")
     or the verb is passive/participial ("is proposed", "the proposed")."""
+    # "The authors of Kim et al. (2017) propose …", "… are proposed in FractalNet [20]":
+    # the work of others (SciER train, diagnosis)
+    if any(c.dep_ in ("nsubj", "nsubjpass", "prep", "agent") and _CITED_WORK.search(
+            verb.doc[c.left_edge.i:c.right_edge.i + 1].text) for c in verb.children):
+        return False
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    if passive and _CITED_WORK.search(verb.sent.text) and not any(t.lower_ in lex["self_words"] for t in verb.sent):
+        return False
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             words = {t.lower_ for t in child.subtree} | {child.lemma_.lower()}

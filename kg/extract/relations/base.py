@@ -15,6 +15,11 @@ from kg.extract.genre import doc_genre
 _TITLE_SPLIT = re.compile(r":| for | via | with | using | through ")
 _STRONG_EVAL = {"experiment", "evaluate", "evaluation", "achieve", "outperform", "result",
                 "state-of-the-art", "sota", "accuracy", "surpass", "obtain", "attain", "exceed", "art"}
+#: subordinators of a condition: the clause they open asserts nothing
+_CONDITION_MARKS = frozenset({"if", "unless", "whether"})
+#: verbs whose negation still reports a result ("did not work well on D")
+_RESULT_VERBS = frozenset({"work", "perform", "do", "achieve", "reach", "improve", "generalize", "generalise",
+                           "converge", "score", "yield", "scale", "transfer", "lead", "help", "drop", "degrade"})
 _HEDGE_VERBS = {"aim", "hope", "plan", "expect", "try", "seek", "intend", "want", "wish", "attempt", "goal"}
 #: a number as one token, with an optional glued unit ("52.8%", "700X", "3x")
 _NUM_UNIT = re.compile(r"^([+\-~]?\d+(?:,\d{3})*(?:\.\d+)?)(%|[xX×])?$")
@@ -151,12 +156,17 @@ class RuleBase:
     def _negated(self, tok: Token) -> bool:
         lex = self.lex
         for c in tok.children:
-            if c.dep_ == "neg" or c.lower_ in lex["negations"]:
-                return True
+            if (c.dep_ == "neg" or c.lower_ in lex["negations"]) and c.dep_ != "preconj":
+                return True  # (not "not only … but also")
             if c.dep_ == "aux" and c.lower_ in lex["hedges"] - {"could"}:
                 return True
         # "we aim to design a detector that exceeds X": an aim, not a result
-        for a in list(tok.ancestors)[:4]:
+        # (not across an adverbial clause: "Since X was trained on D, we expect …")
+        a = tok
+        for _ in range(4):
+            if a.dep_ == "advcl" or a.head.i == a.i:
+                break
+            a = a.head
             if a.lemma_.lower() in _HEDGE_VERBS:
                 return True
         # "fails to outperform", "does not always outperform"
@@ -164,6 +174,19 @@ class RuleBase:
         if tok.dep_ == "xcomp" and h.lemma_.lower() in lex["negations"]:
             return True
         return any(c.dep_ == "neg" for c in h.children) and tok.dep_ in ("xcomp", "ccomp")
+
+    def _unasserted(self, verb: Token) -> bool:
+        """True if the clause of ``verb`` states no evaluation: its verb is negated or
+        hedged (:meth:`_negated`: "they do not evaluate on D", "we expect X would perform
+        well on D") and is no verb of a result ("X did not work well on D" reports a
+        result), or it is a condition ("if X is trained on D", "unless", "whether")."""
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in verb.children):
+            return True
+        hedges = self.lex["hedges"] - {"could"}
+        if any(c.dep_ == "aux" and c.lower_ in hedges for c in verb.children) or any(
+                a.lemma_.lower() in _HEDGE_VERBS for a in list(verb.ancestors)[:4]):
+            return True
+        return verb.lemma_.lower() not in _RESULT_VERBS and self._negated(verb)
 
     @staticmethod
     def _in_subtree(m: _M, tok: Token) -> bool:

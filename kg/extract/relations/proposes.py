@@ -22,6 +22,10 @@ from kg.extract.relations.base import (
 )
 
 
+#: a citation right after a name: "Mask R-CNN [38]", "BERT (Devlin et al., 2019)"
+_CITATION_AFTER = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\([A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? (?:19|20)\d\d)")
+
+
 class ProposesRules:
     """Mixin of :class:`~kg.extract.relations.RelationExtractor`: :meth:`_rel_proposes`."""
 
@@ -67,8 +71,8 @@ class ProposesRules:
                             if not _direct_object_path(m, tok, self.lex) or _inside_longer_name(m) \
                                     or self._modifies_non_method(m) or _under_study(m, tok) \
                                     or _under_prep(m, tok, ("across", "among", "between", "against", "for")) \
-                                    or _after_for(m):
-                                continue
+                                    or _after_for(m) or _CITATION_AFTER.match(doc.text, m.span.end_char):
+                                continue  # ("Mask R-CNN [38]": a cited method)
                             found.append(m)
                     # "we present DreamSR, a novel SR model", "a novel Sector-Shaped
                     # Diffusion Model (S2DM)": a listed or abbreviated name that only

@@ -16,7 +16,9 @@ from spacy.tokens import Token
 from kg.extract.relations.base import _own_mention
 
 #: prepositions that introduce training data ("trained on D", "fine-tuned using D")
-TRAIN_PREPS = ("on", "using", "with")
+TRAIN_PREPS = ("on", "using", "with", "over", "for")
+#: head nouns of a dataset's phrase ("the MNIST dataset", "the SQuAD training set")
+_DATA_NOUNS = frozenset({"dataset", "data", "set", "corpus", "benchmark", "database", "split", "collection"})
 #: words after a dataset name that make it the model's training data ("ImageNet-pretrained X")
 _PRETRAINED_WORDS = ("trained", "pretrained", "pre-trained", "finetuned", "fine-tuned")
 
@@ -93,9 +95,23 @@ def training_verb(d, datasets: list, verbs) -> Token | None:
     while r.head.i != r.i and (r.dep_ in ("conj", "appos") or (
             r.dep_ in ("nmod", "compound") and any(o.has_token(r.head) for o in datasets))):
         r = r.head
+    # "on the MNIST dataset": the head noun of the name is the preposition's object
+    if r.dep_ in ("compound", "nmod") and r.head.lemma_.lower() in _DATA_NOUNS:
+        r = r.head
+        while r.dep_ in ("conj", "appos") and r.head.i != r.i:
+            r = r.head
     if r.dep_ != "pobj" or r.head.lower_ not in TRAIN_PREPS:
         return None
     v = r.head.head
+    # "we train VAEs on D", "train ResNet-50 for 90 epochs on D": the parser may hang
+    # the phrase from the object; climb object and preposition links to the verb
+    u = v
+    if v.pos_ in ("NOUN", "PROPN") and v.dep_ == "pobj" and v.head.lower_ == "for":
+        v = v.head.head  # "for 90 epochs on D"
+    if v.pos_ in ("NOUN", "PROPN") and v.dep_ == "dobj":
+        v = v.head  # "train VAEs on D"
+    if v is not u and v.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+        return None  # "to train a CNN on D, our approach achieves …": the setting of a result
     if v.lemma_.lower() not in verbs and v.lower_.replace("-", "") not in ("pretrained", "finetuned"):
         return None
     return v
