@@ -133,3 +133,74 @@ def test_cited_and_passive_cited_methods_are_not_proposed(nlp):
     names = [("MLB", "Method")]
     assert not proposed("The authors of Kim et al. (2017) propose a tensor-based pooling method, MLB, for VQA.", names)
     assert proposed("In this paper, we propose a tensor-based pooling method, MLB, for VQA.", names) == {"MLB"}
+
+
+# --- proposes from a record title kept apart from the text (JSONL)
+
+
+def test_a_record_title_proposes_the_method_it_names(nlp, tmp_path):
+    """JSONL keeps ``text`` exactly and the title apart: the title rules never saw
+    "COMBO: …" (24th audit corpus, 6 of 40 abstracts); the text's own mentions of the
+    name, or its "our method" resolved by the title, carry the proposal."""
+    import json
+
+    from kg.pipeline import run_build
+
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": "combo", "title": "COMBO: Conservative Offline Model-Based Policy Optimization",
+             "text": "Model-based algorithms learn a dynamics model from logged experience. We overcome this "
+                     "limitation by developing a new offline algorithm, COMBO, that regularizes the value function. "
+                     "Extensive experiments show that COMBO attains greater performance on D4RL."},
+            {"id": "nbeats", "title": "N-BEATS: Neural basis expansion analysis for interpretable time series forecasting",
+             "text": "We focus on the univariate time series point forecasting problem. We propose a deep neural "
+                     "architecture based on backward and forward residual links. We demonstrate that our model "
+                     "improves forecast accuracy by 11% over a statistical benchmark on the M4 dataset."},
+            {"id": "survey", "title": "GNNs: A Survey of Methods and Applications",
+             "text": "We review graph neural networks. Our method taxonomy covers GCN and GAT."},
+            {"id": "news", "title": "Kyutai: a new lab",
+             "text": "Kyutai said on Tuesday that it raised $300 million. The lab released Moshi, a voice model."}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    run_build([src], tmp_path / "out", nlp=nlp)
+    with (tmp_path / "out" / "extractions.jsonl").open(encoding="utf-8") as fh:
+        ex = {d["id"]: d for d in map(json.loads, fh)}
+    props = {k: {(d["entities"][r["tail"]]["name"], r["pattern"]) for r in d["relations"] if r["label"] == "proposes"}
+             for k, d in ex.items()}
+    assert ("COMBO", "title") in props["combo"]
+    assert ("N-BEATS", "title-anaphor") in props["nbeats"]
+    assert not props["survey"] and not props["news"]
+    assert ex["combo"]["text"] == rows[0]["text"]  # the text is kept exactly
+
+
+def test_a_model_from_an_organization_is_developed_by_it(nlp):
+    names = [("AlphaFold 2", "Method"), ("Google DeepMind", "Organization")]
+    got = rels(nlp, "That was the promise of AlphaFold 2, an AI model from Google DeepMind that predicts protein shapes.", names)
+    assert ("AlphaFold 2", "Google DeepMind") in pairs(got, "developedBy")
+    names = [("Google", "Organization"), ("BERT", "Method")]
+    assert not pairs(rels(nlp, "Researchers from Google fine-tuned BERT on the new corpus.", names), "developedBy")
+    names = [("OpenAI", "Organization"), ("Llama 2", "Method")]
+    assert not pairs(rels(nlp, "We use data from OpenAI to fine-tune Llama 2.", names), "developedBy")
+
+
+def test_an_empty_jsonl_date_is_no_date(tmp_path):
+    """Collected JSONL often carries ``"date": ""``: no date, and no warning per line."""
+    import json
+
+    from kg.ingest import IngestReport, iter_records
+
+    p = tmp_path / "d.jsonl"
+    p.write_text(json.dumps({"id": "a", "text": "RTMDet achieves 52.8% AP on the COCO benchmark.", "date": ""}) + "\n"
+                 + json.dumps({"id": "b", "text": "SADGA is evaluated on the Spider benchmark.", "date": "2021-05-03"}) + "\n",
+                 encoding="utf-8")
+    report = IngestReport()
+    recs = list(iter_records([p], report=report))
+    assert recs[0].date is None and recs[1].date is not None
+    assert not any(":1:" in w for w in report.warnings), report.warnings
+
+
+def test_a_company_title_names_the_company(nlp):
+    """"Kyutai CEO Patrick Perez": the stock NER read "Kyutai" as a person (24th audit corpus)."""
+    doc = nlp("During the presentation, Kyutai CEO Patrick Perez explained that Moshi was built in six months.")
+    got = {(doc.text[m["start"]:m["end"]], m["label"]) for m in doc._.kg_mentions}
+    assert ("Kyutai", "Organization") in got and ("Patrick Perez", "Person") in got
+    doc = nlp("Former CEO John Smith left the company in May.")
+    assert not any(m["label"] == "Organization" for m in doc._.kg_mentions)

@@ -231,7 +231,7 @@ def _stock_name(doc: Doc, start: int, end: int) -> bool:
 def _org_evidence(doc: Doc, c: Any, repeated: bool) -> bool:
     """Evidence beyond the stock NER that an Organization span is one: an
     organisation head in the span (:data:`ORG_HEADS`), "researchers at X",
-    "developed by X", "X released …", or the name repeated in the document."""
+    "developed by X", "X released …", "X CEO <person>", or the name repeated in the document."""
     span = doc[c.start:c.end]
     if repeated or any(t.lower_ in ORG_HEADS for t in span):
         return True
@@ -242,6 +242,13 @@ def _org_evidence(doc: Doc, c: Any, repeated: bool) -> bool:
             return True
         if p1.lower_ == "by" and p2.lower_ in _BY_VERBS:
             return True
+    # "Kyutai CEO Patrick Perez": a company title between the name and a person
+    k = c.end
+    if k + 2 < len(doc) and doc[k].lower_ == "co" and doc[k + 1].text == "-" and doc[k + 2].lower_ == "founder":
+        k += 2  # "co - founder" as the tokenizer splits it
+    if k + 1 < len(doc) and doc[k].lower_ in ("ceo", "cto", "cfo", "coo", "founder", "co-founder", "cofounder") \
+            and doc[k + 1].ent_type_ == "PERSON":
+        return True
     root = span.root
     return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _ORG_SUBJECT_VERBS
 

@@ -197,6 +197,7 @@ def doc_to_extraction(doc, record: Record, index: GazetteerIndex | None = None) 
         )
         for r in doc._.kg_relations or ()
     )
+    relations += _record_title_proposal(doc, record, text, entities, relations)
     results = []
     for r in doc._.kg_results or ():
         metric = entities[r["metric"]].name if r["metric"] is not None else r.get("metric_name")
@@ -211,6 +212,54 @@ def doc_to_extraction(doc, record: Record, index: GazetteerIndex | None = None) 
     return DocExtraction(
         record=record, entities=entities, relations=relations, results=tuple(results), sentences=sentences
     )
+
+
+def _record_title_proposal(doc, record: Record, text: str, entities: tuple[Mention, ...],
+                           relations: tuple[Relation, ...]) -> tuple[Relation, ...]:
+    """A ``proposes`` fact from a record title kept apart from the text.
+
+    Readers of JSONL keep a record's ``text`` exactly and its ``title`` apart, so the
+    title rules of :mod:`kg.extract.relations.proposes` never see a "NAME: description"
+    title there. When ``record.title`` is not the text's first line, names a method
+    (:func:`kg.resolve.title_name`: "N-BEATS: Neural basis expansion …"), the document
+    is no news item (a headline names what a story is about) and no survey, and a Method
+    mention of the text has that name or stands for it ("our model" resolved by the title),
+    the document proposes it: pattern ``title`` for a mention of the name,
+    ``title-anaphor`` when only "our method" mentions stand for it (an inference). The
+    evidence is the sentence of the first such mention; the confidence is calibrated like
+    every rule's (:func:`kg.extract.relations.confidence.calibrated`).
+
+    Returns
+    -------
+    tuple of Relation
+        The one new relation, or an empty tuple.
+    """
+    from kg.extract.genre import doc_genre
+    from kg.extract.relations.confidence import calibrated
+    from kg.extract.relations.proposes import _SURVEY
+    from kg.resolve import title_name
+
+    title = " ".join((record.title or "").split())
+    if not title or " ".join(text[:len(title) + 40].split()).startswith(title) or _SURVEY.search(title):
+        return ()
+    name = title_name(title)
+    if name is None:
+        return ()
+    ids = {e.id for e in entities if e.label == "Method" and (e.text == name or e.name == name)}
+    if not ids or any(r.label == "proposes" and r.head is None and entities[r.tail].id in ids for r in relations):
+        return ()
+    genre = doc_genre(doc)
+    if genre == "news":
+        return ()
+    k = next(i for i, e in enumerate(entities) if e.id in ids)
+    named = any(e.id in ids and e.source != "title" for e in entities)
+    if named:
+        k = next(i for i, e in enumerate(entities) if e.id in ids and e.source != "title")
+    pattern = "title" if named else "title-anaphor"
+    sent = next(((a, b) for a, b in ((s.start_char, s.end_char) for s in doc.sents) if a <= entities[k].start < b),
+                (entities[k].start, entities[k].end))
+    return (Relation(label="proposes", head=None, tail=k, evidence=sent, pattern=pattern,
+                     confidence=calibrated("proposes", pattern, 0.7, genre=genre)),)
 
 
 def _chunks(text: str, limit: int) -> list[tuple[int, str]]:

@@ -263,7 +263,7 @@ def _jsonl_records(
         extra = {k: v for k, v in obj.items() if k not in Record.__dataclass_fields__}
         extra["file"] = src.name
         extra["line"] = n
-        date = obj.get("date")
+        date = obj.get("date") or None  # an empty date is no date
         if date is not None:
             iso = metadata.parse_date(date)
             if iso is None:

@@ -1,4 +1,5 @@
-"""``developedBy``: "<Org> introduced X", "X by <Org>", "<Org>'s X", "<Org> launched a version of X"."""
+"""``developedBy``: "<Org> introduced X", "X by <Org>", "X (, a model) from <Org>", "<Org>'s X",
+"<Org> launched a version of X"."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ class DevelopedRules:
                     # by Org"), not a modifier of it ("a BERTology contribution by Org")
                     if m.end <= o.start and (m.span.root.i == gov.i or gov.head.i == m.span.root.i) and o.start - m.end < 8:
                         add("developedBy", m.i, o.i, sent, "by-org", 0.85)
+            # "AlphaFold 2, an AI model from Google DeepMind", "the H100 from Nvidia": the
+            # phrase "from" hangs from is the name or a noun in apposition to it (not
+            # "researchers from Org", "data from Org": no name there)
+            if root.dep_ == "pobj" and root.head.lower_ == "from" and not self._negated(root.head.head):
+                gov = root.head.head
+                for m in methods + hardware:
+                    r = m.span.root
+                    if m.end <= o.start and o.start - m.end < 10 and m.i not in beaten and not _rival_of(m) and (
+                            r.i == gov.i or (gov.dep_ == "appos" and gov.head.i == r.i and gov.pos_ == "NOUN")):
+                        add("developedBy", m.i, o.i, sent, "from-org", 0.8)
         # "<Org>'s X", "OpenAI's 175 billion parameter language model GPT-3",
         # "Google, Cambridge, DeepMind & Alan Turing Institute's 'Performer'"
         org_roots = {o.span.root.i: o for o in orgs}
