@@ -71,6 +71,25 @@ for _rel in ("proposes", "evaluatedOn", "outperforms", "runsOn", "developedBy"):
 TARGETS.append(
     ("SciREX abstracts method->dataset recall", "scirex_abstracts", ("relations", "evaluatedOn", "recall"), 0.50)
 )
+#: issue 17: SciER dev precision >= 0.70 with recall >= 0.30 (the ECE target is added in main)
+for _rel in ("evaluatedOn", "usedFor", "trainedOn"):
+    TARGETS.append((f"SciER dev {_rel} precision", "scier_dev", ("relations", _rel, "precision"), 0.70))
+    TARGETS.append((f"SciER dev {_rel} recall", "scier_dev", ("relations", _rel, "recall"), 0.30))
+
+
+def named_heads_only(pred: Sequence[dict]) -> list[dict]:
+    """Copies of prediction documents without the relations whose head is the unnamed
+    method a document proposes (entity id ``unnamed-method-…``: "our approach" when no
+    name is found). SciER never marks "our X" as an entity, so such a relation can match
+    no SciER gold pair whether or not the text states it; scores without them say how
+    the relations SciER can represent fare (printed as information, beside the targets)."""
+    out = []
+    for d in pred:
+        ents = d.get("entities", ())
+        rels = [r for r in d.get("relations", ()) if r.get("head") is None
+                or not str(ents[r["head"]].get("id") or "").startswith("unnamed-method-")]
+        out.append({**d, "relations": rels})
+    return out
 
 
 def predict(gold: Sequence[dict], nlp: Any) -> list[dict]:
@@ -203,6 +222,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("per rule (label/pattern: n, precision here):")
                 for key, v in scores["calibration"]["rules"].items():
                     print(f"  {key:40} n={v['n']:4}  P={v['precision']:.3f}")
+            if name.startswith("scier"):
+                named = evaluate_docs(gold, named_heads_only(pred))["relations"]
+                scores["relations_named_heads"] = named
+                print("relations without those whose head is the unnamed proposed method (SciER never marks"
+                      " 'our X'; information):")
+                for lab in ("evaluatedOn", "usedFor", "trainedOn"):
+                    v = named.get(lab)
+                    if v:
+                        print(f"  {lab:14} P={v['precision']:.3f} R={v['recall']:.3f} (predicted {v['tp'] + v['fp']})")
             if name == "samples" and args.errors:
                 print()
                 print("errors on the samples (names per document, relations):")
@@ -231,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      "threshold": 0.10, "gold": n_rel, "pass": ece <= 0.10})
     print()
     print("=" * 78)
-    print("targets (issues 4 and 5)")
+    print("targets (issues 4, 5 and 17)")
     width = max(len(r["target"]) for r in rows) + 2
     for r in rows:
         value = "  n/a" if r["value"] is None else f"{r['value']:.3f}"
