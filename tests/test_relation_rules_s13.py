@@ -204,3 +204,37 @@ def test_a_company_title_names_the_company(nlp):
     assert ("Kyutai", "Organization") in got and ("Patrick Perez", "Person") in got
     doc = nlp("Former CEO John Smith left the company in May.")
     assert not any(m["label"] == "Organization" for m in doc._.kg_mentions)
+
+
+def test_hyphenated_and_appositive_names_of_the_authors_method(nlp):
+    """24th audit corpus: "We introduce Self-Instruct, a framework …" gave no node, and
+    "Our method, Self-organizing Map for Anomaly Detection (SOMAD)" a Task and an
+    unnamed method."""
+    def facts(text):
+        doc = nlp(text)
+        ms = doc._.kg_mentions
+        name = lambda i: None if i is None else doc.text[ms[i]["start"]:ms[i]["end"]]  # noqa: E731
+        return ({(name(r["head"]), r["label"], name(r["tail"])) for r in doc._.kg_relations},
+                {(doc.text[m["start"]:m["end"]], m["label"]) for m in ms})
+
+    rels_, ents = facts("We introduce Self-Instruct, a framework for improving the instruction-following "
+                        "capabilities of language models.")
+    assert ("Self-Instruct", "Method") in ents and (None, "proposes", "Self-Instruct") in rels_
+    rels_, ents = facts("In this paper, we propose a novel unsupervised anomaly detection approach. Our method, "
+                        "Self-organizing Map for Anomaly Detection (SOMAD), maintains normal characteristics. "
+                        "SOMAD achieves state-of-the-art performance on the MVTec dataset.")
+    assert ("SOMAD", "Method") in ents and ("SOMAD", "evaluatedOn", "MVTec") in rels_
+    assert (None, "proposes", "Self-organizing Map for Anomaly Detection") in rels_
+    rels_, _ = facts("Our previous model, ResNet-50, was trained on ImageNet. We now study pruning.")
+    assert not any(lab == "proposes" for _, lab, _ in rels_)
+
+
+def test_a_coined_word_before_a_listed_name_is_part_of_it(nlp):
+    """"Voxel R-CNN" around the listed "R-CNN" (24th audit corpus: "R-CNN runsOn RTX 2080 Ti")."""
+    doc = nlp("We devise a simple voxel-based framework, named Voxel R-CNN. Voxel R-CNN delivers a higher "
+              "accuracy at 25 FPS.")
+    names = [doc.text[m["start"]:m["end"]] for m in doc._.kg_mentions if m["label"] == "Method"]
+    assert names.count("Voxel R-CNN") == 2 and "R-CNN" not in names
+    doc = nlp("We compare with Faster R-CNN on COCO. Unlike R-CNN, our detector is fast.")
+    names = {doc.text[m["start"]:m["end"]] for m in doc._.kg_mentions if m["label"] == "Method"}
+    assert {"Faster R-CNN", "R-CNN"} <= names

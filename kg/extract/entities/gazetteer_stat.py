@@ -277,6 +277,11 @@ class GazetteerStatRules:
             if typ is None:
                 typ = self._head_type(lf[-1])
                 rule = "long-form-head" if typ else ""
+                fors = [t.i for t in lf if t.lower_ == "for" and t.i > lf.start]
+                if typ == "Task" and fors and self._head_type(doc[fors[0] - 1]) != "Task":
+                    # "Self-organizing Map for Anomaly Detection (SOMAD)": a method for a
+                    # task, named after both (24th audit corpus: typed Task)
+                    typ, rule = "Method", "long-form-for"
             if typ is None:
                 typ, rule = self._context_type(doc, sf.start, sf.end)
             if typ is None and name_shape(short, self.lex) == "mixed":

@@ -119,6 +119,21 @@ class ProposesRules:
                                     and not _inside_longer_name(m):
                                 add("proposes", None, m.i, sent, "named", 0.9)
                                 proposed.append(m.i)
+        if not proposed:
+            # "Our method, Self-organizing Map for Anomaly Detection (SOMAD), …": a name in
+            # apposition to the authors' own method noun (24th audit corpus)
+            for sent in sents:
+                if c.background and c.in_background(sent):
+                    continue
+                for m in by_sent[id(sent)]:
+                    r = m.span.root
+                    h = r.head
+                    if m.label == "Method" and not m.generic and r.dep_ == "appos" and h.i < m.start \
+                            and h.lemma_.lower() in self.lex["self_methods"] \
+                            and any(t.lower_ in ("our", "proposed") for t in h.children) and not _inside_longer_name(m) \
+                            and not any(t.lower_ in ("earlier", "previous", "prior", "former", "last", "old") for t in h.children):
+                        add("proposes", None, m.i, sent, "our-appositive", 0.8)
+                        proposed.append(m.i)
         main = proposed[0] if proposed else None
         if main is None and titled:
             # "Convolutional Kernel Networks\nIn this paper, we …": a title that is a
