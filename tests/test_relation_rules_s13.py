@@ -238,3 +238,14 @@ def test_a_coined_word_before_a_listed_name_is_part_of_it(nlp):
     doc = nlp("We compare with Faster R-CNN on COCO. Unlike R-CNN, our detector is fast.")
     names = {doc.text[m["start"]:m["end"]] for m in doc._.kg_mentions if m["label"] == "Method"}
     assert {"Faster R-CNN", "R-CNN"} <= names
+
+
+def test_gpu_product_names_are_hardware(nlp):
+    """25th audit: "on a single GTX1080Ti" was typed Dataset and paired with the method."""
+    doc = nlp("Our method finds an architecture in 4 hours on a single GTX1080Ti and reaches 2.55% error on CIFAR-10.")
+    got = {(doc.text[m["start"]:m["end"]], m["label"]) for m in doc._.kg_mentions}
+    assert ("GTX1080Ti", "Hardware") in got
+    assert not any(r["label"] == "evaluatedOn" and doc._.kg_mentions[r["tail"]]["label"] == "Hardware"
+                   for r in doc._.kg_relations)
+    doc = nlp("Tesla said the new car sold well in Europe.")
+    assert not any(m["label"] == "Hardware" for m in doc._.kg_mentions)

@@ -52,6 +52,12 @@ _GO_ON = object()
 _PROPOSED_PATH = ("dobj", "appos", "conj", "compound", "oprd", "attr", "nmod")
 
 
+#: Consumer and workstation GPU product names: "GTX1080Ti", "RTX 3090", "Titan Xp",
+#: "Tesla V100", "Quadro RTX 8000", "Radeon VII"
+_GPU_NAME = re.compile(r"^(?:NVIDIA\s*)?(?:GeForce\s*)?(?:GTX|RTX|Titan|TITAN|Tesla|Quadro|Radeon)"
+                       r"(?:\s?[A-Z]{0,2}\s?\d{2,4}\w*(?:\s(?:Ti|SUPER|Super|XT))?|\s?X[pP]?|\sVII|\sRTX\s\d{4})$")
+
+
 #: Nouns and verbs of a margin: "gain over X" compares with X (SciER train, diagnosis:
 #: "points gain over UNet++, DeepLabv3" typed Dataset)
 _GAIN_NOUNS = frozenset({"gain", "improvement", "improve", "advantage", "margin", "speedup", "boost", "increase",
@@ -243,6 +249,8 @@ class ContextRules:
         lex = self.lex
         span = doc[start:end]
         root = span.root
+        if _GPU_NAME.match(span.text):
+            return "Hardware", "gpu-name"  # "on a single GTX1080Ti" (25th audit: typed Dataset)
         # a0) "JDExplore d-team", "X research team": an organisation head a few tokens on
         for k in range(end, min(end + 3, len(doc))):
             t = doc[k]
