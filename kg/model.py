@@ -61,8 +61,17 @@ def base_type(t: str | None) -> str | None:
 #: the proposed method's name. Their evidence gets ``kg:inferred true`` in the RDF.
 INFERRED_PATTERNS: frozenset[str] = frozenset({
     "eval-sentence-self", "eval-sentence-main", "eval-anaphor", "study-task", "title-name", "trained-on-self",
-    "trained-on-hardware-self", "based-on-self",
+    "trained-on-hardware-self", "based-on-self", "title-anaphor",
 })
+
+
+def is_inferred(pattern: str | None) -> bool:
+    """Whether a relation's rule name says it was inferred beyond its sentence: a
+    pattern of :data:`INFERRED_PATTERNS`, or any pattern with the ``+title`` suffix (an
+    end resolved through the document's title, "eval-anaphor+title")."""
+    if not pattern:
+        return False
+    return pattern in INFERRED_PATTERNS or pattern.split("+", 1)[0] in INFERRED_PATTERNS or pattern.endswith("+title")
 
 RELATION_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "proposes": (("Document",), ("Method",)),

@@ -249,3 +249,13 @@ def test_gpu_product_names_are_hardware(nlp):
                    for r in doc._.kg_relations)
     doc = nlp("Tesla said the new car sold well in Europe.")
     assert not any(m["label"] == "Hardware" for m in doc._.kg_mentions)
+
+
+def test_inferences_through_the_title_are_marked_inferred():
+    """``eval-anaphor+title`` (session 12) was never marked ``kg:inferred``: the check
+    compared the whole pattern with the rule names."""
+    from kg.model import is_inferred
+
+    assert is_inferred("eval-anaphor+title") and is_inferred("title-anaphor") and is_inferred("eval-anaphor")
+    assert is_inferred("study-task+title") and is_inferred("we-propose+title")
+    assert not is_inferred("eval-linked") and not is_inferred("title") and not is_inferred(None)

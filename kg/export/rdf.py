@@ -36,8 +36,9 @@ outside RFC 3986 *unreserved* is encoded, so two different ids never share an IR
   ``kg:evidence`` → ``kg:Evidence`` per evidence item, with ``prov:wasDerivedFrom``
   the document, ``kg:sentence``, ``kg:start`` / ``kg:end`` (``xsd:integer``,
   character offsets of the sentence in the document text) , ``kg:pattern`` and
-  ``kg:confidence``, and ``kg:inferred true`` when the rule is one of
-  :data:`kg.model.INFERRED_PATTERNS` (on the statement when all its evidence is).
+  ``kg:confidence``, and ``kg:inferred true`` when :func:`kg.model.is_inferred` says
+  so (a rule of :data:`kg.model.INFERRED_PATTERNS`, or an end resolved through the
+  title, ``+title``; on the statement when all its evidence is).
 
 *Named graphs*: ``<base>graph/<doc id>`` holds the relation and result triples that
 document supports (a triple supported by two documents is in both graphs); the
@@ -90,7 +91,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import BuildError
-from kg.model import GRAPH_ENTITY_TYPES, INFERRED_PATTERNS, RELATION_TYPES
+from kg.model import GRAPH_ENTITY_TYPES, RELATION_TYPES, is_inferred
 from kg.namespace import KG, SDO, WD
 from kg.paths import CONTEXT_FILE
 
@@ -599,7 +600,7 @@ class _Mapper:
         add(e, _C["KG.end"], _int(ev["end"], f"{where} evidence end"))
         add(e, _C["KG.pattern"], _lit(str(ev["pattern"]), where))
         add(e, _C["KG.confidence"], _conf_lit(conf))
-        if ev["pattern"] in INFERRED_PATTERNS:
+        if is_inferred(ev["pattern"]):
             add(e, _C["KG.inferred"], _TRUE)
         return e, doc, conf
 
@@ -657,7 +658,7 @@ class _Mapper:
         add(st, _C["KG.support"], _int(data.get("count", len(evidence)), f"{where} count"))
         best = None
         ev_p = _C["KG.evidence"]
-        if all(isinstance(ev, Mapping) and ev.get("pattern") in INFERRED_PATTERNS for ev in evidence):
+        if all(isinstance(ev, Mapping) and is_inferred(ev.get("pattern")) for ev in evidence):
             add(st, _C["KG.inferred"], _TRUE)
         for ev in evidence:
             e, doc, conf = self.evidence_node(st[1:-1], ev, where)

@@ -6,7 +6,7 @@ one) under a verb of the lexicon's ``trained_on_verbs``; the model is that verb'
 passive subject, its direct object, or the noun a participle or relative clause
 modifies ("the ResNet-50 backbone, pre-trained on ImageNet"). "We train our model on
 D" gives the proposed method under ``trained-on-self`` (inferred, see
-:data:`kg.extract.relations.INFERRED_PATTERNS`). Negated or hedged verbs give nothing.
+:data:`kg.model.INFERRED_PATTERNS`). Negated or hedged verbs give nothing.
 """
 
 from __future__ import annotations
