@@ -259,3 +259,11 @@ def test_inferences_through_the_title_are_marked_inferred():
     assert is_inferred("eval-anaphor+title") and is_inferred("title-anaphor") and is_inferred("eval-anaphor")
     assert is_inferred("study-task+title") and is_inferred("we-propose+title")
     assert not is_inferred("eval-linked") and not is_inferred("title") and not is_inferred(None)
+
+
+def test_a_sentence_about_another_named_thing_is_not_about_our_method(nlp):
+    names = [("UnOVOST", "Method"), ("DAVIS 2017", "Dataset")]
+    text = "We propose UnOVOST for video segmentation. SSVOS is often evaluated on the DAVIS 2017 dataset."
+    assert ("UnOVOST", "DAVIS 2017") not in pairs(rels(nlp, text, names))
+    text = "We propose UnOVOST for video segmentation. Extensive experiments are performed on the DAVIS 2017 dataset."
+    assert ("UnOVOST", "DAVIS 2017") in pairs(rels(nlp, text, names))

@@ -252,6 +252,17 @@ def _data_prep(d, partners: dict) -> str | None:
     return None
 
 
+def _other_subject(d) -> bool:
+    """Whether the verb that takes dataset mention ``d`` has a proper-noun subject that is
+    not the authors' ("MOTS is evaluated on KITTI", "SSVOS is often evaluated on DAVIS"):
+    the sentence is about that thing, so the document's own method is not the one
+    evaluated (SciER train, diagnosis: 5 such inferred pairs, none right)."""
+    v = _own_verb(d.span.root)
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"
+               and not any(t.lower_ in ("we", "our", "proposed", "ours") for t in c.subtree)
+               for c in v.children)  # ("the proposed ArtGAN-AEM achieved …": the authors' own)
+
+
 class EvaluatedRules:
     """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
 
@@ -374,7 +385,8 @@ class EvaluatedRules:
                         if same and prep and role:
                             pattern = "eval-linked"
                     if pattern != "eval-sentence" and pattern != "eval-linked" and (
-                            _data_prep(d, partners) in _NON_EVAL_PREPS or _acquired(d) or non_test):
+                            _data_prep(d, partners) in _NON_EVAL_PREPS or _acquired(d) or non_test
+                            or _other_subject(d)):
                         continue
                     add("evaluatedOn", h, d.i, sent, pattern,
                         {"eval-linked": 0.8, "eval-sentence": 0.6, "eval-sentence-self": 0.75}.get(pattern, 0.6))
