@@ -91,8 +91,10 @@ _COMPANY_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "founder", "co-founder"
 
 def _company_of_officer(doc: Doc, taken: list[_Cand], stop_names) -> list[_Cand]:
     """Organizations named by a company title before a person the stock NER found:
-    "Kyutai CEO Patrick Perez", "Oculus co-founder Palmer Luckey" (24th audit corpus: 3 of
-    8 such companies were no node, one read as a person). The one to three title-case
+    "Kyutai CEO Patrick Perez" (24th audit corpus: 3 of 8 such companies were no node,
+    "Kyutai" read as a person); "co-founder" split by the tokenizer counts too. A lone
+    word found here still needs :func:`kg.extract.nodes._drop_stock`'s evidence outside
+    papers (:func:`kg.extract.name_evidence._org_evidence` accepts the title). The one to three title-case
     words right before the title become an Organization candidate; a stock-NER person or
     place with exactly that span is retyped. Returns the new candidates."""
     by_span = {(c.start, c.end): c for c in taken}

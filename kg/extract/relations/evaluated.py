@@ -256,7 +256,8 @@ def _other_subject(d) -> bool:
     """Whether the verb that takes dataset mention ``d`` has a proper-noun subject that is
     not the authors' ("MOTS is evaluated on KITTI", "SSVOS is often evaluated on DAVIS"):
     the sentence is about that thing, so the document's own method is not the one
-    evaluated (SciER train, diagnosis: 5 such inferred pairs, none right)."""
+    evaluated (SciER train, diagnosis: ``eval-sentence-main`` pairs right 0.543 of 35
+    times before the check, 0.581 of 31 after)."""
     v = _own_verb(d.span.root)
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"
                and not any(t.lower_ in ("we", "our", "proposed", "ours") for t in c.subtree)
@@ -353,7 +354,7 @@ class EvaluatedRules:
             # "they do not evaluate on D", "if X is trained on D", "we expect X would
             # perform well on D": the clause that takes the dataset states no result
             unasserted = {d.i for d in datasets if self._unasserted(_own_verb(d.span.root))}
-            unasserted |= {-1 - h for h in heads if self._unasserted(_own_verb(ms_by_i[h].span.root))}
+            unasserted_heads = {h for h in heads if self._unasserted(_own_verb(ms_by_i[h].span.root))}
             all_links = {}
             for h in heads:
                 links = {d.i: eval_link(ms_by_i[h].span.root, d.span.root) for d in datasets}
@@ -371,7 +372,7 @@ class EvaluatedRules:
             for h in heads:
                 links = all_links[h]
                 for d in datasets:
-                    if d.i in trained or d.i in unasserted or -1 - h in unasserted:
+                    if d.i in trained or d.i in unasserted or h in unasserted_heads:
                         continue
                     pattern = patterns[h]
                     if pattern == "eval-sentence" and paired is not None and (h, d.i) not in paired:
