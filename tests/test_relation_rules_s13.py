@@ -144,6 +144,8 @@ def test_a_record_title_proposes_the_method_it_names(nlp, tmp_path):
     name, or its "our method" resolved by the title, carry the proposal."""
     import json
 
+    from rdflib import Literal
+
     from kg.pipeline import run_build
 
     src = tmp_path / "in.jsonl"
@@ -169,6 +171,15 @@ def test_a_record_title_proposes_the_method_it_names(nlp, tmp_path):
     assert ("N-BEATS", "title-anaphor") in props["nbeats"]
     assert not props["survey"] and not props["news"]
     assert ex["combo"]["text"] == rows[0]["text"]  # the text is kept exactly
+    # the inferred proposal says so in the RDF (SPARQL over the exported dataset)
+    from rdflib import Graph
+
+    from kg.namespace import KG
+
+    g = Graph().parse(tmp_path / "out" / "graph.ttl", format="turtle")
+    ask = "ASK { ?e kg:pattern ?p ; kg:inferred true }"
+    assert g.query(ask, initNs={"kg": KG}, initBindings={"p": Literal("title-anaphor")}).askAnswer
+    assert not g.query(ask, initNs={"kg": KG}, initBindings={"p": Literal("title")}).askAnswer
 
 
 def test_a_model_from_an_organization_is_developed_by_it(nlp):

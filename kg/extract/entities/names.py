@@ -146,9 +146,7 @@ class NameRules:
             while start > 1 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
                     and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha and doc[start - 2].text[:1].isupper():
                 start -= 2
-            if start < tok.i:
-                pass
-            elif any(c.dep_ == "compound" for c in tok.children):
+            if start == tok.i and any(c.dep_ == "compound" for c in tok.children):
                 # "We propose Hierarchical Graph Networks": a title-case multi-word name,
                 # every word capitalised and directly before the head
                 while start > 0 and doc[start - 1].head.i == tok.i and doc[start - 1].dep_ in ("compound", "amod") \

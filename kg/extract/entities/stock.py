@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from kg.extract.entities.common import _HAS_DIGIT, _Cand, _headline_tokens
 from kg.extract.entities.hardware import _HW_HEADS
 from kg.extract.entities.shapes import name_shape
+from kg.extract.name_evidence import company_title_end
 from kg.extract.node_words import _PERSON_TITLES
 
 STOCK_MAP = {"ORG": "Organization", "PERSON": "Person", "GPE": "Location", "LOC": "Location"}
@@ -84,11 +85,6 @@ class StockRules:
         return out
 
 
-#: Titles only a company, lab or agency has ("Kyutai CEO Patrick Perez"); not "President"
-#: or "Minister", which countries have too ("US President …")
-_COMPANY_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "founder", "co-founder", "cofounder"})
-
-
 def _company_of_officer(doc: Doc, taken: list[_Cand], stop_names) -> list[_Cand]:
     """Organizations named by a company title before a person the stock NER found:
     "Kyutai CEO Patrick Perez" (24th audit corpus: 3 of 8 such companies were no node,
@@ -103,10 +99,8 @@ def _company_of_officer(doc: Doc, taken: list[_Cand], stop_names) -> list[_Cand]
     for e in doc.ents:
         if e.label_ != "PERSON" or e.start < 2:
             continue
-        t = e.start - 1
-        if e.start >= 3 and doc[t].lower_ == "founder" and doc[t - 1].text == "-" and doc[t - 2].lower_ == "co":
-            t -= 2  # "co - founder" split by the tokenizer
-        elif doc[t].lower_ not in _COMPANY_TITLES:
+        t = next((k for k in (e.start - 3, e.start - 1) if k >= 0 and company_title_end(doc, k) == e.start), None)
+        if t is None:
             continue
         k = t
         while k - 1 >= 0 and t - (k - 1) <= 3 and doc[k - 1].is_title and doc[k - 1].is_alpha \

@@ -153,22 +153,29 @@ class RuleBase:
                 out.append(_M(i, m["label"], sp, m.get("source", ""), bool(m.get("generic")), m.get("gid")))
         return out
 
-    def _negated(self, tok: Token) -> bool:
-        lex = self.lex
-        for c in tok.children:
-            if (c.dep_ == "neg" or c.lower_ in lex["negations"]) and c.dep_ != "preconj":
-                return True  # (not "not only … but also")
-            if c.dep_ == "aux" and c.lower_ in lex["hedges"] - {"could"}:
-                return True
-        # "we aim to design a detector that exceeds X": an aim, not a result
-        # (not across an adverbial clause: "Since X was trained on D, we expect …")
+    def _hedged(self, tok: Token) -> bool:
+        """True if ``tok`` has a hedging auxiliary ("may", "might"; not "could") or a verb
+        of aim or expectation above it within four heads ("we aim to design a detector
+        that exceeds X": an aim, not a result), not across an adverbial clause ("Since X
+        was trained on D, we expect …")."""
+        hedges = self.lex["hedges"] - {"could"}
+        if any(c.dep_ == "aux" and c.lower_ in hedges for c in tok.children):
+            return True
         a = tok
         for _ in range(4):
             if a.dep_ == "advcl" or a.head.i == a.i:
-                break
+                return False
             a = a.head
             if a.lemma_.lower() in _HEDGE_VERBS:
                 return True
+        return False
+
+    def _negated(self, tok: Token) -> bool:
+        lex = self.lex
+        if any((c.dep_ == "neg" or c.lower_ in lex["negations"]) and c.dep_ != "preconj" for c in tok.children):
+            return True  # (not "not only … but also")
+        if self._hedged(tok):
+            return True
         # "fails to outperform", "does not always outperform"
         h = tok.head
         if tok.dep_ == "xcomp" and h.lemma_.lower() in lex["negations"]:
@@ -182,9 +189,7 @@ class RuleBase:
         result), or it is a condition ("if X is trained on D", "unless", "whether")."""
         if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in verb.children):
             return True
-        hedges = self.lex["hedges"] - {"could"}
-        if any(c.dep_ == "aux" and c.lower_ in hedges for c in verb.children) or any(
-                a.lemma_.lower() in _HEDGE_VERBS for a in list(verb.ancestors)[:4]):
+        if self._hedged(verb):
             return True
         return verb.lemma_.lower() not in _RESULT_VERBS and self._negated(verb)
 

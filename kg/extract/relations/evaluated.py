@@ -33,20 +33,18 @@ from kg.extract.node_words import _DS_HEADS
 EVAL_PREPS = ("on", "for", "to", "over", "across", "in", "including")
 
 
-def _clause(tok: Token) -> Token:
-    """The verb whose clause ``tok`` is in (climbing verb coordination), or the root."""
-    t = tok
-    while t.head.i != t.i and not (t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound")):
-        t = t.head
-    while t.dep_ == "conj" and t.head.i != t.i and t.pos_ in ("VERB", "AUX"):
-        t = t.head
-    return t
-
-
 def _own_verb(tok: Token) -> Token:
     """The nearest verb above ``tok`` (not climbing verb coordination), or the root."""
     t = tok
     while t.head.i != t.i and not (t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound")):
+        t = t.head
+    return t
+
+
+def _clause(tok: Token) -> Token:
+    """The verb whose clause ``tok`` is in (climbing verb coordination), or the root."""
+    t = _own_verb(tok)
+    while t.dep_ == "conj" and t.head.i != t.i and t.pos_ in ("VERB", "AUX"):
         t = t.head
     return t
 

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 
 from kg.extract.boundaries import _YEAR
+from kg.extract.relations.evaluated import _CITATION
 from kg.extract.relations.base import (
     _M,
     _TITLE_SPLIT,
@@ -22,8 +23,9 @@ from kg.extract.relations.base import (
 )
 
 
-#: a citation right after a name: "Mask R-CNN [38]", "BERT (Devlin et al., 2019)"
-_CITATION_AFTER = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\]|\([A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? (?:19|20)\d\d)")
+#: a citation marker (:data:`kg.extract.relations.evaluated._CITATION`) right after a
+#: name: "Mask R-CNN [38]", "BERT (Devlin et al., 2019)"
+_CITATION_AFTER = re.compile(r"\s*(?:" + _CITATION.pattern + ")")
 
 
 class ProposesRules:
