@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.doccache import doc_text
 from kg.extract.relations.base import _margin_after, _result, _under_prep
 
 #: Words that end the list of methods compared after "better than" ("…, but worse than X").
@@ -39,7 +40,7 @@ def _coordinated(doc, ms_by_i, w: int, lo) -> bool:
     first, second = (a, b) if a.end_char <= b.start_char else (b, a)
     if first.end_char > second.start_char:
         return False
-    return _COORD.match(doc.text[first.end_char:second.start_char]) is not None
+    return _COORD.match(doc_text(doc)[first.end_char:second.start_char]) is not None  # (doc.text joins every token)
 
 
 class OutperformsRules:

@@ -73,7 +73,7 @@ class ProposesRules:
                             if not _direct_object_path(m, tok, self.lex) or _inside_longer_name(m) \
                                     or self._modifies_non_method(m) or _under_study(m, tok) \
                                     or _under_prep(m, tok, ("across", "among", "between", "against", "for")) \
-                                    or _after_for(m) or _CITATION_AFTER.match(doc.text, m.span.end_char):
+                                    or _after_for(m) or _CITATION_AFTER.match(c.text, m.span.end_char):
                                 continue  # ("Mask R-CNN [38]": a cited method)
                             found.append(m)
                     # "we present DreamSR, a novel SR model", "a novel Sector-Shaped
