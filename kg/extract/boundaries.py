@@ -219,8 +219,8 @@ def _attached(doc: Doc, end: int, label: str) -> int:
         last = doc[end - 1].text
         if _VERSION.match(nxt) or _SIZE.match(nxt):
             if _VERSION.match(nxt) and label == "Method" and "." in nxt and not nxt[0] in "vV" \
-                    and not last[-1:] in "vV":
-                break  # "BERT 84.2": a score, not a version
+                    and not last[-1:] in "vV" and _glued_right(doc, end + 1) == end + 1:
+                break  # "BERT 84.2": a score, not a version; "Qwen 2.5-Max" goes on into a variant
             if nxt.startswith("0.") and not last[-1:] in "vV":
                 break  # "MNIST 0.5": a score or rate, never a version written bare
             end += 1
@@ -231,6 +231,9 @@ def _attached(doc: Doc, end: int, label: str) -> int:
         elif label == "Method" and nxt[:1].isupper() and nxt.lower() in _SPACED_VARIANTS and not (
                 end + 1 < n and doc[end + 1].lower_ in _CLASS_AFTER_SIZE):
             end += 1  # "BERT Large", "BERT SMALL", "ViT Base"; not "Llama 3 Large Language Model"
+        elif label != "Method" and nxt in ("'", "’") and end + 1 < n and not doc[end].whitespace_ \
+                and re.fullmatch(r"\d\d", doc[end + 1].text):
+            end += 2  # "AIME '24": a benchmark's edition by its year
         elif label == "Benchmark" and nxt in _BENCH_SUBSETS:
             end += 1  # "GPQA Diamond", "SWE-bench Verified", "BIG-Bench Hard" (19th-21st audits: cut short)
         elif nxt in ("v", "V") and end + 1 < n and doc[end].whitespace_ == " " and (

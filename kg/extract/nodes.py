@@ -310,8 +310,9 @@ def _method_bounds(doc: Doc, c: Any, src: str, text: str, by_id: dict, paper: bo
 
 
 #: A model version after a family name: "3.2", "2.5", "3n", "b1.58", or a plain "3" that
-#: no count noun follows ("Claude 3", not "Transformer 6 layers").
-_VERSION_TOKEN = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})?[a-z]?|[a-z]\d+(?:\.\d+)+)$")
+#: no count noun follows ("Claude 3", not "Transformer 6 layers"); a decimal version has a
+#: one-digit major ("BERT 84.2 and RoBERTa 86.1": scores of a flattened table).
+_VERSION_TOKEN = re.compile(r"^(?:\d{1,2}[a-z]?|\d\.\d{1,2}[a-z]?|[a-z]\d+(?:\.\d+)+)$")
 _COUNT_NOUNS = {"layer", "time", "head", "block", "epoch", "step", "hour", "day", "year", "gpu", "percent", "point",
                 "%", "x", "×", "of", "in", "out", "and", "or", "to", "-"}
 

@@ -152,7 +152,8 @@ def configure_tokenizer(nlp: Language) -> None:
     * infixes: a bracket glued to a word is split off ("(NYT and FewRel)that":
       web text often lacks the space);
     * suffixes: a full stop after a digit+capital name ("Ascend 910C.",
-      "Llama 2 70B.").
+      "Llama 2 70B.") or after a hyphen+capital variant letter ("ViT-B.",
+      "YOLOv8-X."; spaCy's exceptions keep "B." whole as an initial).
 
     Every affix setter of spaCy's tokenizer reloads all its special cases; with
     the special cases emptied first (as ``Tokenizer.from_bytes`` does) they are
@@ -163,7 +164,7 @@ def configure_tokenizer(nlp: Language) -> None:
     tok.rules = {}
     infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z0-9])\)(?=[A-Za-z])", r"(?<=[a-z])\((?=[A-Za-z])"]
     tok.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
-    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=\d[A-Z])\."]
+    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=\d[A-Z])\.", r"(?<=[A-Za-z0-9]-[A-Z])\."]
     tok.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     tok.rules = rules
 
