@@ -148,8 +148,10 @@ class EntityTyper(ContextRules, GazetteerStatRules, NameRules, DatasetRules, Har
                 "gid": gid,
                 # a lower-case technique ("federated learning", "FL"): a method, but
                 # not the named thing a paper proposes or evaluates
+                # ("o3-mini", "o1", "word2vec": lower case with a digit is a coined name)
                 "generic": c.label == "Method" and c.source != "abbreviation" and (
-                    name.islower() or (c.source == "statistical" and not _looks_named(text))
+                    (name.islower() and not any(ch.isdigit() for ch in name))
+                    or (c.source == "statistical" and not _looks_named(text))
                 ),
             })
         # the learned node score (kg.extract.node_score): mentions unlikely to be a

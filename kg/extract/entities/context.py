@@ -63,6 +63,10 @@ _GAIN_NOUNS = frozenset({"gain", "improvement", "improve", "advantage", "margin"
                          "lead", "win", "edge", "superiority", "reduction"})
 
 
+#: Verbs whose passive subject is a model ("X was trained/fine-tuned on D").
+_TRAIN_VERBS = frozenset({"train", "pretrain", "pre-train", "finetune", "fine-tune", "tune", "distil", "distill"})
+
+
 #: Words that make "X architecture" a chip architecture (see :meth:`ContextRules._context_type`).
 _CHIP_WORDS = frozenset({"gpu", "gpus", "chip", "chips", "processor", "processors", "accelerator", "accelerators",
                          "npu", "npus", "cpu", "cpus", "silicon", "semiconductor", "graphics"})
@@ -317,9 +321,10 @@ class ContextRules:
         ), _PROPOSED_PATH):
             return "Method", "proposed"
         # e) subject of an evaluation / comparison verb: "X achieves", "X outperforms"
-        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in (
+        # ("X was trained on D and outperforms Y": the verbs of a coordination share it)
+        if root.dep_ in ("nsubj", "nsubjpass") and any(v.lemma_.lower() in (
             lex["outperform_verbs"] | {"achieve", "obtain", "reach", "attain", "improve", "yield"}
-        ):
+        ) or (root.dep_ == "nsubjpass" and v.lemma_.lower() in _TRAIN_VERBS) for v in (root.head, *root.head.conjuncts)):
             return "Method", "subject"
         # "… FedEMA, which beats FedAvg": the antecedent of a relative clause that compares
         if any(c.dep_ == "relcl" and c.lemma_.lower() in lex["outperform_verbs"] for c in root.children):

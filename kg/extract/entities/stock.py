@@ -26,6 +26,27 @@ _MODEL_VARIANT_ENDS = {"Mini", "Small", "Medium", "Large", "Pro", "Ultra", "Flas
 _ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für", "at", "on", "in", "&"}
 
 
+#: Verbs and nouns whose "on X" names a test set, never a company ("scores 79.8 on X",
+#: "accuracy on X"); with the comparison verbs of the lexicon.
+_SCORE_ON_HEADS = frozenset({"achieve", "obtain", "reach", "attain", "score", "evaluate", "test", "benchmark", "rank",
+                             "perform", "top", "place", "accuracy", "score", "performance", "result", "error",
+                             "gain", "improvement", "sota", "state-of-the-art", "%", "percent"})
+
+
+def _benchmark_slot(e, lex) -> bool:
+    """True if the stock-NER span ``e`` is the object of "on" after a score, a result
+    or a comparison ("beats DeepSeek-V3 on Arena-Hard", "79.8% on X", "scores 60 on
+    X"): the slot of a test set, where the small English NER reads coined names as
+    organisations (session-14 probe: "Arena-Hard" typed Organization)."""
+    root = e.root
+    if root.dep_ != "pobj" or root.head.lower_ != "on":
+        return False
+    head = root.head.head
+    heads = (head, head.head) if head.dep_ in ("dobj", "conj", "appos") else (head,)  # "beats X on Y": on → X
+    return head.like_num or any(
+        h.lemma_.lower() in _SCORE_ON_HEADS or h.lemma_.lower() in lex["outperform_verbs"] for h in heads)
+
+
 class StockRules:
     """The stock-NER candidates of :class:`kg.extract.entities.EntityTyper` (a mixin:
     needs the typer's ``lex`` and :class:`~kg.extract.entities.context.ContextRules`)."""
@@ -64,6 +85,10 @@ class StockRules:
                 continue  # "node" as a place
             if typ in ("Organization", "Person") and len(e) >= 2 and e[-1].text in _MODEL_VARIANT_ENDS:
                 typ = "Method"  # "Voxtral Small", "Magistral Small", "Voxtral Mini": a model's variant (19th audit: 4)
+            if typ == "Organization" and _benchmark_slot(e, self.lex):
+                if all(t.text[:1].isupper() or t.is_punct or t.like_num for t in e):
+                    out.append(_Cand(e.start, e.end, "Dataset", "pattern:evaluated-on"))
+                continue  # "beats DeepSeek-V3 on Arena-Hard": a test set, typed as the "on X" rule types it
             if typ == "Organization" and any(
                 t.is_alpha and t.text[:1].islower() and t.lower_ not in _ORG_FUNCTION_WORDS for t in e
             ):
