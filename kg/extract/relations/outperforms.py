@@ -43,8 +43,61 @@ def _coordinated(doc, ms_by_i, w: int, lo) -> bool:
     return _COORD.match(doc_text(doc)[first.end_char:second.start_char]) is not None  # (doc.text joins every token)
 
 
+def _passive(verb) -> bool:
+    """True for a passive comparison verb ("is outperformed", "outperformed by X")."""
+    return any(ch.dep_ in ("auxpass", "agent", "nsubjpass") for ch in verb.children) or (
+        verb.tag_ == "VBN" and verb.dep_ == "acl")
+
+
+def _adjacent_pair(doc, tok, methods, ms_by_i) -> tuple[list[int], list]:
+    """Winner and losers of a comparison verb read from the order of the words, for
+    parses that lost the subject: a name ending right before ``tok`` (an adverb
+    between is allowed: "X clearly beats Y") and the names starting right after it,
+    with the names coordinated with them ("outperforms RoBERTa and XLNet").
+
+    Returns ``([winner mention index], [loser mentions])``, or empty lists when either
+    end is missing or the verb is passive ("X is outperformed by Y" says the reverse).
+    """
+    k = tok.i
+    while k > 0 and doc[k - 1].pos_ == "ADV" and tok.i - k < 2:
+        k -= 1
+    left = [m for m in methods if m.end == k]
+    right = [m for m in methods if m.start == tok.i + 1]
+    if not left or not right or any(t.lower_ in ("is", "are", "was", "were", "be", "been", "being") for t in doc[k - 1:k]):
+        return [], []
+    if doc[tok.i + 1:tok.i + 2].text.lower() == "by":
+        return [], []
+    losers = [right[0]]
+    for m in sorted(methods, key=lambda x: x.start):
+        if m.start > losers[-1].start and _coordinated(doc, ms_by_i, losers[-1].i, m):
+            losers.append(m)
+    return [left[-1].i], losers
+
+
 class OutperformsRules:
     """Mixin of :class:`~kg.extract.relations.RelationExtractor` (see the module docstring)."""
+
+    def _compared(self, tok, methods, main, ms_by_i) -> tuple[list[int], list]:
+        """Winners (mention indices) and losers (mentions) of comparison verb ``tok``
+        from the parse. Active: the subjects win over the objects; passive ("X is
+        outperformed by Y", "X, surpassed by Y"): the "by" agent wins over the subject,
+        and nothing without an agent."""
+        if _passive(tok):
+            agent = next((ch for ch in tok.children if ch.dep_ == "agent"), None)
+            if agent is None:
+                return [], []
+            winners = [m.i for m in methods if self._in_subtree(m, agent)][:3]
+            subj = self._subjects(tok, methods, None)
+            if not subj and main is not None and any(
+                    t.lower_ in ("our", "proposed") for ch in tok.children if ch.dep_ == "nsubjpass" for t in ch.subtree):
+                subj = [main]  # "our model is outperformed by GPT-4"; not "it" (SciER train: "it" was another method)
+            losers = [ms_by_i[i] for i in dict.fromkeys(subj) if i in ms_by_i]
+            return winners, [lo for lo in losers if lo.i not in winners]
+        winners = self._subjects(tok, methods, main)
+        losers = [m for m in methods if m.start > tok.i and self._in_subtree(m, tok)
+                  and not _under_prep(m, tok, ("on", "in", "across", "with", "at", "for", "including", "after", "during"))
+                  and not _in_clause_below(m, tok)]
+        return winners, losers
 
     def _rel_outperforms(self, c, s) -> None:
         """Add this family's relations of sentence ``s`` (a :class:`~kg.extract.relations.base.SentCtx`)
@@ -54,13 +107,17 @@ class OutperformsRules:
         self_ref, beaten = s.self_ref, s.beaten
         for tok in sent:
             lem = tok.lemma_.lower()
-            trig = lem in self.lex["outperform_verbs"] and tok.pos_ in ("VERB", "AUX")
-            if not trig or self._negated(tok):
+            if lem not in self.lex["outperform_verbs"] or self._negated(tok):
                 continue
-            winners = self._subjects(tok, methods, main)
-            losers = [m for m in methods if m.start > tok.i and self._in_subtree(m, tok)
-                      and not _under_prep(m, tok, ("on", "in", "across", "with", "at", "for", "including", "after", "during"))
-                      and not _in_clause_below(m, tok)]
+            winners, losers = [], []
+            if tok.pos_ in ("VERB", "AUX"):
+                winners, losers = self._compared(tok, methods, main, c.ms_by_i)
+            if not winners or not losers:
+                # "FooNet outperforms RoBERTa": the small parser reads the first name as a
+                # compound of the verb taken as a noun; the order of the words still says it
+                w2, l2 = _adjacent_pair(doc, tok, methods, c.ms_by_i)
+                if w2 and l2:
+                    winners, losers = w2, l2
             for lo in losers:
                 beaten.add(lo.i)
                 for w in winners:
