@@ -30,6 +30,8 @@ class DevelopedRules:
                     # by Org"), not a modifier of it ("a BERTology contribution by Org")
                     if m.end <= o.start and (m.span.root.i == gov.i or gov.head.i == m.span.root.i) and o.start - m.end < 8:
                         add("developedBy", m.i, o.i, sent, "by-org", 0.85)
+                    elif m.end <= o.start and _passive_subject(m, gov, self.lex) and not self._negated(gov):
+                        add("developedBy", m.i, o.i, sent, "by-org", 0.85)  # "X was designed by Org"
             # "AlphaFold 2, an AI model from Google DeepMind", "the H100 from Nvidia": the
             # phrase "from" hangs from is the name or a noun in apposition to it (not
             # "researchers from Org", "data from Org": no name there)
@@ -51,14 +53,16 @@ class DevelopedRules:
             owned = root.head if root.dep_ == "poss" else None
             target = None
             for m in sorted(methods + hardware, key=lambda x: x.start):
-                if not 0 < m.start - o.end <= 12:
-                    continue
+                if not 0 < m.start - o.end <= 12 or _rival_of(m):
+                    continue  # ("OpenAI's Gemini rival": the organisation made the other model)
                 r = m.span.root
                 under = owned is not None and (
                     r.i == owned.i or r.head.i == owned.i or owned.head.i == r.i
                     or owned.i in [a.i for a in r.ancestors][:2]
                 )
-                if under or m.start - o.end <= 4:
+                near = m.start - o.end <= 4 and not any(t.text in (",", ";", ":", "(", ")", "—", "–")
+                                                        for t in doc[o.end:m.start])
+                if under or near:  # not across a clause ("According to OpenAI's report, Gemini …")
                     target = m
                     break
             if target is None:
@@ -82,6 +86,29 @@ class DevelopedRules:
                             for o in orgs:
                                 if c.left_edge.i <= o.span.root.i <= c.right_edge.i:
                                     add("developedBy", m.i, o.i, sent, "org-version-of", 0.85)
+
+
+def _passive_subject(m, verb, lex) -> bool:
+    """True if mention ``m`` is the passive subject of the making verb ``verb`` ("X was
+    designed by Org"), or named in apposition to it ("The new chip, called X, was
+    designed by Org"): up from the name only through apposition, compounds and a
+    naming verb ("called", "dubbed") to the subject."""
+    if verb.lemma_.lower() not in lex["develop_verbs"]:
+        return False
+    subj = next((ch for ch in verb.children if ch.dep_ == "nsubjpass"), None)
+    if subj is None:
+        return False
+    t = m.span.root
+    for _ in range(4):
+        if t.i == subj.i:
+            return True
+        if t.dep_ in ("appos", "compound", "conj") or (
+                t.dep_ in ("oprd", "dobj", "attr") and t.head.lemma_.lower() in lex["naming_verbs"]) or (
+                t.dep_ == "acl" and t.lemma_.lower() in lex["naming_verbs"]):
+            t = t.head
+            continue
+        return False
+    return False
 
 
 #: Nouns that make a named model the yardstick of another ("a GPT-3 equivalent",
