@@ -8,7 +8,7 @@ file when it belongs to the gazetteer files beside it and rebuilds the
 patterns otherwise (an edited ``*.jsonl`` is never matched with stale
 patterns)::
 
-    {"format_version": 1,
+    {"format_version": 2,
      "gazetteers_sha256": "<SHA-256 over the *.jsonl files, name and bytes, sorted by name>",
      "patterns_sha256": "<SHA-256 of the two lists below>",
      "any_case": [{"label", "pattern", "id"}, ...],   # phrase_matcher_attr LOWER
@@ -36,7 +36,8 @@ __all__ = ["PATTERN_FILE", "PATTERN_FORMAT", "TOKENS_FILE", "TOKENS_FORMAT", "ga
 #: File name inside the gazetteer folder.
 PATTERN_FILE = "patterns.json"
 #: Bumped when the layout or the pattern rules change (a file of another version is ignored).
-PATTERN_FORMAT = 1
+#: 2: any-case forms that tokenise otherwise in lower case also keep their own case ("GSM8K").
+PATTERN_FORMAT = 2
 
 
 def gazetteer_digest(directory: Path) -> str:

@@ -262,11 +262,17 @@ def gazetteer_phrase_patterns(
     """
     any_case: list[dict[str, Any]] = []
     exact_list: list[dict[str, Any]] = []
-    for entry, text, exact, _tokens in _pattern_specs(entries, tokenizer):
+    tok = tokenizer or _blank_tokenizer()
+    for entry, text, exact, tokens in _pattern_specs(entries, tokenizer):
         if exact:
             exact_list.append({"label": entry.type, "pattern": text, "id": entry.id})
-        else:
-            any_case.append({"label": entry.type, "pattern": text.lower(), "id": entry.id})
+            continue
+        low = text.lower()
+        any_case.append({"label": entry.type, "pattern": low, "id": entry.id})
+        if low != text and [t.lower() for t in tokens] != [t.text for t in tok(low) if not t.is_space]:
+            # "GSM8K" splits as "GSM8 K" (a unit suffix after a digit) but "gsm8k" stays
+            # whole: the lower-case pattern alone never matched the name as written
+            any_case.append({"label": entry.type, "pattern": text, "id": entry.id})
     return any_case, exact_list
 
 

@@ -29,8 +29,9 @@ _ORG_FUNCTION_WORDS = {"of", "for", "and", "the", "de", "la", "du", "der", "für
 #: Verbs and nouns whose "on X" names a test set, never a company ("scores 79.8 on X",
 #: "accuracy on X"); with the comparison verbs of the lexicon.
 _SCORE_ON_HEADS = frozenset({"achieve", "obtain", "reach", "attain", "score", "evaluate", "test", "benchmark", "rank",
-                             "perform", "top", "place", "accuracy", "score", "performance", "result", "error",
-                             "gain", "improvement", "sota", "state-of-the-art", "%", "percent"})
+                             "perform", "top", "place", "fail", "struggle", "excel", "succeed", "accuracy",
+                             "performance", "result", "error", "gain", "improvement", "sota", "state-of-the-art",
+                             "%", "percent"})
 
 
 def _benchmark_slot(e, lex) -> bool:
