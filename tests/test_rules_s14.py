@@ -131,3 +131,11 @@ def test_listed_names_split_by_a_unit_suffix_match_as_written(nlp):
         doc = nlp(text)
         got = {(text[m["start"]:m["end"]], m["source"]) for m in doc._.kg_mentions}
         assert (name, "gazetteer") in got, (text, got)
+
+
+def test_researchers_at_an_organisation_made_what_they_developed(nlp):
+    names = [("MIT", "Organization"), ("LiquidNet", "Method"), ("GPT-4", "Method")]
+    got = relations(relations_given(nlp, "Researchers at MIT developed a new method called LiquidNet.", names[:2]))
+    assert ("developedBy", "LiquidNet", "MIT") in got
+    got = relations(relations_given(nlp, "Researchers at MIT tested GPT-4 on new puzzles.", [names[0], names[2]]))
+    assert not {r for r in got if r[0] == "developedBy"}

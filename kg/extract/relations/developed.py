@@ -22,6 +22,15 @@ class DevelopedRules:
                     if m.start > root.head.i and _direct_object_path(m, root.head, self.lex) and m.i not in beaten \
                             and not _rival_of(m):
                         add("developedBy", m.i, o.i, sent, "org-subject", 0.9)
+            # "Researchers at <Org> developed X", "a team from <Org> introduced X"
+            if root.dep_ == "pobj" and root.head.lower_ in ("at", "from", "of") \
+                    and root.head.head.lemma_.lower() in _MAKER_NOUNS and root.head.head.dep_ == "nsubj":
+                verb = root.head.head.head
+                if verb.lemma_.lower() in self.lex["develop_verbs"] and not self._negated(verb):
+                    for m in methods + hardware:
+                        if m.start > verb.i and _direct_object_path(m, verb, self.lex) and m.i not in beaten \
+                                and not _rival_of(m):
+                            add("developedBy", m.i, o.i, sent, "org-researchers", 0.8)
             # "X by <Org>", "X, developed by <Org>"
             if root.dep_ == "pobj" and root.head.lower_ == "by":
                 gov = root.head.head
@@ -86,6 +95,11 @@ class DevelopedRules:
                             for o in orgs:
                                 if c.left_edge.i <= o.span.root.i <= c.right_edge.i:
                                     add("developedBy", m.i, o.i, sent, "org-version-of", 0.85)
+
+
+#: People whose organisation made what they made ("Researchers at MIT developed X").
+_MAKER_NOUNS = frozenset({"researcher", "scientist", "engineer", "team", "group", "lab", "laboratory", "developer",
+                          "author"})
 
 
 def _passive_subject(m, verb, lex) -> bool:
