@@ -139,3 +139,19 @@ def test_researchers_at_an_organisation_made_what_they_developed(nlp):
     assert ("developedBy", "LiquidNet", "MIT") in got
     got = relations(relations_given(nlp, "Researchers at MIT tested GPT-4 on new puzzles.", [names[0], names[2]]))
     assert not {r for r in got if r[0] == "developedBy"}
+
+
+def test_a_coined_name_listed_with_a_listed_name_is_of_its_kind(nlp):
+    got = mentions(nlp, "We test the reader on three benchmarks: HotpotQA, 2WikiMultihopQA and MuSiQue.")
+    assert {("2WikiMultihopQA", "Dataset"), ("MuSiQue", "Dataset")} <= got
+    # a name defined after a colon is no item of a list with the words that define it
+    got = mentions(nlp, "SiamMask: Fast Online Object Tracking and Segmentation\nWe track objects with SiamMask.")
+    assert ("SiamMask", "Task") not in got
+
+
+def test_a_family_in_apposition_to_a_name_is_that_name(nlp):
+    names = [("OLMo-X", "Method"), ("Llama 3.1", "Method"), ("Transformer", "Method")]
+    got = relations(relations_given(nlp, "We release OLMo-X, a family of instruction-tuned models based on Llama 3.1.", names[:2]))
+    assert ("basedOn", "OLMo-X", "Llama 3.1") in got
+    got = relations(relations_given(nlp, "Llama 3.1 is strong. Several models based on Transformer exist.", names[1:]))
+    assert not {r for r in got if r[0] == "basedOn"}

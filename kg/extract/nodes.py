@@ -398,6 +398,32 @@ def _loose_metric(doc: Doc, c: Any, sent: tuple[int, int], metric_sents: set, nu
     return not numeric[sent]
 
 
+def list_partners(tok, limit: int = 12, appos: bool = True) -> set[int]:
+    """Token indices of the items of the list ``tok`` is in: tokens reached through
+    ``conj`` and (with ``appos``) ``appos`` links, up or down ("HotpotQA,
+    2WikiMultihopQA and MuSiQue" parses as an apposition and a conjunct), not across
+    a colon, dash or bracket (a definition or a gloss); at most ``limit`` tokens.
+    An apposition also glosses a name by its task ("we propose … for face recognition,
+    FedFR"), so callers take Task partners through conjuncts only."""
+    seen = {tok.i}
+    todo = [tok]
+    while todo and len(seen) < limit:
+        t = todo.pop()
+        deps = ("conj", "appos") if appos else ("conj",)
+        near = [c for c in t.children if c.dep_ in deps]
+        if t.dep_ in deps and t.head.i != t.i:
+            near.append(t.head)
+        for n in near:
+            lo, hi = sorted((t.i, n.i))
+            if any(w.text in (":", "—", "–", "(") for w in t.doc[lo + 1:hi]):
+                continue  # "SiamMask: Fast Online Object Tracking": a definition, not a list
+            if n.i not in seen:
+                seen.add(n.i)
+                todo.append(n)
+    seen.discard(tok.i)
+    return seen
+
+
 def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[Any]:
     """Apply the node rules (module docstring) to ``cands`` (``_Cand`` objects).
 
@@ -467,7 +493,8 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     title_end = n if nl < 0 else next((t.i for t in doc if "\n" in t.text or "\n" in t.whitespace_), n)
     method_starts = {c.start for c in cands if c.label == "Method"}
     # tokens of the listed names (a hardware name does not grow into another listed name)
-    mention_toks = {i for c in cands if c.source in ("gazetteer", "abbreviation") for i in range(c.start, c.end)}
+    listed_label = {i: c.label for c in cands if c.source in ("gazetteer", "abbreviation") for i in range(c.start, c.end)}
+    mention_toks = set(listed_label)
     # names the text introduces as a benchmark or dataset, typed so at every mention
     data_kinds: dict[str, str] = {}
     for c in cands:
@@ -508,7 +535,12 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             continue
         if c.end - c.start > 1 and CITE_KEY.match(doc[c.end - 1].text):
             c.end, c.gid = c.end - 1, (c.gid if src == "gazetteer" else None)  # "ESIM Chen2017_ESIM" → "ESIM"
-        if c.source == "pattern:shape" and shape_count.get(doc[c.start:c.end].text, 0) < 2:
+        # listed with a listed name ("HotpotQA, 2WikiMultihopQA and MuSiQue"), a coined
+        # shape is one of its kind (typed so by _propagate_coordination)
+        with_listed = c.source == "pattern:shape" and (
+            any(listed_label.get(i, "Task") != "Task" for i in list_partners(doc[c.start:c.end].root))
+            or any(i in listed_label for i in list_partners(doc[c.start:c.end].root, appos=False)))
+        if c.source == "pattern:shape" and shape_count.get(doc[c.start:c.end].text, 0) < 2 and not with_listed:
             continue
         if framework_toks and any(i in framework_toks for i in range(c.start, c.end)):
             continue  # "PyTorch", "vLLM": software, not a Method (nor anything else here)
@@ -533,7 +565,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 for i, t in enumerate(doc[c.start:c.end], start=c.start))):
             continue  # "faster test-time inference", "TDOA-based segmentation": a description (16th blind audit)
         if genre == "news" and c.label == "Method" and c.source in ("pattern:shape", "pattern:named") \
-                and not model_word_near(doc, c.start, c.end):
+                and not model_word_near(doc, c.start, c.end) and not with_listed:
             # news: a coined shape or a "called X" with no model word near is as often a
             # chip, a company, a program or software as a model (blind audits 5-15: 10 of
             # 29 such Method nodes judged good; a model word near 7 of the 10, 1 of the 19 others)

@@ -62,7 +62,7 @@ from kg.extract.entities.shapes import name_shape  # noqa: F401 (re-exported)
 from kg.extract.entities.stock import STOCK_MAP, StockRules  # noqa: F401 (re-exported)
 from kg.extract.entities.tasks import TaskRules
 from kg.extract.lexicon import load_lexicon
-from kg.extract.nodes import refine
+from kg.extract.nodes import list_partners, refine
 
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
@@ -219,8 +219,9 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
 
 
 def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
-    """Give a name the type of a gazetteer name it is coordinated with
-    ("on VisDA, Office-Home, and X" → X is a Dataset)."""
+    """Give a name the type of a gazetteer name it is listed with (coordination or
+    apposition, :func:`kg.extract.nodes.list_partners`: "on VisDA, Office-Home, and
+    X" → X is a Dataset)."""
     by_tok = {}
     for c in chosen:
         for i in range(c.start, c.end):
@@ -229,8 +230,10 @@ def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
         if not c.source.startswith("pattern:") or c.source in _TYPED_BY_HEAD:
             continue  # a head noun ("the X dataset") is stronger evidence than a conjunct
         root = doc[c.start:c.end].root
-        partners = [t for t in list(root.conjuncts) if t.i in by_tok]
-        types = {by_tok[t.i].label for t in partners if by_tok[t.i].source in ("gazetteer", "abbreviation")}
+        listed = [by_tok[i] for i in list_partners(root) if i in by_tok and by_tok[i].source in ("gazetteer", "abbreviation")]
+        types = {p.label for p in listed if p.label != "Task"} | {
+            by_tok[i].label for i in list_partners(root, appos=False)
+            if i in by_tok and by_tok[i].source in ("gazetteer", "abbreviation")}
         if len(types) == 1:
             new = types.pop()
             if new != c.label:

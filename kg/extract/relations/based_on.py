@@ -19,6 +19,18 @@ def _subject(t) -> bool:
     return t.dep_ in ("nsubj", "nsubjpass")
 
 
+def _describes_name(t, methods) -> bool:
+    """True if noun ``t`` is part of an apposition to a named method ("Tulu 3, a family
+    of post-trained models based on Llama 3.1": the models are Tulu 3, not a class)."""
+    for _ in range(4):
+        if t.dep_ == "appos" and any(m.has_token(t.head) for m in methods):
+            return True
+        if t.dep_ not in ("pobj", "prep", "compound", "amod", "appos") or t.head.i == t.i:
+            return False
+        t = t.head
+    return False
+
+
 #: verbs that put one part on another: "X on top of Y" with one is composition, not basedOn
 _COMPOSE_VERBS = {"stack", "add", "put", "place", "append", "attach", "insert", "apply", "plug"}
 
@@ -60,6 +72,7 @@ class BasedOnRules:
                     if any(h.tag_ in ("NNS", "NNPS") and not any(m.has_token(h) for m in methods)
                            and self.lex.head_noun_type.get(h.lemma_.lower()) == "Method"
                            and not any(c.lower_ in ("our", "proposed", "these", "this") for c in h.children)
+                           and not _describes_name(h, methods)
                            for h in hs):
                         continue  # "several models based on deep neural networks"
                     # "an LSTM … the features (e.g., derived from a CNN)": the phrase describes
@@ -73,7 +86,7 @@ class BasedOnRules:
                             and not any(m.has_token(h0) for m in methods) \
                             and h0.lemma_.lower() not in self.lex["self_methods"] \
                             and self.lex.head_noun_type.get(h0.lemma_.lower()) != "Method" \
-                            and not _subject(derived[-1].span.root):
+                            and not _subject(derived[-1].span.root) and not _describes_name(h0, methods):
                         continue
                 # the document's own method only where the sentence speaks of the authors
                 # ("we use X as the backbone"), not of cited work ("Huang et al. developed
