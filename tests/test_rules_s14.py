@@ -155,3 +155,15 @@ def test_a_family_in_apposition_to_a_name_is_that_name(nlp):
     assert ("basedOn", "OLMo-X", "Llama 3.1") in got
     got = relations(relations_given(nlp, "Llama 3.1 is strong. Several models based on Transformer exist.", names[1:]))
     assert not {r for r in got if r[0] == "basedOn"}
+
+
+def test_a_family_with_a_decimal_version_before_a_model_noun(nlp):
+    assert ("Granite 3.0", "Method") in mentions(nlp, "IBM's Granite 3.0 models are available to customers.")
+    assert not mentions(nlp, "The Version 2.0 model is here.")
+
+
+def test_a_capitalised_size_word_after_a_listed_family(nlp):
+    got = mentions(nlp, "Stability AI launched Stable Diffusion 3.5 Large last week.")
+    assert ("Stable Diffusion 3.5 Large", "Method") in got
+    got = mentions(nlp, "Meta shared Llama 3 Large Language Model weights.")
+    assert ("Llama 3 Large", "Method") not in got

@@ -90,6 +90,7 @@ from kg.extract.name_evidence import (  # noqa: F401
     introduced_as_data, is_junk, is_venue, reads_as_name,
 )
 from kg.extract.doccache import doc_text
+from kg.extract.boundaries import _CLASS_AFTER_SIZE
 from kg.extract.node_words import (  # noqa: F401
     _ALWAYS_GENERIC, _ANAPHORIC, _BENCHMARK_NOUNS, CITE_KEY, _DATA_NOUNS, _DEMONYMS, _DS_HEADS, FRAMEWORK_IDS,
     _GENERIC_ACRONYMS, _GENERIC_ENTRIES, _GENERIC_TITLE_HEADS, _HW_CLASS_IDS, _HW_MODEL, _HW_TAIL, _INVEST_BY,
@@ -301,12 +302,18 @@ def _method_bounds(doc: Doc, c: Any, src: str, text: str, by_id: dict, paper: bo
         if end < n and doc[end - 1].whitespace_ and _model_version(doc, end):
             end += 1
         while end < n and end - c.end < 3 and doc[end - 1].whitespace_ and (
-            _SIZE.match(doc[end].text) or doc[end].text in _VARIANTS
+            _SIZE.match(doc[end].text) or doc[end].text in _VARIANTS or (
+                doc[end].text in _SIZE_VARIANTS and not (end + 1 < n and doc[end + 1].lower_ in _CLASS_AFTER_SIZE))
         ):
-            end += 1
+            end += 1  # ("Stable Diffusion 3.5 Large", "Mistral Small"; not "Llama 3 Large Language Model")
         if end > c.end:
             c.end, c.gid = end, None
     return True
+
+
+#: Capitalised size words after a listed model family ("Stable Diffusion 3.5 Large"),
+#: unless a class name starts there (:data:`kg.extract.boundaries._CLASS_AFTER_SIZE`).
+_SIZE_VARIANTS = {"Large", "Small", "Medium", "Base", "XL"}
 
 
 #: A model version after a family name: "3.2", "2.5", "3n", "b1.58", or a plain "3" that

@@ -46,6 +46,16 @@ def _is_object_dep(dep: str) -> bool:
     return dep in ("dobj", "attr", "oprd")
 
 
+#: A decimal version ("3.0", "2.5") between a capitalised word and a model noun
+_DECIMAL_VERSION = re.compile(r"^\d\.\d{1,2}$")
+#: Nouns that make "<Word> <version>" a model's name ("Granite 3.0 models")
+_MODEL_HEADS = frozenset({"model", "models", "llm", "llms"})
+#: Capitalised words that number things, not model families ("the Version 2.0 model")
+_NOT_FAMILY_WORDS = frozenset({"version", "release", "phase", "stage", "level", "model", "table", "figure", "fig",
+                               "section", "step", "part", "tier", "type", "class", "series", "generation", "update",
+                               "edition", "chapter", "appendix", "eq", "equation"})
+
+
 class NameRules:
     """Pattern name finders of :class:`kg.extract.entities.EntityTyper` (a mixin:
     needs the typer's ``lex``, ``default_unknown`` and the other rule mixins)."""
@@ -115,6 +125,9 @@ class NameRules:
             t = self._head_type(nxt) if nxt.pos_ == "NOUN" else None
             if _VERSION.match(nxt.text):
                 out.append(_Cand(tok.i, tok.i + 2, "Method", "pattern:version"))
+            elif _DECIMAL_VERSION.match(nxt.text) and tok.i + 2 < len(doc) and doc[tok.i + 2].pos_ == "NOUN" \
+                    and doc[tok.i + 2].lower_ in _MODEL_HEADS and tok.lower_ not in _NOT_FAMILY_WORDS:
+                out.append(_Cand(tok.i, tok.i + 2, "Method", "pattern:version"))  # "IBM's Granite 3.0 models"
             elif t in ("Method", "Dataset", "Benchmark") and nxt.lower_ not in ("system", "group", "team", "lab"):
                 if tok.i > 0 and f"{doc[tok.i - 1].lower_} {tok.lower_} {nxt.lower_}" in _GENERIC_ENTRIES:
                     continue  # "Large Language Models" in a title: a generic phrase (15th and 17th audits: "Language" junk)

@@ -22,10 +22,11 @@ class DevelopedRules:
                     if m.start > root.head.i and _direct_object_path(m, root.head, self.lex) and m.i not in beaten \
                             and not _rival_of(m):
                         add("developedBy", m.i, o.i, sent, "org-subject", 0.9)
-            # "Researchers at <Org> developed X", "a team from <Org> introduced X"
-            if root.dep_ == "pobj" and root.head.lower_ in ("at", "from", "of") \
-                    and root.head.head.lemma_.lower() in _MAKER_NOUNS and root.head.head.dep_ == "nsubj":
-                verb = root.head.head.head
+            # "Researchers at <Org> developed X", "a team from <Org> introduced X", "<Org>'s team released X"
+            maker = root.head.head if root.dep_ == "pobj" and root.head.lower_ in ("at", "from", "of") else (
+                root.head if root.dep_ in ("poss", "compound") else None)  # "Alibaba's Qwen team open-sourced X"
+            if maker is not None and maker.lemma_.lower() in _MAKER_NOUNS and maker.dep_ == "nsubj":
+                verb = maker.head
                 if verb.lemma_.lower() in self.lex["develop_verbs"] and not self._negated(verb):
                     for m in methods + hardware:
                         if m.start > verb.i and _direct_object_path(m, verb, self.lex) and m.i not in beaten \
