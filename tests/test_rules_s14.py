@@ -167,3 +167,8 @@ def test_a_capitalised_size_word_after_a_listed_family(nlp):
     assert ("Stable Diffusion 3.5 Large", "Method") in got
     got = mentions(nlp, "Meta shared Llama 3 Large Language Model weights.")
     assert ("Llama 3 Large", "Method") not in got
+
+
+def test_names_listed_after_on_in_an_evaluation_are_data(nlp):
+    got = dict(mentions(nlp, "Specifically, ZetaPRM beats the baselines on ProcessBench, MATH-500, and AIME ’24."))
+    assert got.get("MATH-500") in ("Dataset", "Benchmark") and got.get("AIME ’24") == "Benchmark", got

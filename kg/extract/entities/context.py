@@ -342,7 +342,17 @@ class ContextRules:
             if self._plural_family(doc, span.text):
                 return "Method", "model-like"  # "DPN-92" of the "DPNs": a model size, not a test set
             return "Dataset", "year-named"
-        # g) "on X" / "experiments on X" in an evaluation sentence
+        # g) "on X" / "experiments on X" in an evaluation sentence, and the items listed
+        #    with X ("on ProcessBench, MATH-500, and AIME")
+        #    (a name, not a lower-case phrase nor a bracketed short form: "experiments on
+        #    short-text categorization (STC)" names a task)
+        item = root
+        if not span.text.islower() and not (start > 0 and doc[start - 1].text == "("):
+            for _ in range(6):
+                if item.dep_ not in ("conj", "appos") or item.head.i == item.i:
+                    break
+                item = item.head
+        root = item if item.dep_ == "pobj" else root
         if root.dep_ == "pobj" and root.head.lower_ in ("on", "over", "across") and not (
                 root.head.lower_ == "over" and root.head.head.lemma_.lower() in _GAIN_NOUNS):
             # ("4.7 points gain over UNet++", "improvements over X": a comparison, not data)
