@@ -172,3 +172,13 @@ def test_a_capitalised_size_word_after_a_listed_family(nlp):
 def test_names_listed_after_on_in_an_evaluation_are_data(nlp):
     got = dict(mentions(nlp, "Specifically, ZetaPRM beats the baselines on ProcessBench, MATH-500, and AIME ’24."))
     assert got.get("MATH-500") in ("Dataset", "Benchmark") and got.get("AIME ’24") == "Benchmark", got
+
+
+def test_a_model_the_authors_use_under_a_naming_verb_is_not_proposed(nlp):
+    def proposed(text):
+        doc = nlp(text)
+        ms = doc._.kg_mentions
+        return {text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]] for r in doc._.kg_relations if r["label"] == "proposes"}
+    assert "BERT" not in proposed("Emotion Classification with BERT\nIn this paper, we use a strong pre-trained "
+                                  "model called BERT to classify emotions in tweets.")
+    assert "SentiNet" in proposed("Sentiment Analysis\nIn this paper, we propose a new deep model called SentiNet.")
