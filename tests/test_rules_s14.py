@@ -182,3 +182,19 @@ def test_a_model_the_authors_use_under_a_naming_verb_is_not_proposed(nlp):
     assert "BERT" not in proposed("Emotion Classification with BERT\nIn this paper, we use a strong pre-trained "
                                   "model called BERT to classify emotions in tweets.")
     assert "SentiNet" in proposed("Sentiment Analysis\nIn this paper, we propose a new deep model called SentiNet.")
+
+
+def test_an_acronym_used_as_a_measure_is_a_metric(nlp):
+    assert ("MAE", "Metric") in mentions(nlp, "We report results in terms of MAE and RMSE.")
+    assert ("MAE", "Metric") in mentions(nlp, "Our model reduces the MAE by 12% compared to the LSTM baseline.")
+    assert ("MAE", "Method") in mentions(nlp, "We pre-train a ViT with MAE on ImageNet.")
+
+
+def test_a_measure_named_like_a_listed_model_is_a_node_of_its_own(tmp_path):
+    from kg.resolve import resolve_document
+
+    text = "We report MAE and RMSE. MAE outperforms BEiT."
+    mentions_ = [{"start": 10, "end": 13, "label": "Metric", "source": "pattern:measure", "gid": None},
+                 {"start": 24, "end": 27, "label": "Method", "source": "gazetteer", "gid": "mae"}]
+    ids, _ = resolve_document(text, mentions_, [])
+    assert ids[1] == "mae" and ids[0] != "mae"

@@ -145,7 +145,12 @@ def resolve_document(
             e = None
         if e is not None and (e.type == label or {e.type, label} <= {"Dataset", "Benchmark"}):
             return e.id, e.name
-        return safe_key(surface), surface
+        key = safe_key(surface)
+        other = by_id.get(key)
+        if other is not None and other.type != label and not {other.type, label} <= {"Dataset", "Benchmark"}:
+            # "MAE" the measure beside the listed model "MAE": a node of its own, not merged into it
+            return f"{key}-{label.lower()}", surface
+        return key, surface
 
     long_to_short: dict[str, str] = {}
     for ab in abbreviations:
