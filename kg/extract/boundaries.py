@@ -154,12 +154,18 @@ def _glued_right(doc: Doc, end: int) -> int:
     return end
 
 
-def _glued_left(doc: Doc, start: int) -> int:
+def _glued_left(doc: Doc, start: int, label: str | None = None) -> int:
     """New start before the tokens glued (no space) to token ``start``: a name
-    never starts inside a word ("V3" of "MobileNetV3" is not a name of its own)."""
+    never starts inside a word ("V3" of "MobileNetV3" is not a name of its own);
+    a Dataset or Benchmark also takes the name before a glued slash ("CNN/DM")."""
     hops = 0
     while start > 0 and hops < MAX_HOPS and not doc[start - 1].whitespace_:
         prev = doc[start - 1].text
+        if prev == "/" and label in ("Dataset", "Benchmark") and start > 1 and not doc[start - 2].whitespace_ \
+                and doc[start - 2].text.isalnum() and doc[start - 2].text[:1].isupper():
+            start -= 2  # "CNN/DM" (27th audit: "DM" cut from it)
+            hops += 2
+            continue
         if prev == "-" and start > 1 and not doc[start - 2].whitespace_ and doc[start - 2].text.isalnum() \
                 and (doc[start].text[:1].isupper() or doc[start].text[:1].isdigit()):
             start -= 2
@@ -380,7 +386,9 @@ def fix_boundaries(doc: Doc, cands: list[Any], headline: set[int] = frozenset())
             out.append(c)
             continue
         src = c.source.split(":")[0]
-        start = _glued_left(doc, c.start)
+        start = _glued_left(doc, c.start, c.label)
+        if start < c.start and "/" in (t.text for t in doc[start:c.start]):
+            c.rank = 0  # "CNN/DM": the whole dataset name, not the listed "CNN" inside it (ties go to the longer)
         end = _glued_right(doc, c.end)
         end = _attached(doc, end, c.label)
         if src in _LISTED and c.label == "Method" and start == c.start and _coined_prefix(doc, start, c.end, listed, counts):

@@ -244,8 +244,8 @@ def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
 
 
 #: Words before an acronym that make it a measure ("lower MAE", "reduces the MAE").
-_MEASURE_BEFORE = frozenset({"lower", "higher", "low", "high", "better", "worse", "reduce", "reduces", "reduced",
-                             "reducing", "minimize", "minimise", "maximize", "maximise", "best"})
+_MEASURE_BEFORE = frozenset({"lower", "higher", "low", "high", "reduce", "reduces", "reduced", "reducing", "minimize",
+                             "minimise", "maximize", "maximise"})
 
 
 def _metric_by_context(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
@@ -261,8 +261,8 @@ def _metric_by_context(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
         if c.label != "Method" or c.end - c.start != 1:
             continue
         tok = doc[c.start]
-        if not (tok.text.isupper() and 2 <= len(tok.text) <= 5):
-            continue
+        if not (tok.text.isalpha() and tok.text.isupper() and 2 <= len(tok.text) <= 5):
+            continue  # (letters only: "GPT-4" is a model's name, 27th audit)
         k = c.start - 1
         if k >= 0 and doc[k].lower_ == "the":
             k -= 1

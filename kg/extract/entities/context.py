@@ -44,6 +44,8 @@ _NOT_NAMED_KINDS = frozenset({"language", "tool", "toolkit", "library", "package
                               "program", "programme", "project", "initiative", "product", "feature", "service",
                               "format", "website", "game", "company", "firm", "fund", "event", "conference"})
 _YEAR_SET = re.compile(r"^(?!FY|CY|H[12]\b)(?:[A-Z][A-Za-z]*[A-Z]|CoNLL|SemEval|WMT|NIST|DUC|TAC|TREC|MT)[-'’ ]?(?:19|20)?\d{2}[a-z]?$")
+#: A BibTeX key left in the text: surname, year, first title word ("simonyan2014very").
+_BIB_KEY = re.compile(r"^[a-z]+(?:19|20)\d\d[a-z]+$")
 _CORE_PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise"}
 #: "keep walking" for :meth:`EntityTyper._up_chain`
 _GO_ON = object()
@@ -338,7 +340,11 @@ class ContextRules:
         if _MODEL_LIKE.search(span.text) or (end < len(doc) and _VERSION.match(doc[end].text)):
             return "Method", "model-like"
         # e'') test sets named by year: "NIST05", "MT08", "DUC2001", "CoNLL-2003", "WMT14"
-        if _YEAR_SET.match(span.text) and sum(c.isalpha() for c in span.text) <= 12 and not _citation_key(doc, start, span.text):
+        if _YEAR_SET.match(span.text) and sum(c.isalpha() for c in span.text) <= 12 and not _citation_key(doc, start, span.text) \
+                and not (re.search(r"(?:19|20)\d\d$", span.text) and self._sent_fact(
+                    self._sent_of(doc, start), "cite_keys", lambda sent: any(_BIB_KEY.match(t.text) for t in sent))):
+            # ("VGG simonyan2014very and ResNet he2016deep … MuLiOSDI2014": in a sentence that
+            # cites by BibTeX keys, a name with a four-digit year is one more key; 27th audit: 4 junk)
             if self._plural_family(doc, span.text):
                 return "Method", "model-like"  # "DPN-92" of the "DPNs": a model size, not a test set
             return "Dataset", "year-named"
