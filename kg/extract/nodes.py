@@ -421,6 +421,10 @@ def _loose_metric(doc: Doc, c: Any, sent: tuple[int, int], metric_sents: set, nu
     return not numeric[sent]
 
 
+#: Tokens on each side of a list item where :func:`list_partners` looks for the next items.
+_LIST_WINDOW = 12
+
+
 def list_partners(tok, limit: int = 12, appos: bool = True) -> set[int]:
     """Token indices of the items of the list ``tok`` is in: tokens reached through
     ``conj`` and (with ``appos``) ``appos`` links, up or down ("HotpotQA,
@@ -430,11 +434,15 @@ def list_partners(tok, limit: int = 12, appos: bool = True) -> set[int]:
     FedFR"), so callers take Task partners through conjuncts only."""
     seen = {tok.i}
     todo = [tok]
+    doc = tok.doc
+    deps = ("conj", "appos") if appos else ("conj",)
     while todo and len(seen) < limit:
         t = todo.pop()
-        deps = ("conj", "appos") if appos else ("conj",)
-        near = [c for c in t.children if c.dep_ in deps]
-        if t.dep_ in deps and t.head.i != t.i:
+        # the items next to it, within a window (a long flat list hangs every item on
+        # the first: looking at all its children per call would be quadratic)
+        near = [w for w in doc[max(0, t.i - _LIST_WINDOW):t.i + _LIST_WINDOW + 1]
+                if w.head.i == t.i and w.i != t.i and w.dep_ in deps]
+        if t.dep_ in deps and t.head.i != t.i and abs(t.head.i - t.i) <= _LIST_WINDOW:
             near.append(t.head)
         for n in near:
             lo, hi = sorted((t.i, n.i))
