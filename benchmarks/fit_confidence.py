@@ -25,7 +25,7 @@ ECE (10 bins), AUC and Brier score. The weight 16 was chosen on that check over 
 
 Usage::
 
-    python benchmarks/fit_confidence.py [--weight 16] [--out kg/extract/data/rule_precision.json]
+    python benchmarks/fit_confidence.py [--weight 16] [--upto N] [--out kg/extract/data/rule_precision.json]
     python benchmarks/fit_confidence.py collect BUILD_DIR SHEETS_DIR --audit N --corpus news
 """
 
@@ -212,8 +212,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--judged", type=Path, default=JUDGED)
     ap.add_argument("--weight", type=float, default=16)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--upto", type=int, default=None,
+                    help="fit on audits up to this number only (the shipped table: --upto 26; see the README)")
     args = ap.parse_args(argv)
     facts = load_judged(args.judged)
+    if args.upto is not None:
+        facts = [f for f in facts if f["audit"] <= args.upto]
     for a, s in leave_one_audit_out(facts, args.weight).items():
         print(f"audit {a} held out: {s}")
     table = fit(facts, args.weight)

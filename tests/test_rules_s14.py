@@ -232,3 +232,11 @@ def test_a_short_form_the_document_defines_otherwise_than_the_list(nlp):
     assert ("NMT", "Method") in got and ("NMT", "Task") not in got
     got = mentions(nlp, "We use neural machine translation (NMT) systems.")
     assert ("NMT", "Task") in got
+
+
+def test_a_stock_ner_name_is_typed_by_what_the_sentence_says_it_is(nlp):
+    got = mentions(nlp, "Tel Aviv-based AI21 Labs has introduced Jamba, a 52-billion parameter open-weights model.")
+    assert ("Jamba", "Method") in got
+    got = mentions(nlp, "Speaking about Astra, Demis Hassabis, CEO of DeepMind, said that his team wants an agent.")
+    assert ("Demis Hassabis", "Person") in got
+    assert ("OpenAI", "Organization") in mentions(nlp, "OpenAI, a San Francisco company, released a model.")
