@@ -240,3 +240,18 @@ def test_a_stock_ner_name_is_typed_by_what_the_sentence_says_it_is(nlp):
     got = mentions(nlp, "Speaking about Astra, Demis Hassabis, CEO of DeepMind, said that his team wants an agent.")
     assert ("Demis Hassabis", "Person") in got
     assert ("OpenAI", "Organization") in mentions(nlp, "OpenAI, a San Francisco company, released a model.")
+
+
+def test_a_group_named_after_its_model_and_a_gloss_are_no_released_models(nlp):
+    doc = nlp("Alibaba's Qwen team has just released QwQ-32B (Qwen with Questions), a large reasoning model (LRM) "
+              "that matches leading models.")
+    ms = doc._.kg_mentions
+    dev = {(doc.text[ms[r["head"]]["start"]:ms[r["head"]]["end"]], doc.text[ms[r["tail"]]["start"]:ms[r["tail"]]["end"]])
+           for r in doc._.kg_relations if r["label"] == "developedBy"}
+    assert ("QwQ-32B", "Alibaba") in dev
+    assert not {h for h, _ in dev} & {"Qwen", "LRM"}, dev
+
+
+def test_a_proposed_lower_case_long_form_keeps_its_short_form(nlp):
+    got = mentions(nlp, "We propose a graph attention model (GAM) for node classification. GAM outperforms GCN on Cora.")
+    assert ("GAM", "Method") in got

@@ -421,6 +421,14 @@ def _loose_metric(doc: Doc, c: Any, sent: tuple[int, int], metric_sents: set, nu
     return not numeric[sent]
 
 
+#: Last words of lower-case class names whose short forms are no names (see ``refine``).
+_CLASS_HEADS = {"model", "models", "network", "networks"}
+#: Sources of a name the authors propose ("we propose X", "a model, termed X").
+_PROPOSED_SOURCES = {"pattern:proposed", "pattern:proposal-sentence", "pattern:named"}
+#: Nouns after a model's name that make the phrase a group of people ("the Qwen team").
+_GROUP_NOUNS = {"team", "researcher", "group", "lab", "engineer", "developer"}
+
+
 #: Tokens on each side of a list item where :func:`list_partners` looks for the next items.
 _LIST_WINDOW = 12
 
@@ -546,6 +554,11 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
     # the method (fifteenth blind audit: 2 such Method nodes and a proposal judged wrong)
     task_shorts = {ab["short_text"] for ab in doc._.kg_abbreviations or ()
                    if task_long_form(ab["long_text"])}
+    # short forms of lower-case class names ("a large reasoning model (LRM)", "masked
+    # language model (MLM)"): a class, no name, unless the authors propose it (27th
+    # audit: "LRM" and "masked language model" judged generic, a developedBy wrong)
+    class_shorts = {ab["short_text"] for ab in doc._.kg_abbreviations or ()
+                    if ab["long_text"].islower() and ab["long_text"].split()[-1] in _CLASS_HEADS}
     once_ok = genre == "abstract"
     said = Counter(doc[c.start:c.end].text.lower() for c in {(c.start, c.end): c for c in cands}.values())
     # (the first line's last token is ``title_end``; a text with no line break has no title)
@@ -584,6 +597,11 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             continue
         if task_shorts and c.label == "Method" and c.source.startswith("pattern:") and text in task_shorts:
             continue
+        if class_shorts and c.label == "Method" and text in class_shorts and src == "pattern" \
+                and c.source not in _PROPOSED_SOURCES:  # (the abbreviation rules keep a proposed one)
+            continue
+        if c.label == "Method" and src == "gazetteer" and c.end < n and doc[c.end].lemma_.lower() in _GROUP_NOUNS:
+            continue  # "Alibaba's Qwen team": a group named after its model, not the model (27th audit)
         if c.label == "Task" and c.end < n and doc[c.end].lower_ in _LOSS_WORDS:
             continue  # "the feature matching loss": a training technique, not a task (16th blind audit)
         if c.label == "Task" and _X_TO_Y.match(text) and c.end < n and doc[c.end].pos_ == "NOUN" \

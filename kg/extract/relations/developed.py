@@ -20,7 +20,7 @@ class DevelopedRules:
             if root.dep_ in ("nsubj",) and root.head.lemma_.lower() in self.lex["develop_verbs"] and not self._negated(root.head):
                 for m in methods + hardware:
                     if m.start > root.head.i and _direct_object_path(m, root.head, self.lex) and m.i not in beaten \
-                            and not _rival_of(m):
+                            and not _rival_of(m) and not _gloss(m, methods):
                         add("developedBy", m.i, o.i, sent, "org-subject", 0.9)
             # "Researchers at <Org> developed X", "a team from <Org> introduced X", "<Org>'s team released X"
             maker = root.head.head if root.dep_ == "pobj" and root.head.lower_ in ("at", "from", "of") else (
@@ -30,7 +30,7 @@ class DevelopedRules:
                 if verb.lemma_.lower() in self.lex["develop_verbs"] and not self._negated(verb):
                     for m in methods + hardware:
                         if m.start > verb.i and _direct_object_path(m, verb, self.lex) and m.i not in beaten \
-                                and not _rival_of(m):
+                                and not _rival_of(m) and not _gloss(m, methods):
                             add("developedBy", m.i, o.i, sent, "org-researchers", 0.8)
             # "X by <Org>", "X, developed by <Org>"
             if root.dep_ == "pobj" and root.head.lower_ == "by":
@@ -101,6 +101,15 @@ class DevelopedRules:
 #: People whose organisation made what they made ("Researchers at MIT developed X").
 _MAKER_NOUNS = frozenset({"researcher", "scientist", "engineer", "team", "group", "lab", "laboratory", "developer",
                           "author"})
+
+
+def _gloss(m, methods) -> bool:
+    """True if mention ``m`` is inside a bracket right after another name, spelling it
+    out ("QwQ-32B (Qwen with Questions)"): part of a gloss, not a thing released."""
+    doc = m.span.doc
+    k = m.start - 1
+    return k >= 1 and doc[k].text == "(" and any(o.end == k for o in methods if o is not m) \
+        and not any(t.text == ")" for t in doc[m.start:m.end])
 
 
 def _passive_subject(m, verb, lex) -> bool:
