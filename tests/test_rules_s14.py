@@ -255,3 +255,11 @@ def test_a_group_named_after_its_model_and_a_gloss_are_no_released_models(nlp):
 def test_a_proposed_lower_case_long_form_keeps_its_short_form(nlp):
     got = mentions(nlp, "We propose a graph attention model (GAM) for node classification. GAM outperforms GCN on Cora.")
     assert ("GAM", "Method") in got
+
+
+def test_a_named_part_the_authors_use_is_not_the_evaluated_system(nlp):
+    names = [("CmBN", "Method"), ("DropBlock", "Method"), ("MS COCO", "Dataset"), ("Tesla V100", "Hardware")]
+    text = ("We use new features: CmBN, Mish activation and DropBlock regularization, and combine some of them to "
+            "achieve state-of-the-art results: 43.5% AP on the MS COCO dataset at 65 FPS on Tesla V100.")
+    got = relations(relations_given(nlp, text, names))
+    assert not {r for r in got if r[1] in ("CmBN", "DropBlock") and r[0] in ("evaluatedOn", "runsOn")}, got

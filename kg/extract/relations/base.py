@@ -555,3 +555,28 @@ def _inside_longer_name(m) -> bool:
     if left.pos_ in ("DET", "ADP", "CCONJ", "PRON", "AUX", "VERB", "PART", "SCONJ") or left.tag_ in ("VBG", "VBN", "VBD", "VBZ"):
         return False
     return left.dep_ in ("compound", "amod", "nmod") and span.start <= left.head.i < span.end
+
+
+#: Verbs whose objects, with "we" as subject, are parts the authors put together
+#: ("We use new features: WRC, CSP, CmBN, … and combine some of them to achieve …").
+_ASSEMBLE_VERBS = frozenset({"use", "employ", "adopt", "combine", "integrate", "incorporate", "leverage", "utilize",
+                             "utilise", "apply", "add"})
+
+
+def used_by_authors(root: Token) -> bool:
+    """True if the mention with root token ``root`` is (in a list) the object of a verb
+    of :data:`_ASSEMBLE_VERBS` whose subject is "we": a part the authors use, not the
+    system a result in the sentence belongs to (27th audit: "CmBN evaluatedOn COCO",
+    "CmBN runsOn V100" from a list of YOLOv4's parts, both judged wrong). Walks up at
+    most 8 links, through lists and noun modifiers only."""
+    t = root
+    for _ in range(8):
+        if t.head.i == t.i:
+            return False
+        if t.dep_ not in ("conj", "appos", "compound", "dobj", "npadvmod", "dep", "nmod", "amod"):
+            return False
+        t = t.head
+        if t.pos_ == "VERB":
+            return t.lemma_.lower() in _ASSEMBLE_VERBS and any(
+                c.dep_ == "nsubj" and c.lower_ == "we" for c in t.children)
+    return False

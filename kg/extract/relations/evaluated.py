@@ -25,7 +25,7 @@ import re
 
 from spacy.tokens import Token
 
-from kg.extract.relations.base import DATASETS, _STRONG_EVAL, _after_lemma, _ListedWith, _listed_with, _own_mention, _under_prep
+from kg.extract.relations.base import DATASETS, _STRONG_EVAL, _after_lemma, _ListedWith, _listed_with, _own_mention, _under_prep, used_by_authors
 from kg.extract.relations.training import training_context, training_verb
 from kg.extract.node_words import _DS_HEADS
 
@@ -289,7 +289,8 @@ class EvaluatedRules:
             # another system ("X as the backbone", "features extracted by X"); and it is
             # no dataset typed Method ("Occlusion-FERPlus" beside the dataset FERPlus)
             heads = [h for h in heads if not _modifier_role(ms_by_i[h].span.root, self.lex["eval_triggers"], self.lex["self_methods"])
-                     and not component_role(ms_by_i[h].span.root) and not _dataset_like(ms_by_i[h], c)]
+                     and not component_role(ms_by_i[h].span.root) and not _dataset_like(ms_by_i[h], c)
+                     and not used_by_authors(ms_by_i[h].span.root)]
             patterns = dict.fromkeys(heads, "eval-sentence")
             # a named method as the sentence's subject is the one evaluated, even in
             # a sentence that says "we"/"our": "In our experiments, X reaches 80 on A"

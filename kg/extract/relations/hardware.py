@@ -4,6 +4,8 @@ on hardware is told apart from inference)."""
 
 from __future__ import annotations
 
+from kg.extract.relations.base import used_by_authors
+
 #: Optimizers: named methods, but not what runs on the hardware.
 _OPTIMIZERS = {"SGD", "Adam", "AdamW", "RMSProp", "RMSprop", "Adagrad", "AdaGrad", "LAMB", "LARS", "Adafactor"}
 #: Lemmas of training: the hardware of such a sentence trains the model.
@@ -27,7 +29,7 @@ class HardwareRules:
             # an optimizer or a lower-case technique ("SGD with weight decay … on 4 Titan
             # Xp GPUs") is no system that runs (eighth blind audit: 3 of 3 such wrong)
             hs = [m.i for m in methods if m.start < hw.start and m.i not in beaten and not m.generic
-                  and m.span.text not in _OPTIMIZERS]
+                  and m.span.text not in _OPTIMIZERS and not used_by_authors(m.span.root)]
             training = bool(s.lemmas & _TRAIN_LEMMAS)
             pattern = "trained-on-hardware" if training else "on-hardware"
             # the clause the hardware belongs to names its own subject: "char-CNN and
