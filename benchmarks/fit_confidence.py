@@ -221,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for a, s in leave_one_audit_out(facts, args.weight).items():
         print(f"audit {a} held out: {s}")
     table = fit(facts, args.weight)
+    table["audits_upto"] = max(f["audit"] for f in facts)  # the test refits on the same audits
     table["source"] = (f"benchmarks/fit_confidence.py: {len(facts)} blind judged facts of audits "
                        f"{min(f['audit'] for f in facts)}-{max(f['audit'] for f in facts)} "
                        f"(benchmarks/data/judged_facts.jsonl), single-sentence facts, shrinkage weight {args.weight:g}")

@@ -46,7 +46,9 @@ def test_the_shipped_table_is_what_the_fit_gives():
     from fit_confidence import fit, load_judged
 
     shipped = load_rule_precision()
-    table = fit(load_judged(), shipped["weight"])
+    # (the shipped fit may leave out the newest audits: "audits_upto", fit_confidence.py --upto)
+    facts = [f for f in load_judged() if f["audit"] <= shipped.get("audits_upto", 10 ** 6)]
+    table = fit(facts, shipped["weight"])
     assert table["genres"] == shipped["genres"] and table["rules"] == shipped["rules"]
 
 
