@@ -62,8 +62,8 @@ class StockRules:
         """The type the sentence gives a stock-NER name: an apposition headed by a typed
         noun ("Jamba, a 52-billion parameter open-weights model") or a copula ("R1 is a
         mixture-of-experts model"); only Method, Hardware, Dataset and Benchmark (27th
-        audit: 9 of 30 stock-NER news nodes were models, products or people typed
-        Organization or Person). None otherwise."""
+        audit: 12 of its 30 stock-NER news nodes were judged wrong, 9 of them models,
+        products or people typed Organization, Person or Location). None otherwise."""
         root = e.root
         for ap in root.children:
             if ap.dep_ == "appos" and ap.i > root.i and ap.pos_ == "NOUN":
