@@ -583,10 +583,11 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
             c.end, c.gid = c.end - 1, (c.gid if src == "gazetteer" else None)  # "ESIM Chen2017_ESIM" → "ESIM"
         # listed with a listed name ("HotpotQA, 2WikiMultihopQA and MuSiQue"), a coined
         # shape is one of its kind (typed so by _propagate_coordination)
-        with_listed = c.source == "pattern:shape" and (
-            any(listed_label.get(i, "Task") != "Task" for i in list_partners(doc[c.start:c.end].root))
-            or any(i in listed_label for i in list_partners(doc[c.start:c.end].root, appos=False)))
-        if c.source == "pattern:shape" and shape_count.get(doc[c.start:c.end].text, 0) < 2 and not with_listed:
+        def with_listed(c=c) -> bool:  # computed only where a rule below needs it
+            root = doc[c.start:c.end].root
+            return any(listed_label.get(i, "Task") != "Task" for i in list_partners(root)) or any(
+                i in listed_label for i in list_partners(root, appos=False))
+        if c.source == "pattern:shape" and shape_count.get(doc[c.start:c.end].text, 0) < 2 and not with_listed():
             continue
         if framework_toks and any(i in framework_toks for i in range(c.start, c.end)):
             continue  # "PyTorch", "vLLM": software, not a Method (nor anything else here)
@@ -616,7 +617,7 @@ def refine(doc: Doc, cands: list[Any], by_id: dict, headline: set[int]) -> list[
                 for i, t in enumerate(doc[c.start:c.end], start=c.start))):
             continue  # "faster test-time inference", "TDOA-based segmentation": a description (16th blind audit)
         if genre == "news" and c.label == "Method" and c.source in ("pattern:shape", "pattern:named") \
-                and not model_word_near(doc, c.start, c.end) and not with_listed:
+                and not model_word_near(doc, c.start, c.end) and not (c.source == "pattern:shape" and with_listed()):
             # news: a coined shape or a "called X" with no model word near is as often a
             # chip, a company, a program or software as a model (blind audits 5-15: 10 of
             # 29 such Method nodes judged good; a model word near 7 of the 10, 1 of the 19 others)

@@ -232,9 +232,10 @@ def _propagate_coordination(doc: Doc, chosen: list[_Cand]) -> list[_Cand]:
             continue  # a head noun ("the X dataset") is stronger evidence than a conjunct
         root = doc[c.start:c.end].root
         listed = [by_tok[i] for i in list_partners(root) if i in by_tok and by_tok[i].source in ("gazetteer", "abbreviation")]
-        types = {p.label for p in listed if p.label != "Task"} | {
-            by_tok[i].label for i in list_partners(root, appos=False)
-            if i in by_tok and by_tok[i].source in ("gazetteer", "abbreviation")}
+        types = {p.label for p in listed if p.label != "Task"}
+        if any(p.label == "Task" for p in listed):  # a task counts only as a conjunct, not an apposition
+            types |= {by_tok[i].label for i in list_partners(root, appos=False)
+                      if i in by_tok and by_tok[i].source in ("gazetteer", "abbreviation")}
         if len(types) == 1:
             new = types.pop()
             if new != c.label:
